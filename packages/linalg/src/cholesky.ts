@@ -68,7 +68,7 @@ export function solveLowerTransposeInPlace(lower: ArrayLike<number>, d: number, 
 }
 
 /** `out = L x` for lower-triangular row-major `L`. `out` must not alias `x`. */
-export function lowerMatVec(lower: ArrayLike<number>, d: number, x: ArrayLike<number>, out = new Float64Array(d)): Float64Array {
+export function lowerMatVec(lower: ArrayLike<number>, d: number, x: ArrayLike<number>, out: Float64Array = new Float64Array(d)): Float64Array {
   for (let i = 0; i < d; i++) {
     let s = 0;
     const row = i * d;

@@ -1,5 +1,5 @@
 /** `out = A x` for a row-major `d×d` matrix (symmetric or not). `out` must not alias `x`. */
-export function matVec(a: ArrayLike<number>, d: number, x: ArrayLike<number>, out = new Float64Array(d)): Float64Array {
+export function matVec(a: ArrayLike<number>, d: number, x: ArrayLike<number>, out: Float64Array = new Float64Array(d)): Float64Array {
   for (let i = 0; i < d; i++) {
     let s = 0;
     const row = i * d;
