@@ -74,3 +74,8 @@ export function isOracle(value: unknown): value is ValueOracle {
     typeof o.dim === "number" && Number.isInteger(o.dim) && o.dim >= 1
   );
 }
+
+/** A {@link GradientOracle} that answers synchronously (the float64 reference oracles do). */
+export interface SyncGradientOracle extends GradientOracle {
+  evaluate(points: PointBatch, n: number): GradientBatch;
+}

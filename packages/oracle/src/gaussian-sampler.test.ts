@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { InvalidArgumentError } from "@smoothhess/errors";
+import { deriveSeed, gaussianSampler } from "./index.js";
+
+describe("gaussianSampler", () => {
+  it("gives the same numbers for the same seed and different ones for another seed", () => {
+    const a = gaussianSampler(7).fillNormal(new Float64Array(1000));
+    const b = gaussianSampler(7).fillNormal(new Float64Array(1000));
+    const c = gaussianSampler(8).fillNormal(new Float64Array(1000));
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it("does not depend on how the draws are batched", () => {
+    const whole = gaussianSampler(3).fillNormal(new Float64Array(101));
+    const rng = gaussianSampler(3);
+    const parts = new Float64Array(101);
+    rng.fillNormal(parts, 0, 37);
+    rng.fillNormal(parts, 37, 38);
+    rng.fillNormal(parts, 38, 101);
+    expect(Array.from(parts)).toEqual(Array.from(whole));
+  });
+
+  it("has standard-normal moments within 5 standard errors over 10⁶ draws", () => {
+    const n = 1_000_000;
+    const z = gaussianSampler(11).fillNormal(new Float64Array(n));
+    let m1 = 0, m2 = 0, m4 = 0, below = 0;
+    for (const v of z) {
+      m1 += v;
+      m2 += v * v;
+      m4 += v ** 4;
+      if (v < 1) below++;
+    }
+    m1 /= n; m2 /= n; m4 /= n;
+    expect(Math.abs(m1)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(m2 - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+    expect(Math.abs(m4 - 3)).toBeLessThan(5 * Math.sqrt(96 / n));
+    const phi1 = 0.8413447460685429;
+    expect(Math.abs(below / n - phi1)).toBeLessThan(5 * Math.sqrt((phi1 * (1 - phi1)) / n));
+  });
+
+  it("draws uniforms in [0, 1) with mean 1/2", () => {
+    const u = gaussianSampler(5).fillUniform(new Float64Array(200_000));
+    let sum = 0, min = Infinity, max = -Infinity;
+    for (const v of u) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      sum += v;
+    }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThan(1);
+    expect(Math.abs(sum / u.length - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / u.length));
+  });
+
+  it("derives distinct, reproducible seeds per key", () => {
+    expect(deriveSeed(1, 2)).toBe(deriveSeed(1, 2));
+    const seen = new Set<number>();
+    for (let k = 0; k < 1000; k++) seen.add(deriveSeed(42, k));
+    expect(seen.size).toBe(1000);
+    expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));
+  });
+
+  it("rejects a seed that is not a 32-bit integer", () => {
+    expect(() => gaussianSampler(1.5)).toThrow(InvalidArgumentError);
+    expect(() => gaussianSampler(2 ** 40)).toThrowError(/seed: expected an integer in/);
+  });
+});
