@@ -39,6 +39,23 @@ describe("gaussianSampler", () => {
     expect(Math.abs(below / n - phi1)).toBeLessThan(5 * Math.sqrt((phi1 * (1 - phi1)) / n));
   });
 
+  it("starts independent streams for consecutive seeds (first draws are standard normal across seeds)", () => {
+    // Regression test: pure-rand's own seeding makes the first draws of seeds 0, 1, 2, … nearly equal.
+    const n = 4000;
+    let m1 = 0, m2 = 0, lag = 0, previous = 0;
+    for (let seed = 0; seed < n; seed++) {
+      const rng = gaussianSampler(seed);
+      const first = rng.normal();
+      m1 += first;
+      m2 += first * first;
+      lag += first * previous;
+      previous = first;
+    }
+    expect(Math.abs(m1 / n)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(m2 / n - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+    expect(Math.abs(lag / n)).toBeLessThan(5 / Math.sqrt(n));
+  });
+
   it("draws uniforms in [0, 1) with mean 1/2", () => {
     const u = gaussianSampler(5).fillUniform(new Float64Array(200_000));
     let sum = 0, min = Infinity, max = -Infinity;

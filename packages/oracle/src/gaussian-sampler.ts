@@ -32,7 +32,11 @@ class XoroshiroGaussianSampler implements GaussianSampler {
 
   constructor(seed: number) {
     this.seed = seed;
-    this.generator = xoroshiro128plus(seed);
+    // pure-rand seeds xoroshiro128+ as (-1, ~seed, seed, 0): nearby seeds then start with nearly equal
+    // outputs (seeds 0..3 all open with a normal draw near 7). Scramble the seed into the full 128-bit state
+    // with splitmix32 instead, so that every seed starts a well-mixed, independent-looking stream.
+    const s0 = mix32(seed), s1 = mix32(s0 ^ 0x6a09e667), s2 = mix32(s1 ^ 0xbb67ae85), s3 = mix32(s2 ^ 0x3c6ef372);
+    this.generator = xoroshiro128plus.fromState([s0 | 0, s1 | 0, s2 | 0, (s3 | 0) || 1]);
   }
 
   uniform(): number {

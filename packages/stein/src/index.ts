@@ -1,1 +1,16 @@
-export {};
+export { smoothHess, DEFAULT_DENSE_LIMIT } from "./smooth-hess.js";
+export type { SmoothHessOptions, SmoothHessResult, SmoothHessStandardError } from "./smooth-hess.js";
+export { smoothHessFactored } from "./smooth-hess-factored.js";
+export type { SmoothHessFactoredResult } from "./smooth-hess-factored.js";
+export { factoredHessian } from "./factored-hessian.js";
+export type { FactoredHessian } from "./factored-hessian.js";
+export { smoothGrad } from "./smooth-grad.js";
+export type { SmoothGradResult } from "./smooth-grad.js";
+export { zerothOrderSmoothGrad } from "./zeroth-order-smooth-grad.js";
+export type { ZerothOrderGradResult } from "./zeroth-order-smooth-grad.js";
+export { zerothOrderSmoothHess } from "./zeroth-order-smooth-hess.js";
+export type { ZerothOrderHessResult } from "./zeroth-order-smooth-hess.js";
+export { cLime } from "./c-lime.js";
+export type { CLimeResult } from "./c-lime.js";
+export { DEFAULT_SAMPLES } from "./stein-options.js";
+export type { SteinOptions, SteinProgress } from "./stein-options.js";

@@ -1,0 +1,125 @@
+import { checkedOracle, type GradientOracle, type ValueOracle } from "@smoothhess/oracle";
+import { perturbationBlocks, type PerturbationBlock } from "./perturbation-blocks.js";
+import type { ResolvedSteinOptions } from "./stein-options.js";
+
+/** A block of Monte-Carlo units with the oracle's answers folded into per-unit quantities. */
+export interface GradientUnitBlock extends PerturbationBlock {
+  /**
+   * Row u is the unit's gradient term dᵤ of the Hessian estimator `mean(Σ⁻¹δ dᵀ)`:
+   * antithetic `(∇f(x₀+δ) − ∇f(x₀−δ))/2`; otherwise `∇f(x₀+δ)`, minus `∇f(x₀)` with the control variate.
+   */
+  readonly diff: Float64Array;
+  /** Row u is the unit's gradient average (antithetic `(∇f(x₀+δ) + ∇f(x₀−δ))/2`, else `∇f(x₀+δ)`). */
+  readonly average: Float64Array;
+  /** The unit's value average (antithetic `(f(x₀+δ) + f(x₀−δ))/2`, else `f(x₀+δ)`). */
+  readonly values: Float64Array;
+}
+
+/** Where a pass ended: oracle cost and the control point (when one was evaluated). */
+export interface PassSummary {
+  /** Points the oracle evaluated, including the control point. */
+  oracleCalls: number;
+}
+
+/**
+ * Run the gradient oracle over all perturbation blocks and fold the answers into per-unit terms, in float64
+ * whatever precision the oracle returns.
+ */
+export async function* gradientUnitBlocks(
+  oracle: GradientOracle,
+  options: ResolvedSteinOptions,
+  what: string,
+  summary: PassSummary,
+): AsyncGenerator<GradientUnitBlock> {
+  const checked = checkedOracle(oracle);
+  const d = options.x0.length;
+  let control: Float64Array | undefined;
+  if (options.controlVariate) {
+    const answer = await checked.evaluate(options.x0, 1);
+    control = Float64Array.from(answer.gradients);
+    summary.oracleCalls += 1;
+  }
+  let diff = new Float64Array(0), average = new Float64Array(0), values = new Float64Array(0);
+  for await (const block of perturbationBlocks(options, what)) {
+    const m = block.units;
+    if (diff.length < m * d) {
+      diff = new Float64Array(m * d);
+      average = new Float64Array(m * d);
+      values = new Float64Array(m);
+    }
+    const answer = await checked.evaluate(block.points, block.pointCount);
+    summary.oracleCalls += block.pointCount;
+    const g = answer.gradients;
+    const f = answer.values;
+    if (options.pointsPerUnit === 2) {
+      for (let u = 0; u < m; u++) {
+        const plus = 2 * u * d, minus = plus + d, row = u * d;
+        for (let i = 0; i < d; i++) {
+          const a = g[plus + i], b = g[minus + i];
+          diff[row + i] = control ? 0.5 * (a - control[i] - (b - control[i])) : 0.5 * (a - b);
+          average[row + i] = 0.5 * (a + b);
+        }
+        values[u] = 0.5 * (f[2 * u] + f[2 * u + 1]);
+      }
+    } else {
+      for (let u = 0; u < m; u++) {
+        const row = u * d;
+        for (let i = 0; i < d; i++) {
+          const a = g[row + i];
+          diff[row + i] = control ? a - control[i] : a;
+          average[row + i] = a;
+        }
+        values[u] = f[u];
+      }
+    }
+    yield { ...block, diff: diff.subarray(0, m * d), average: average.subarray(0, m * d), values: values.subarray(0, m) };
+  }
+}
+
+/** A block of Monte-Carlo units for value-only (zeroth-order) estimators. */
+export interface ValueUnitBlock extends PerturbationBlock {
+  /** Antithetic `(f(x₀+δ) − f(x₀−δ))/2`; otherwise `f(x₀+δ)` minus `f(x₀)` with the control variate. */
+  readonly odd: Float64Array;
+  /** Antithetic `(f(x₀+δ) + f(x₀−δ))/2`; otherwise `f(x₀+δ)`; minus `f(x₀)` with the control variate. */
+  readonly even: Float64Array;
+  /** The unit's raw value average (antithetic `(f(x₀+δ) + f(x₀−δ))/2`, else `f(x₀+δ)`). */
+  readonly values: Float64Array;
+}
+
+/** Run a value oracle over all perturbation blocks, folding answers into odd/even unit terms. */
+export async function* valueUnitBlocks(
+  oracle: ValueOracle,
+  options: ResolvedSteinOptions,
+  what: string,
+  summary: PassSummary,
+): AsyncGenerator<ValueUnitBlock> {
+  const checked = checkedOracle(oracle, { gradients: false });
+  let control = 0;
+  if (options.controlVariate) {
+    control = (await checked.evaluate(options.x0, 1)).values[0];
+    summary.oracleCalls += 1;
+  }
+  let odd = new Float64Array(0), even = new Float64Array(0), values = new Float64Array(0);
+  for await (const block of perturbationBlocks(options, what)) {
+    const m = block.units;
+    if (odd.length < m) {
+      odd = new Float64Array(m);
+      even = new Float64Array(m);
+      values = new Float64Array(m);
+    }
+    const f = (await checked.evaluate(block.points, block.pointCount)).values;
+    summary.oracleCalls += block.pointCount;
+    for (let u = 0; u < m; u++) {
+      if (options.pointsPerUnit === 2) {
+        const a = f[2 * u], b = f[2 * u + 1];
+        odd[u] = 0.5 * (a - control - (b - control));
+        values[u] = 0.5 * (a + b);
+      } else {
+        odd[u] = f[u] - control;
+        values[u] = f[u];
+      }
+      even[u] = values[u] - control;
+    }
+    yield { ...block, odd: odd.subarray(0, m), even: even.subarray(0, m), values: values.subarray(0, m) };
+  }
+}

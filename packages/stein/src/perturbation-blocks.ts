@@ -1,0 +1,54 @@
+import { throwIfAborted } from "@smoothhess/errors";
+import { gaussianSampler } from "@smoothhess/oracle";
+import type { ResolvedSteinOptions } from "./stein-options.js";
+
+/** One block of Monte-Carlo units: perturbations, their whitened form and the points to evaluate. */
+export interface PerturbationBlock {
+  /** Units in this block (pairs when antithetic, single samples otherwise). */
+  readonly units: number;
+  /** Row u is Σ⁻¹δᵤ (units×d). */
+  readonly white: Float64Array;
+  /**
+   * Points to evaluate, row-major. Antithetic: rows `2u` and `2u+1` are x₀+δᵤ and x₀−δᵤ; otherwise row u is x₀+δᵤ.
+   */
+  readonly points: Float64Array;
+  /** Number of rows in `points`. */
+  readonly pointCount: number;
+}
+
+/**
+ * Generate the perturbations of a Stein estimator block by block (at most `batchSize` points per block),
+ * reusing the buffers, checking the abort signal and reporting progress between blocks.
+ *
+ * The draws depend only on the seed and the unit index, never on the batch size.
+ */
+export async function* perturbationBlocks(options: ResolvedSteinOptions, what: string): AsyncGenerator<PerturbationBlock> {
+  const { sigma, x0, units, pointsPerUnit, batchSize, signal, onProgress } = options;
+  const d = x0.length;
+  const unitsPerBlock = Math.max(1, Math.floor(batchSize / pointsPerUnit));
+  const rng = gaussianSampler(options.seed);
+  const z = new Float64Array(d);
+  const delta = new Float64Array(d);
+  const whiteBuffer = new Float64Array(Math.min(unitsPerBlock, units) * d);
+  const pointBuffer = new Float64Array(Math.min(unitsPerBlock, units) * pointsPerUnit * d);
+  const total = units * pointsPerUnit;
+  for (let start = 0; start < units; start += unitsPerBlock) {
+    throwIfAborted(signal, what, start * pointsPerUnit);
+    const m = Math.min(unitsPerBlock, units - start);
+    for (let u = 0; u < m; u++) {
+      rng.fillNormal(z);
+      const white = whiteBuffer.subarray(u * d, (u + 1) * d);
+      sigma.perturbation(z, delta, white);
+      const row = u * pointsPerUnit * d;
+      for (let i = 0; i < d; i++) pointBuffer[row + i] = x0[i] + delta[i];
+      if (pointsPerUnit === 2) for (let i = 0; i < d; i++) pointBuffer[row + d + i] = x0[i] - delta[i];
+    }
+    yield {
+      units: m,
+      white: whiteBuffer.subarray(0, m * d),
+      points: pointBuffer.subarray(0, m * pointsPerUnit * d),
+      pointCount: m * pointsPerUnit,
+    };
+    onProgress?.({ completed: (start + m) * pointsPerUnit, total });
+  }
+}
