@@ -1,0 +1,95 @@
+import type * as tfType from "@tensorflow/tfjs-core";
+
+/** @internal A dense layer as the fast path holds it: `kernel` (in × out), its transpose and the bias. */
+export interface FastDenseLayer {
+  readonly kernel: tfType.Tensor2D;
+  readonly kernelT: tfType.Tensor2D;
+  readonly bias: tfType.Tensor1D;
+}
+
+/** @internal The targets the fast path handles itself; `head` is a user function (in-process only). */
+export type FastTarget =
+  | { readonly kind: "logit" | "softmax"; readonly classIndex: number }
+  | { readonly kind: "neuron"; readonly layer: number; readonly unit: number }
+  | { readonly kind: "head" };
+
+/**
+ * @internal Values and input gradients of an MLP target with a hand-written backward pass.
+ *
+ * Why hand-written: tfjs's autodiff differentiates `x·W` with `matMul(dy, W, false, true)`, and the wasm backend
+ * runs any transposed matMul through a scalar loop (~12x slower than its XNNPACK path, see NOTES). Here every
+ * matMul is transpose-free: the forward pass uses `W` (in × out), the backward pass the stored `Wᵀ` (out × in):
+ *   g_{l−1} = (g_l · Wᵀ_l) ⊙ φ′(z_{l−1}).
+ * Logit and neuron targets start from a single row of Wᵀ (the gradient of one unit), so the top layer costs a
+ * broadcast instead of a matMul.
+ *
+ * This function must stay **self-contained** (no imports, no outer variables): worker threads rebuild it from its
+ * source text. `tf` is the tfjs namespace; the caller runs it inside `tf.tidy`. `head(z)` (only for the "head"
+ * target) returns `[values, dValues/dz]` for the output pre-activation `z`.
+ * Returns `[values (n), gradients (n × in)]`.
+ */
+export function fastMlpKernel(
+  tf: typeof tfType,
+  layers: readonly FastDenseLayer[],
+  activation: { readonly name: string; readonly beta?: number },
+  target: FastTarget,
+  x: tfType.Tensor2D,
+  head?: (z: tfType.Tensor2D) => [tfType.Tensor1D, tfType.Tensor2D],
+): [tfType.Tensor1D, tfType.Tensor2D] {
+  const beta = activation.beta ?? 1;
+  const name = activation.name;
+  const act = (z: tfType.Tensor): tfType.Tensor => {
+    if (name === "relu") return tf.relu(z);
+    if (name === "softplus") return tf.div(tf.softplus(tf.mul(z, beta)), beta);
+    if (name === "swish") return tf.mul(z, tf.sigmoid(tf.mul(z, beta)));
+    return tf.mul(tf.mul(z, 0.5), tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1));
+  };
+  const dact = (z: tfType.Tensor): tfType.Tensor => {
+    if (name === "relu") return tf.step(z, 0);
+    if (name === "softplus") return tf.sigmoid(tf.mul(z, beta));
+    if (name === "swish") {
+      const s = tf.sigmoid(tf.mul(z, beta));
+      return tf.add(s, tf.mul(tf.mul(z, beta), tf.mul(s, tf.sub(1, s))));
+    }
+    const cdf = tf.mul(tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1), 0.5);
+    const pdf = tf.mul(tf.exp(tf.mul(tf.square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return tf.add(cdf, tf.mul(z, pdf));
+  };
+  const n = x.shape[0];
+  const top = target.kind === "neuron" ? target.layer : layers.length - 1;
+  const zs: tfType.Tensor2D[] = [];
+  let h: tfType.Tensor2D = x;
+  let z: tfType.Tensor2D = x;
+  for (let i = 0; i <= top; i++) {
+    z = tf.add(tf.matMul(h, layers[i].kernel), layers[i].bias) as tfType.Tensor2D;
+    if (i < top) {
+      zs.push(z);
+      h = act(z) as tfType.Tensor2D;
+    }
+  }
+  let values: tfType.Tensor1D;
+  let g: tfType.Tensor2D;
+  if (target.kind === "logit" || target.kind === "neuron") {
+    const unit = target.kind === "neuron" ? target.unit : target.classIndex;
+    values = tf.reshape(tf.slice(z, [0, unit], [n, 1]), [n]) as tfType.Tensor1D;
+    g = tf.slice(layers[top].kernelT, [unit, 0], [1, -1]) as tfType.Tensor2D;
+  } else if (target.kind === "softmax") {
+    const c = target.classIndex;
+    const p = tf.softmax(z) as tfType.Tensor2D;
+    const pc = tf.slice(p, [0, c], [n, 1]);
+    values = tf.reshape(pc, [n]) as tfType.Tensor1D;
+    const onehot = tf.oneHot(tf.tensor1d([c], "int32"), z.shape[1]);
+    const dz = tf.mul(pc, tf.sub(onehot, p)) as tfType.Tensor2D;
+    g = tf.matMul(dz, layers[top].kernelT);
+  } else {
+    if (!head) throw new Error("fastMlpKernel: the head target needs a head function");
+    const [v, dz] = head(z);
+    values = v;
+    g = tf.matMul(dz, layers[top].kernelT);
+  }
+  for (let i = top - 1; i >= 0; i--) {
+    g = tf.matMul(tf.mul(g, dact(zs[i])) as tfType.Tensor2D, layers[i].kernelT);
+  }
+  if (g.shape[0] !== n) g = tf.broadcastTo(g, [n, g.shape[1]]) as tfType.Tensor2D;
+  return [values, g];
+}

@@ -1,0 +1,27 @@
+export { useBackend, defaultBackendName, isNode } from "./backend.js";
+export type { BackendName, UseBackendOptions } from "./backend.js";
+export { UnknownBackendError, BackendUnavailableError } from "./backend-errors.js";
+export { RELU, checkActivation, applyActivation, activationDerivative } from "./activation-ops.js";
+export type { ActivationSpec } from "./activation-ops.js";
+export type { Network, Architecture, ForwardOptions, ForwardResult } from "./network.js";
+export { mlp } from "./mlp.js";
+export type { MlpConfig, MlpOptions } from "./mlp.js";
+export { resnet18 } from "./resnet18.js";
+export type { ResNet18Config, ResNet18Options } from "./resnet18.js";
+export { cnn1d } from "./cnn1d.js";
+export type { Cnn1dConfig, Cnn1dOptions } from "./cnn1d.js";
+export { BN_EPSILON, BN_MOMENTUM } from "./batch-norm.js";
+export {
+  MNIST_MLP_SIZES,
+  TOY_MLP_SIZES,
+  paperMnistMlp,
+  paperToyMlp,
+  paperResNet18,
+  paperSpirometryCnn,
+  networkFromConfig,
+} from "./paper-models.js";
+export { predictedClass, resolveTfjsTarget, targetValues } from "./target.js";
+export type { TfjsTarget, ResolvedTfjsTarget } from "./target.js";
+export { tfjsOracle, TfjsOracle, OracleDisposedError } from "./tfjs-oracle.js";
+export type { TfjsOracleOptions, GradientEngine } from "./tfjs-oracle.js";
+export { WorkerFailedError } from "./mlp-worker-pool.js";
