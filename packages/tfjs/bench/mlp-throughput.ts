@@ -1,0 +1,67 @@
+// Input-gradient throughput of the paper's MNIST MLP (784-500-300-250-250-250-10) at batch 1024, class-logit
+// target, ReLU, wasm backend: tf.grad (autograd) vs the fast path in this thread vs the fast path on worker
+// threads. All three run in this process, so the ratios are meaningful even when the machine is shared.
+//
+//   pnpm --filter @smoothhess/tfjs bench            (or: cd packages/tfjs && pnpm bench)
+//   BENCH_SECONDS=5 pnpm bench                       (longer timing window per engine)
+import * as tf from "@tensorflow/tfjs-core";
+import os from "node:os";
+import type { TfjsOracle } from "../src/index.js";
+import { SeededUniform } from "../src/seeded-init.js";
+
+// The built package: plain Node (tsx) cannot load tfjs-core's gradient registrations from source (extensionless
+// ESM imports inside tfjs-core's dist); the tsup bundle carries them. `pnpm bench` builds first.
+const built: string = "../dist/index.js";
+const { paperMnistMlp, tfjsOracle, useBackend }: typeof import("../src/index.js") = await import(built);
+
+const BATCH = 1024;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+async function throughput(oracle: TfjsOracle, x: Float32Array): Promise<number> {
+  await oracle.evaluate(x, BATCH); // warm-up (and worker start-up)
+  let calls = 0;
+  const start = performance.now();
+  while (performance.now() - start < SECONDS * 1000) {
+    await oracle.evaluate(x, BATCH);
+    calls++;
+  }
+  return (calls * BATCH) / ((performance.now() - start) / 1000);
+}
+
+async function main(): Promise<void> {
+  await useBackend("wasm");
+  const net = paperMnistMlp(0);
+  const rng = new SeededUniform(1);
+  const x = new Float32Array(BATCH * net.inputSize);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next();
+  const target = { output: 3 } as const;
+
+  const autograd = tfjsOracle(net, target, { engine: "autograd" });
+  const fast1 = tfjsOracle(net, target, { engine: "fast", workers: 0 });
+  const workers = os.availableParallelism();
+  const fastN = tfjsOracle(net, target, { engine: "fast", workers });
+
+  // Same numbers from all three (float32 tolerance), so the comparison is between equal results.
+  const [a, b, c] = [await autograd.evaluate(x, BATCH), await fast1.evaluate(x, BATCH), await fastN.evaluate(x, BATCH)];
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.gradients.length; i++) {
+    scale = Math.max(scale, Math.abs(a.gradients[i]));
+    diff = Math.max(diff, Math.abs(a.gradients[i] - b.gradients[i]), Math.abs(a.gradients[i] - c.gradients[i]));
+  }
+
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`MNIST MLP 784-500-300-250-250-250-10, batch ${BATCH}, backend ${tf.getBackend()}, ${os.cpus().length} cores, load avg ${load}`);
+  console.log(`max |Δ gradient| between engines: ${diff.toExponential(2)} (max |gradient| ${scale.toExponential(2)})`);
+  const base = await throughput(autograd, x);
+  console.log(`tf.grad (autograd)           ${base.toFixed(0).padStart(8)} gradients/s   1.00x`);
+  const one = await throughput(fast1, x);
+  console.log(`fast path, 1 thread          ${one.toFixed(0).padStart(8)} gradients/s   ${(one / base).toFixed(2)}x`);
+  const many = await throughput(fastN, x);
+  console.log(`fast path, ${workers} worker threads   ${many.toFixed(0).padStart(8)} gradients/s   ${(many / base).toFixed(2)}x`);
+  console.log(`load avg after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  await Promise.all([autograd.dispose(), fast1.dispose(), fastN.dispose()]);
+  net.dispose();
+}
+
+await main();
