@@ -114,6 +114,7 @@ export class VariableFactory {
   private make(name: string, shape: number[], init: () => Float32Array, trainable: boolean): tf.Variable {
     const given = this.given?.get(name);
     let variable: tf.Variable;
+    if (this.given && !given) throw new Error(`weight ${name} is missing`);
     if (given) {
       if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i])) {
         throw new Error(`weight ${name}: expected shape [${shape}], found [${given.shape}]`);
