@@ -8,3 +8,16 @@ export {
 } from "./cholesky.js";
 export { matVec } from "./mat-vec.js";
 export { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js";
+export { ConvergenceError } from "./convergence-error.js";
+export type { EigenOrder, SymmetricEigen } from "./eigenpairs.js";
+export { symmetricEigen } from "./symmetric-eigen.js";
+export type { SymmetricEigenOptions } from "./symmetric-eigen.js";
+export { truncateByEnergy } from "./truncate-by-energy.js";
+export { topEigen } from "./top-eigen.js";
+export type { SymmetricOperator, TopEigenOptions, TopEigenResult } from "./top-eigen.js";
+export { eigenFromFactors } from "./eigen-from-factors.js";
+export type { EigenFromFactorsOptions } from "./eigen-from-factors.js";
+export { trustRegionStep } from "./trust-region-step.js";
+export type { TrustRegionProblem, TrustRegionStep } from "./trust-region-step.js";
+export { reducedTrustRegionStep } from "./reduced-trust-region-step.js";
+export type { ReducedTrustRegionProblem, ReducedTrustRegionStep } from "./reduced-trust-region-step.js";

@@ -1,0 +1,121 @@
+import { InvalidArgumentError, checkFiniteArray, checkInteger } from "@smoothhess/errors";
+import { type EigenOrder, type SymmetricEigen, checkEigenOrder, eigenvalueComparator, fixEigenvectorSigns } from "./eigenpairs.js";
+import { applyQInPlace, householderQRInPlace } from "./householder-qr.js";
+import { symmetricEigenUnchecked } from "./symmetric-eigen.js";
+import { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js";
+
+/** Options of {@link eigenFromFactors}. */
+export interface EigenFromFactorsOptions {
+  /**
+   * Multiplier of `sym(AᵀB)`; default `1/m` (the sample mean `H = sym(Σᵢ aᵢbᵢᵀ)/m`). A Stein estimator with
+   * perturbations `zᵢ` and gradients `gᵢ` passes its own normalisation here, e.g. `1/(m·σ²)`.
+   */
+  readonly scale?: number;
+  /** Number of eigenpairs to return, `0 ≤ k ≤ d` (default: `min(d, 2m)`, every pair the factors can carry). */
+  readonly k?: number;
+  /** Order of the returned pairs (default `"magnitude"`). */
+  readonly order?: EigenOrder;
+}
+
+/**
+ * Eigenpairs of the symmetric low-rank matrix `H = scale · sym(AᵀB) = scale · (AᵀB + BᵀA)/2` given only its
+ * factors `A`, `B` (`m×d` row-major, e.g. Monte-Carlo perturbations and gradients), never forming `H`.
+ *
+ * Method: a blocked Householder thin QR of the stacked factors `C = [Aᵀ Bᵀ] = QR` (`d×2m`, or `d×m` when
+ * `b === a`), so that `H = Q S Qᵀ` with the small `S = scale·sym(R_A R_Bᵀ)`; a dense eigendecomposition
+ * `S = PΛPᵀ`; and the lift `vectors = QP`, applied as reflections without forming `Q`. Pairs beyond the rank of
+ * the factors (`k > 2m`) are exact zeros whose vectors complete the basis (`Q`'s trailing columns).
+ * Householder QR is backward stable, so rank-deficient factors (antithetic pairs, repeated rows) and
+ * ill-conditioned ones are handled: `Q` stays orthonormal to rounding. Both factors are scaled by their largest
+ * entry first, so no intermediate overflows.
+ *
+ * Cost: `≈ d·(2m)²` multiply-adds for the QR, `m·(2m)²` for `S`, `O(m³)` for its eigenproblem and `≈ 4·d·m·k`
+ * for the lift. Memory: one `2m×d` float64 working copy of the factors plus the `k×d` result; nothing of size
+ * `d×d` is ever allocated.
+ *
+ * @param a - `m×d` row-major factor (float32 or float64; not modified).
+ * @param b - `m×d` row-major factor; pass the same array as `a` for `H = scale·AᵀA` (half the work).
+ * @param m - number of rows of each factor (samples), integer ≥ 1.
+ * @param d - number of columns (the dimension of `H`), integer ≥ 1.
+ * @param options - `scale`, `k` and `order`.
+ * @returns the first `k` eigenpairs of `H` in `order`, vectors as rows (see {@link SymmetricEigen}).
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for non-integer sizes, factors of the wrong
+ *   length or with non-finite entries, a non-finite `scale`, a bad `order`, or `k` outside `[0, d]`.
+ *
+ * @example
+ * ```ts
+ * // H = sym(ZᵀG)/m from m perturbations Z and the gradients G at them, d = 150,528
+ * const top = eigenFromFactors(Z, G, m, d, { k: 50 }); // top.vectors is 50×d
+ * ```
+ */
+export function eigenFromFactors(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  d: number,
+  options: EigenFromFactorsOptions = {},
+): SymmetricEigen {
+  checkInteger("m", m, 1);
+  checkInteger("d", d, 1);
+  checkFiniteArray("a", a, m * d);
+  const same = a === b;
+  if (!same) checkFiniteArray("b", b, m * d);
+  const scale = options.scale ?? 1 / m;
+  if (typeof scale !== "number" || !Number.isFinite(scale)) {
+    throw new InvalidArgumentError("options.scale", "a finite number", scale);
+  }
+  const order = checkEigenOrder("options.order", options.order);
+  const nc = same ? m : 2 * m;
+  const r = Math.min(d, nc);
+  const k = options.k === undefined ? r : checkInteger("options.k", options.k, 0, d);
+
+  // working copy C (column j of C = row j of x), each factor scaled by its largest entry
+  const x = new Float64Array(nc * d);
+  const sa = maxAbs(a, m * d) || 1;
+  const sb = same ? sa : maxAbs(b, m * d) || 1;
+  for (let i = 0; i < m * d; i++) x[i] = a[i] / sa;
+  if (!same) for (let i = 0; i < m * d; i++) x[m * d + i] = b[i] / sb;
+
+  const qr = householderQRInPlace(x, nc, d);
+
+  // Rᵀ (nc×r): row c holds column c of R
+  const rt = new Float64Array(nc * r);
+  for (let c = 0; c < nc; c++) {
+    const top = Math.min(c, r - 1);
+    for (let i = 0; i <= top; i++) rt[c * r + i] = x[c * d + i];
+  }
+  // S = scale·sym(R_A R_Bᵀ) = scale·sym(RT_Aᵀ RT_B), in the scaled units of x
+  const s = new Float64Array(r * r);
+  const coef = scale * sa * sb;
+  addTransposedProduct(s, rt, same ? rt : rt.subarray(m * r), m, r, r, coef);
+  symmetrizeInPlace(s, r);
+  const small = symmetricEigenUnchecked(s, r, order, r);
+
+  // candidates: the r eigenvalues of S, then up to k exact zeros from the orthogonal complement of range(C)
+  const extra = Math.min(k, d - r);
+  const compare = eigenvalueComparator(order);
+  const index = Array.from({ length: r + extra }, (_, i) => i);
+  const valueOf = (i: number): number => (i < r ? small.values[i] : 0);
+  index.sort((i, j) => compare(valueOf(i), valueOf(j)) || i - j);
+
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) {
+    const i = index[j];
+    values[j] = valueOf(i);
+    if (i < r) vectors.set(small.vectors.subarray(i * r, i * r + r), j * d);
+    else vectors[j * d + r + (i - r)] = 1;
+  }
+  applyQInPlace(qr, vectors, k);
+  fixEigenvectorSigns(vectors, k, d);
+  return { d, k, values, vectors };
+}
+
+function maxAbs(values: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Math.abs(values[i]);
+    if (v > s) s = v;
+  }
+  return s;
+}

@@ -1,0 +1,130 @@
+import {
+  DimensionMismatchError,
+  InvalidArgumentError,
+  checkFiniteArray,
+  checkInteger,
+  described,
+} from "@smoothhess/errors";
+
+/**
+ * How eigenpairs are ordered:
+ * - `"magnitude"`: by `|λ|` descending (ties: the positive one first), the order of the SmoothHess paper
+ *   (App. D.1) and of {@link truncateByEnergy};
+ * - `"descending"`: by value, largest first;
+ * - `"ascending"`: by value, smallest first.
+ */
+export type EigenOrder = "magnitude" | "descending" | "ascending";
+
+/**
+ * `k` eigenpairs of a symmetric `d×d` matrix `H`.
+ *
+ * Layout: `vectors` is a row-major `k×d` `Float64Array` whose **row `j`** (`vectors.subarray(j*d, (j+1)*d)`) is the
+ * unit eigenvector of `values[j]`; in matrix terms `vectors` holds `Qᵀ`. Rows are contiguous, so projecting a
+ * vector onto the eigenbasis (`Qᵀg`: `k` dot products) and lifting coefficients back (`Qc`: `k` axpys) both run
+ * over contiguous memory, and a truncation to the first `k'` pairs is a `subarray`.
+ *
+ * Signs are fixed: the entry of largest magnitude of every eigenvector (the first such entry on ties) is positive.
+ * When `k = d`, `H = Σⱼ values[j]·qⱼqⱼᵀ`; when `k < d` the pairs are the first `k` in the order they were
+ * requested in.
+ */
+export interface SymmetricEigen {
+  /** Order of the matrix (length of each eigenvector). */
+  readonly d: number;
+  /** Number of eigenpairs held. */
+  readonly k: number;
+  /** Eigenvalues, length `k`. */
+  readonly values: Float64Array;
+  /** Eigenvectors, row-major `k×d`, row `j` belongs to `values[j]`. */
+  readonly vectors: Float64Array;
+}
+
+const ORDERS: readonly EigenOrder[] = ["magnitude", "descending", "ascending"];
+
+/**
+ * Check that `value` is an {@link EigenOrder} (or undefined, meaning `"magnitude"`); return it.
+ * @throws {@link InvalidArgumentError} naming `argument`.
+ * @internal
+ */
+export function checkEigenOrder(argument: string, value: unknown): EigenOrder {
+  if (value === undefined) return "magnitude";
+  if (!ORDERS.includes(value as EigenOrder)) {
+    throw new InvalidArgumentError(argument, `one of ${ORDERS.map((o) => `"${o}"`).join(", ")}`, value);
+  }
+  return value as EigenOrder;
+}
+
+/**
+ * Comparator that sorts eigenvalues into `order` (negative when `a` comes first).
+ * @internal
+ */
+export function eigenvalueComparator(order: EigenOrder): (a: number, b: number) => number {
+  switch (order) {
+    case "descending":
+      return (a, b) => b - a;
+    case "ascending":
+      return (a, b) => a - b;
+    default:
+      return (a, b) => Math.abs(b) - Math.abs(a) || b - a;
+  }
+}
+
+/**
+ * Indices `0..values.length-1` sorted so that `values[index[j]]` follows `order`; stable.
+ * @internal
+ */
+export function orderedIndices(values: ArrayLike<number>, order: EigenOrder): number[] {
+  const compare = eigenvalueComparator(order);
+  const index = Array.from({ length: values.length }, (_, i) => i);
+  index.sort((i, j) => compare(values[i], values[j]) || i - j);
+  return index;
+}
+
+/**
+ * Flip rows of the row-major `k×d` `vectors` so that each row's entry of largest magnitude is positive.
+ * @internal
+ */
+export function fixEigenvectorSigns(vectors: Float64Array, k: number, d: number): Float64Array {
+  for (let j = 0; j < k; j++) {
+    const row = j * d;
+    let best = 0;
+    let at = 0;
+    for (let t = 0; t < d; t++) {
+      const v = Math.abs(vectors[row + t]);
+      if (v > best) {
+        best = v;
+        at = t;
+      }
+    }
+    if (vectors[row + at] < 0) for (let t = 0; t < d; t++) vectors[row + t] = -vectors[row + t];
+  }
+  return vectors;
+}
+
+/**
+ * Check a user-supplied {@link SymmetricEigen}: integer `d ≥ 1` (equal to `d` when given), `0 ≤ k ≤ d`, finite
+ * `values` of length `k` and finite `vectors` of length `k·d`. Orthonormality is not checked (it would cost
+ * `O(dk²)`); it is the caller's promise.
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} naming `argument` and the field.
+ * @internal
+ */
+export function checkEigen(argument: string, eigen: unknown, d?: number): SymmetricEigen {
+  if (typeof eigen !== "object" || eigen === null) {
+    throw new InvalidArgumentError(argument, "an object { d, k, values, vectors }", eigen);
+  }
+  const e = eigen as SymmetricEigen;
+  checkInteger(`${argument}.d`, e.d, 1);
+  if (d !== undefined && e.d !== d) {
+    throw new DimensionMismatchError(`${argument}.d`, `${d} (the length of the gradient)`, e.d);
+  }
+  checkInteger(`${argument}.k`, e.k, 0, e.d);
+  checkFiniteArray(`${argument}.values`, e.values, e.k);
+  if (e.vectors?.length !== undefined && e.vectors.length !== e.k * e.d) {
+    throw new DimensionMismatchError(
+      `${argument}.vectors`,
+      `a ${e.k}×${e.d} row-major array (length ${e.k * e.d})`,
+      described(`length ${e.vectors.length}`),
+    );
+  }
+  checkFiniteArray(`${argument}.vectors`, e.vectors, e.k * e.d);
+  return e;
+}

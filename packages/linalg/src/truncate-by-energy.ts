@@ -1,0 +1,54 @@
+import { InvalidArgumentError, checkFiniteArray, checkNumberInRange, described } from "@smoothhess/errors";
+
+/**
+ * The number of leading eigenvalues that carry a fraction `T` of the total eigenvalue magnitude: Eq. 71 of the
+ * SmoothHess paper (App. D.1),
+ *
+ * `k = min { k' ≥ 1 : Σ_{i≤k'} |λᵢ| ≥ T · Σ_{i≤d} |λᵢ| }`.
+ *
+ * `values` must already be sorted by `|λ|` descending (the order {@link symmetricEigen} returns by default);
+ * unsorted input is rejected rather than silently truncated at the wrong pairs. The total is the last partial sum
+ * of the same running sum, so `T = 1` returns the index of the last non-zero eigenvalue and never more than
+ * `values.length`. All-zero input returns 1 (the smallest `k' ≥ 1`), an empty array 0.
+ *
+ * When `values` holds only the top eigenvalues of a larger matrix (from {@link topEigen} or
+ * {@link eigenFromFactors} with `k < d`), the fraction is of the energy of the values given.
+ *
+ * @param values - eigenvalues sorted by magnitude, largest first.
+ * @param T - energy threshold in `(0, 1]` (the paper uses 0.98 for MNIST/FMNIST and 0.8 for CIFAR-10).
+ * @returns `k`, between 1 and `values.length` (0 for an empty array).
+ * @throws {@link InvalidArgumentError} for non-finite values, values not sorted by `|λ|` descending, or `T`
+ *   outside `(0, 1]`.
+ */
+export function truncateByEnergy(values: ArrayLike<number>, T: number): number {
+  return energyRank(values, T, "values");
+}
+
+/**
+ * {@link truncateByEnergy} with the name of the `values` argument for error messages.
+ * @internal
+ */
+export function energyRank(values: ArrayLike<number>, T: number, argument: string, thresholdArgument = "T"): number {
+  checkFiniteArray(argument, values);
+  checkNumberInRange(thresholdArgument, T, 0, 1, { min: true });
+  const n = values.length;
+  for (let i = 1; i < n; i++) {
+    if (Math.abs(values[i]) > Math.abs(values[i - 1])) {
+      throw new InvalidArgumentError(
+        argument,
+        "eigenvalues sorted by |λ| descending",
+        described(`|${argument}[${i}]| = ${Math.abs(values[i])} > |${argument}[${i - 1}]| = ${Math.abs(values[i - 1])}`),
+      );
+    }
+  }
+  if (n === 0) return 0;
+  const prefix = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += Math.abs(values[i]);
+    prefix[i] = sum;
+  }
+  const target = T * sum;
+  for (let i = 0; i < n; i++) if (prefix[i] >= target) return i + 1;
+  return n;
+}
