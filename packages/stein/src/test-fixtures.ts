@@ -5,6 +5,7 @@ import {
   smoothedShallowRelu,
   type Covariance,
   type GradientOracle,
+  type SyncGradientOracle,
 } from "@smoothhess/oracle";
 
 /** A one-hidden-layer ReLU network whose Gaussian smoothing is known in closed form. */
@@ -25,7 +26,7 @@ export function exact(sigma: Covariance) {
 }
 
 /** The same oracle answering with float32 gradients, as a GPU backend would. */
-export function float32Oracle(inner: GradientOracle & { evaluate(p: Float64Array | Float32Array, n: number): { values: Float64Array; gradients: Float32Array | Float64Array } }): GradientOracle {
+export function float32Oracle(inner: SyncGradientOracle): GradientOracle {
   return {
     dim: inner.dim,
     evaluate(points, n) {
