@@ -1,0 +1,64 @@
+import type { CheckpointStore } from "./checkpoint-store.js";
+import type { Progress } from "./progress.js";
+
+/** The two presets of every experiment. */
+export type Preset = "quick" | "full";
+
+/** Options common to every experiment, after parsing. */
+export interface RunOptions {
+  readonly preset: Preset;
+  /** Overrides the preset's number of explained points. */
+  readonly points?: number;
+  /** Overrides the preset's Monte-Carlo sample size. */
+  readonly samples?: number;
+  readonly seed: number;
+  readonly backend: string;
+  /** Output root; the experiment writes to `<out>/<name>/`. */
+  readonly out: string;
+  /** Discard checkpoints of another configuration instead of refusing to resume. */
+  readonly fresh: boolean;
+  /** Data directory for datasets that are not embedded (CIFAR-10, full MNIST IDX files). */
+  readonly dataDir?: string;
+  /** Suppress progress output. */
+  readonly quiet: boolean;
+}
+
+/** What an experiment gets to work with. */
+export interface ExperimentContext {
+  readonly options: RunOptions;
+  /** `<out>/<name>/`. */
+  readonly directory: string;
+  /** Per-item checkpoints, keyed by the experiment. */
+  readonly checkpoints: CheckpointStore;
+  /** A progress bar (terminal) or 10 % log lines (elsewhere). */
+  progress(label: string, total: number): Progress;
+  /** One line to stderr. */
+  log(message: string): void;
+}
+
+/** What an experiment hands back; the runner writes results.json and report.md from it. */
+export interface ExperimentOutput {
+  /** The resolved configuration (everything that determines the numbers). */
+  readonly config: Record<string, unknown>;
+  /** Every number the experiment produced. Must be identical for a resumed and an uninterrupted run. */
+  readonly results: unknown;
+  /** report.md, without the header the runner adds. */
+  readonly report: string;
+  /** Figure files written (relative to the experiment directory). */
+  readonly figures: readonly string[];
+}
+
+/** One reproducible experiment of the paper. */
+export interface Experiment {
+  /** CLI name, e.g. `four-quadrant`. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /**
+   * The configuration that determines the numbers (fingerprinted for checkpoints). Validate options here and
+   * throw `UsageError` for bad ones, before any work starts.
+   */
+  configure(options: RunOptions): Record<string, unknown>;
+  /** Run it. */
+  run(context: ExperimentContext, config: Record<string, unknown>): Promise<ExperimentOutput>;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseOptions, positiveNumber } from "./parse-options.js";
+import { UsageError } from "./usage-error.js";
+
+describe("parseOptions", () => {
+  it("fills defaults: quick preset, seed 0, reference backend, ./results", () => {
+    expect(parseOptions({})).toEqual({
+      preset: "quick",
+      points: undefined,
+      samples: undefined,
+      seed: 0,
+      backend: "reference",
+      out: "results",
+      fresh: false,
+      dataDir: undefined,
+      quiet: false,
+    });
+    expect(parseOptions({ full: true, points: "12", samples: "1000", seed: "3" })).toMatchObject({ preset: "full", points: 12, samples: 1000, seed: 3 });
+  });
+
+  it("turns bad flags into one-line usage errors", () => {
+    expect(() => parseOptions({ quick: true, full: true })).toThrow(UsageError);
+    expect(() => parseOptions({ points: "0" })).toThrowError("--points must be an integer ≥ 1, got \"0\"");
+    expect(() => parseOptions({ samples: "1e3x" })).toThrow(UsageError);
+    expect(() => positiveNumber("--epsilon", "-0.5")).toThrowError("--epsilon must be a number > 0, got \"-0.5\"");
+  });
+});

@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
+import { CheckpointStore } from "./checkpoint-store.js";
+import type { Experiment, RunOptions } from "./experiment.js";
+import { packageVersions } from "./package-versions.js";
+import { createProgress } from "./progress.js";
+
+/** Paths of what a run wrote. */
+export interface RunSummary {
+  readonly directory: string;
+  readonly resultsPath: string;
+  readonly reportPath: string;
+  readonly figures: readonly string[];
+  readonly wallSeconds: number;
+}
+
+/**
+ * Run one experiment: open its checkpoint store (refusing to mix configurations), run it, and write
+ * `results.json` (config, seed, package versions, backend, timings, every number) and `report.md` atomically.
+ */
+export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
+  const config = experiment.configure(options);
+  const directory = join(options.out, experiment.name);
+  const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
+  const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, { fresh: options.fresh });
+  const started = performance.now();
+  const output = await experiment.run(
+    {
+      options,
+      directory,
+      checkpoints,
+      progress: (label, total) => createProgress(label, total, { quiet: options.quiet }),
+      log: (message) => {
+        if (!options.quiet) process.stderr.write(`${message}\n`);
+      },
+    },
+    config,
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const resultsPath = join(directory, "results.json");
+  const reportPath = join(directory, "report.md");
+  const document = {
+    experiment: experiment.name,
+    config: output.config,
+    seed: options.seed,
+    backend: options.backend,
+    packageVersions: await packageVersions(),
+    timings: { wallSeconds, finishedAt: new Date().toISOString() },
+    results: output.results,
+  };
+  await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+  const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
+  await writeFileAtomic(reportPath, header + output.report);
+  return { directory, resultsPath, reportPath, figures: output.figures, wallSeconds };
+}
+
+/** JSON with sorted keys, so the fingerprint does not depend on property order. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
