@@ -14,3 +14,5 @@ export { cLime } from "./c-lime.js";
 export type { CLimeResult } from "./c-lime.js";
 export { DEFAULT_SAMPLES } from "./stein-options.js";
 export type { SteinOptions, SteinProgress } from "./stein-options.js";
+export { float64Kernel } from "./outer-product-kernel.js";
+export type { OuterProductKernel } from "./outer-product-kernel.js";

@@ -173,3 +173,23 @@ describe("smoothHess input errors", () => {
     await expect(smoothHess(broken, x0, options)).rejects.toThrowError(/oracle batch 0: gradient of point 1023 is NaN at coordinate 2/);
   });
 });
+
+describe("pluggable outer-product kernel", () => {
+  it("routes every d×d accumulation through the given kernel and gives the same matrix", async () => {
+    let calls = 0;
+    const counting = {
+      name: "counting",
+      addTransposedProduct: async (out: Float64Array, a: Float64Array, b: Float64Array, m: number, p: number, q: number) => {
+        calls++;
+        const { float64Kernel } = await import("./index.js");
+        float64Kernel.addTransposedProduct(out, a, b, m, p, q);
+      },
+    };
+    const options = { covariance: { sigma: 0.3 }, samples: 1_000, batchSize: 250, entrywiseError: true };
+    const plain = await smoothHess(shallowOracle, x0, options);
+    const routed = await smoothHess(shallowOracle, x0, { ...options, kernel: counting });
+    expect(calls).toBe(4 * 3); // 4 blocks × (sum, squares, cross)
+    expect(Array.from(routed.hessian)).toEqual(Array.from(plain.hessian));
+    expect(Array.from(routed.standardError.hessian!)).toEqual(Array.from(plain.standardError.hessian!));
+  });
+});
