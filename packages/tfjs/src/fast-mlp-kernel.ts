@@ -78,7 +78,9 @@ export function fastMlpKernel(
     const p = tf.softmax(z) as tfType.Tensor2D;
     const pc = tf.slice(p, [0, c], [n, 1]);
     values = tf.reshape(pc, [n]) as tfType.Tensor1D;
-    const onehot = tf.oneHot(tf.tensor1d([c], "int32"), z.shape[1]);
+    const row = new Float32Array(z.shape[1]);
+    row[c] = 1; // tf.oneHot refuses depth 1
+    const onehot = tf.tensor2d(row, [1, z.shape[1]]);
     const dz = tf.mul(pc, tf.sub(onehot, p)) as tfType.Tensor2D;
     g = tf.matMul(dz, layers[top].kernelT);
   } else {

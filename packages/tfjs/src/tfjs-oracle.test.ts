@@ -39,7 +39,7 @@ function targetsFor(net: Network, x0: Float32Array): TfjsTarget[] {
 async function expectMatchesFiniteDifferences(net: Network, activation: ActivationSpec | undefined, h: number, tol: number) {
   const x0 = randomPoints(11, 1, net.inputSize, 0, 1);
   for (const target of targetsFor(net, x0)) {
-    for (const engine of net.architecture === "mlp" ? (["fast", "autograd"] as const) : (["autograd"] as const)) {
+    for (const engine of ["fast", "autograd"] as const) {
       const oracle = tfjsOracle(net, target, { activation, engine, workers: 0 });
       const { values, gradients } = await oracle.evaluate(x0, 1);
       const resolved = resolveTfjsTarget(net, target, activation);
@@ -131,6 +131,47 @@ describe("fast MLP path", () => {
   });
 });
 
+describe("fast convnet path", () => {
+  it("matches tf.grad to float32 tolerance: ResNet (odd 7×9 input, stride-2 stages), 1-D CNN (even kernel), one output", async () => {
+    const nets = [
+      resnet18({ inputShape: [7, 9, 3], width: 3, blocks: [2, 1, 1, 1], classes: 4, seed: 8 }),
+      cnn1d({ length: 20, blocks: 3, channels: 4, kernel: 4, outputs: 3, seed: 9 }),
+      cnn1d({ length: 12, blocks: 2, channels: 3, kernel: 5, outputs: 1, seed: 10 }), // one regression output
+      mlp({ sizes: [6, 5, 1], seed: 11 }),
+    ];
+    for (const net of nets) {
+      // give batch norm non-trivial running statistics
+      for (const b of net.buffers.values()) tf.tidy(() => b.assign(tf.add(b, tf.randomUniform(b.shape, 0.1, 0.5, "float32", 3))));
+      const n = 5;
+      const x = randomPoints(6, n, net.inputSize, 0, 1);
+      const L = net.layerSizes.length;
+      const K = net.outputSize;
+      const targets: TfjsTarget[] = [
+        { output: K - 1 },
+        { softmax: K - 1 },
+        { layer: 1, unit: 3 },
+        { layer: Math.min(2, L), unit: 4 },
+        { layer: L, unit: net.layerSizes[L - 1] - 2 },
+        { fn: (out: tf.Tensor2D) => tf.logSumExp(out, 1) },
+      ];
+      for (const activation of [undefined, softplus10, swish5]) {
+        for (const target of targets) {
+          const fast = tfjsOracle(net, target, { activation, engine: "fast" });
+          const slow = tfjsOracle(net, target, { activation, engine: "autograd" });
+          const a = await fast.evaluate(x, n);
+          const b = await slow.evaluate(x, n);
+          const what = `${net.architecture} ${JSON.stringify(fast.target)} ${activation?.name ?? "relu"}`;
+          expect(worstRatio(a.values, b.values, 1e-6, 1e-5), what).toBeLessThanOrEqual(1);
+          expect(worstRatio(a.gradients, b.gradients, 1e-6, 1e-5), what).toBeLessThanOrEqual(1);
+          await fast.dispose();
+          await slow.dispose();
+        }
+      }
+      net.dispose();
+    }
+  });
+});
+
 describe("resources and model state", () => {
   it("leaves no tensors behind (tf.memory().numTensors) for every engine and architecture", async () => {
     const nets = [
@@ -141,7 +182,7 @@ describe("resources and model state", () => {
     for (const net of nets) {
       const x = randomPoints(4, 3, net.inputSize);
       for (const target of [{ output: 1 }, { softmax: 0 }, { layer: 1, unit: 0 }, { fn: (o: tf.Tensor2D) => tf.sum(o, 1) }] as TfjsTarget[]) {
-        for (const engine of net.architecture === "mlp" ? (["fast", "autograd"] as const) : (["autograd"] as const)) {
+        for (const engine of ["fast", "autograd"] as const) {
           const before = tf.memory().numTensors;
           const oracle = tfjsOracle(net, target, { engine, workers: 0 });
           await oracle.evaluate(x, 3);
@@ -206,7 +247,7 @@ describe("typed errors", () => {
 
   it("bad options", () => {
     const cnn = cnn1d({ length: 8, blocks: 1, channels: 2, kernel: 3 });
-    expect(() => tfjsOracle(cnn, { output: 0 }, { engine: "fast" })).toThrowError(/options\.engine/);
+    expect(() => tfjsOracle(cnn, { output: 0 }, { engine: "turbo" as "fast" })).toThrowError(/options\.engine/);
     expect(() => tfjsOracle(net, { output: 0 }, { activation: { name: "softplus" } as ActivationSpec })).toThrowError(
       "options.activation.beta: expected a finite number > 0, received undefined",
     );

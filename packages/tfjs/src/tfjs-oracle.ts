@@ -4,6 +4,8 @@ import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/orac
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
 import { isNode } from "./backend.js";
+import type { FastGradientProgram } from "./fast-convnet.js";
+import { cnn1dFastGradient, resnetFastGradient } from "./fast-convnet.js";
 import type { FastDenseLayer, FastTarget } from "./fast-mlp-kernel.js";
 import { fastMlpKernel } from "./fast-mlp-kernel.js";
 import { mlpLayers } from "./mlp.js";
@@ -23,13 +25,15 @@ export interface TfjsOracleOptions {
   /** Activation the network is evaluated with. Default ReLU. */
   readonly activation?: ActivationSpec;
   /**
-   * `"fast"`: hand-written backward pass with pre-transposed weights (MLPs only; ~7x faster than autograd on wasm).
-   * `"autograd"`: `tf.grad` through the network's forward pass (any architecture).
-   * Default: `"fast"` for MLPs, `"autograd"` otherwise.
+   * `"fast"` (default): a hand-written backward pass that uses only the wasm backend's fast kernels —
+   * transpose-free matMuls with pre-transposed weights for MLPs, forward convolutions with flipped filters for
+   * the convolutional networks (see README for measured speed-ups).
+   * `"autograd"`: `tf.grad` through the network's forward pass (the reference; also the choice for a network
+   * whose forward pass you changed).
    */
   readonly engine?: GradientEngine;
   /**
-   * Fast path only, Node only: worker threads, each with its own backend and copy of the weights, that split
+   * Fast MLP path only, Node only: worker threads, each with its own backend and copy of the weights, that split
    * large batches. `"auto"` (default) uses `os.availableParallelism()` workers when that is ≥ 2; `0` computes
    * in the calling thread. Workers are started on the first large batch and stopped by `dispose()`.
    */
@@ -70,6 +74,7 @@ export class TfjsOracle implements GradientOracle {
 
   private readonly network: Network;
   private readonly fastLayers?: FastDenseLayer[];
+  private readonly convProgram?: FastGradientProgram;
   private readonly workerCount: number;
   private readonly parallelThreshold: number;
   private readonly workerBackend?: "wasm" | "cpu";
@@ -83,26 +88,25 @@ export class TfjsOracle implements GradientOracle {
     this.activation = checkActivation("options.activation", options.activation ?? RELU);
     this.target = resolveTfjsTarget(network, target, this.activation);
     const isMlp = network.architecture === "mlp";
-    const engine = options.engine ?? (isMlp ? "fast" : "autograd");
+    const engine = options.engine ?? "fast";
     if (engine !== "fast" && engine !== "autograd") {
       throw new InvalidArgumentError("options.engine", '"fast" or "autograd"', engine);
-    }
-    if (engine === "fast" && !isMlp) {
-      throw new InvalidArgumentError("options.engine", '"autograd" for a ' + network.architecture + " network (the fast path is for MLPs)", engine);
     }
     this.engine = engine;
     this.maxBatchSize = checkInteger("options.maxBatchSize", options.maxBatchSize ?? (isMlp ? 1024 : 64), 1);
     this.parallelThreshold = checkInteger("options.parallelThreshold", options.parallelThreshold ?? 256, 1);
     const workers = options.workers ?? "auto";
-    if (workers === "auto") this.workerCount = engine === "fast" ? autoWorkerCount() : 0;
+    if (workers === "auto") this.workerCount = engine === "fast" && isMlp ? autoWorkerCount() : 0;
     else this.workerCount = checkInteger("options.workers", workers, 0, 64);
     if (this.workerCount > 0 && !isNode()) this.workerCount = 0;
-    if (this.target.kind === "fn") this.workerCount = 0; // a user function cannot be sent to a thread
+    if (this.target.kind === "fn" || !isMlp) this.workerCount = 0; // a user function cannot be sent to a thread
     if (options.workerBackend !== undefined && options.workerBackend !== "wasm" && options.workerBackend !== "cpu") {
       throw new InvalidArgumentError("options.workerBackend", '"wasm" or "cpu"', options.workerBackend);
     }
     this.workerBackend = options.workerBackend;
-    if (engine === "fast") {
+    if (engine === "fast" && network.architecture === "resnet18") this.convProgram = resnetFastGradient(network);
+    if (engine === "fast" && network.architecture === "cnn1d") this.convProgram = cnn1dFastGradient(network);
+    if (engine === "fast" && isMlp) {
       // Snapshot of the weights (with transposes): later changes to the network do not reach this oracle.
       this.fastLayers = mlpLayers(network).map((l) => ({
         kernel: tf.keep(tf.clone(l.kernel)) as tf.Tensor2D,
@@ -132,6 +136,7 @@ export class TfjsOracle implements GradientOracle {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.convProgram?.dispose();
     for (const l of this.fastLayers ?? []) {
       l.kernel.dispose();
       l.kernelT.dispose();
@@ -144,7 +149,19 @@ export class TfjsOracle implements GradientOracle {
     if (this.engine === "fast" && this.workerCount > 0 && n >= this.parallelThreshold) {
       return (await this.workerPool()).evaluate(x, n, this.dim);
     }
+    if (this.convProgram) return this.fastConvnet(this.convProgram, x, n);
     return this.engine === "fast" ? this.fastInProcess(x, n) : this.autograd(x, n);
+  }
+
+  private fastConvnet(program: FastGradientProgram, x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
+    const [v, g] = tf.tidy(() => program.run(tf.tensor2d(x, [n, this.dim]), this.target, this.activation));
+    try {
+      if (v.size !== n) throw new InvalidArgumentError("target.fn(output)", `${n} values (one per row)`, v);
+      return { values: v.dataSync() as Float32Array, gradients: g.dataSync() as Float32Array };
+    } finally {
+      v.dispose();
+      g.dispose();
+    }
   }
 
   private autograd(x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
@@ -227,7 +244,7 @@ function autoWorkerCount(): number {
  * SoftMax probability of a class, a hidden unit's pre-activation, or any function of the output.
  *
  * @throws {@link InvalidArgumentError} for a class index, layer or unit out of range (the message names
- *   `target.output`, `target.layer`, …), an unknown engine, or the fast engine on a non-MLP network.
+ *   `target.output`, `target.layer`, …), or an unknown engine.
  *
  * @example
  * ```ts

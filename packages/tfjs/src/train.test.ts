@@ -163,7 +163,7 @@ describe("trainNetwork", () => {
     interrupted.dispose();
 
     const resumed = make(); // a fresh process would start from a fresh network, too
-    const result = await trainNetwork(resumed, { x, y, n }, { ...options, checkpointDir, onEpoch: (r) => reports.push(r.epoch) });
+    const result = await trainNetwork(resumed, { x, y, n }, { ...options, checkpointDir, onEpoch: (r) => { reports.push(r.epoch); } });
     expect(result.resumedFromEpoch).toBe(1);
     expect(reports).toEqual([1, 2, 3]);
     expect(equalWeights(straight, resumed)).toBe(true);
