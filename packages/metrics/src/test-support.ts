@@ -195,3 +195,30 @@ function crossEntropyDerivativesGradientOnly(network: DenseNetwork, x: ArrayLike
   }
   return { gradient };
 }
+
+/**
+ * The Hessian of the SoftMax probability `p_k` of a ReLU reference network at `x` (exact almost everywhere, since
+ * the logits are locally linear): `W ∇²_z p_k Wᵀ` with `∂²p_k/∂zᵢ∂zⱼ = p_k(δ_kᵢ − pᵢ)(δ_kⱼ − pⱼ) − p_k pᵢ(δᵢⱼ − pⱼ)`.
+ */
+export function softmaxProbabilityHessian(network: DenseNetwork, x: ArrayLike<number>, k: number): Float64Array {
+  const { w, logits } = logitsJacobian(network, x);
+  const p = softmax(logits);
+  const d = network.inputDim, c = network.outputDim;
+  const inner = new Float64Array(c * c);
+  for (let i = 0; i < c; i++) {
+    for (let j = 0; j < c; j++) {
+      inner[i * c + j] = p[k] * ((k === i ? 1 : 0) - p[i]) * ((k === j ? 1 : 0) - p[j]) - p[k] * p[i] * ((i === j ? 1 : 0) - p[j]);
+    }
+  }
+  const hessian = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let s = 0;
+      for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) s += w[a * c + i] * inner[i * c + j] * w[b * c + j];
+      hessian[a * d + b] = s;
+    }
+  }
+  // exact symmetry
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) hessian[a * d + b] = hessian[b * d + a] = 0.5 * (hessian[a * d + b] + hessian[b * d + a]);
+  return hessian;
+}
