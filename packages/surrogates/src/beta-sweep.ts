@@ -61,7 +61,7 @@ export async function* betaSweep<M extends SecondOrderModel>(
   const point = Float64Array.from(checkFiniteArray("x0", x0, network.dim));
   for (let i = 0; i < betas.length; i++) {
     throwIfAborted(options.signal, "betaSweep", i);
-    const beta = betas[i];
+    const beta: number = betas[i];
     const model = network.surrogate({ name, beta });
     const batch = await model.hessians(point, 1, target);
     yield { beta, model, value: batch.values[0], gradient: batch.gradients, hessian: batch.hessians };

@@ -5,7 +5,7 @@ export type {
   HessianVectorProducts,
   LogitJacobian,
 } from "./second-order-model.js";
-export type { SurrogateActivation, ModelActivation } from "./surrogate-activation.js";
+export type { SurrogateActivation, SurrogateActivationInput, ModelActivation } from "./surrogate-activation.js";
 export { checkSurrogateActivation, activationLabel } from "./surrogate-activation.js";
 export type { SurrogateTarget, ResolvedSurrogateTarget, TargetShape } from "./surrogate-target.js";
 export { resolveSurrogateTarget } from "./surrogate-target.js";

@@ -4,7 +4,7 @@ import { NoReluError } from "./no-relu-error.js";
 import { referenceModel, type ReferenceModel, type ReferenceModelOptions } from "./reference-model.js";
 import { referenceWeights } from "./reference-second-order.js";
 import type { SurrogateNetwork } from "./second-order-model.js";
-import { activationLabel, checkSurrogateActivation, toReferenceActivation, type SurrogateActivation } from "./surrogate-activation.js";
+import { activationLabel, checkSurrogateActivation, toReferenceActivation, type SurrogateActivationInput } from "./surrogate-activation.js";
 
 /**
  * The {@link SurrogateNetwork} capability of a float64 ReLU `DenseNetwork` (from `@smoothhess/oracle`):
@@ -41,7 +41,7 @@ export function referenceSurrogates(
     outputDim: original.outputDim,
     hiddenSizes: original.hiddenSizes,
     original,
-    surrogate(activation: SurrogateActivation): ReferenceModel {
+    surrogate(activation: SurrogateActivationInput): ReferenceModel {
       const checked = checkSurrogateActivation("activation", activation);
       return referenceModel(network.withActivation(toReferenceActivation(checked)), options);
     },

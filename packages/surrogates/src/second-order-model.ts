@@ -1,5 +1,5 @@
 import type { GradientOracle, PointBatch } from "@smoothhess/oracle";
-import type { ModelActivation, SurrogateActivation } from "./surrogate-activation.js";
+import type { ModelActivation, SurrogateActivationInput } from "./surrogate-activation.js";
 import type { SurrogateTarget } from "./surrogate-target.js";
 
 /** Values, input gradients and exact input Hessians of one target at `n` points. */
@@ -94,5 +94,5 @@ export interface SurrogateNetwork<M extends SecondOrderModel = SecondOrderModel>
    * The surrogate f with every ReLU replaced by `activation`.
    * @throws {@link InvalidArgumentError} for an unknown activation or β ≤ 0 (naming `activation.beta`).
    */
-  surrogate(activation: SurrogateActivation): M;
+  surrogate(activation: SurrogateActivationInput): M;
 }

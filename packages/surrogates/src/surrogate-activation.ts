@@ -11,9 +11,14 @@ import { gelu, relu, softplus, swish, type Activation } from "@smoothhess/oracle
  * (`softplus(10)`, `swish(5)`, `gelu()`) have this shape and can be passed as they are.
  */
 export type SurrogateActivation =
-  | { readonly name: "softplus"; readonly beta: number }
-  | { readonly name: "swish"; readonly beta: number }
+  | { readonly name: "softplus" | "swish"; readonly beta: number }
   | { readonly name: "gelu" };
+
+/**
+ * What `surrogate()` accepts: a {@link SurrogateActivation}, or an `Activation` object of `@smoothhess/oracle`
+ * (`softplus(10)`, `swish(5)`, `gelu()`; `relu` is rejected at run time).
+ */
+export type SurrogateActivationInput = SurrogateActivation | Activation;
 
 /** The activation a model is evaluated with: a {@link SurrogateActivation} or the network's own ReLU. */
 export type ModelActivation = SurrogateActivation | { readonly name: "relu" };

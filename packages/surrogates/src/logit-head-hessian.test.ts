@@ -1,0 +1,94 @@
+import { InvalidArgumentError } from "@smoothhess/errors";
+import { randomDenseNetwork, softplus } from "@smoothhess/oracle";
+import { describe, expect, it } from "vitest";
+import { crossEntropyHessian, softmaxHessian } from "./logit-head-hessian.js";
+import { referenceModel } from "./reference-model.js";
+import { referenceSurrogates } from "./reference-surrogates.js";
+import { asymmetry, centralDifferenceHessian, normalVector, relativeError } from "./test-support.js";
+
+const net = referenceSurrogates(randomDenseNetwork([12, 20, 16, 5], { seed: 11 }));
+const relu = net.original;
+const x0 = normalVector(4, 12, 0.8);
+
+describe("crossEntropyHessian (CASO Prop. 1)", () => {
+  for (const label of [0, 3]) {
+    it(`W(diag(p) − ppᵀ)Wᵀ for label ${label} equals the dense loss Hessian and finite differences of the exact loss gradient`, () => {
+      const { value, gradient, hessian, logits } = crossEntropyHessian(relu, x0, label);
+      const target = { crossEntropy: label };
+      const dense = relu.hessians(x0, 1, target);
+      const fd = centralDifferenceHessian((x) => relu.oracle(target).evaluate(x, 1).gradients, x0, 1e-6);
+      const h = hessian.toDense();
+      expect(Math.max(...fd.map(Math.abs))).toBeGreaterThan(1e-3);
+      expect(relativeError(h, fd)).toBeLessThanOrEqual(1e-6);
+      expect(relativeError(h, dense.hessians)).toBeLessThan(1e-12);
+      expect(asymmetry(h, 12)).toBe(0);
+      expect(relativeError(gradient, dense.gradients)).toBeLessThan(1e-13);
+      expect(value).toBeCloseTo(dense.values[0], 13);
+      expect(hessian.r).toBe(5);
+      // the middle factor is diag(p) − ppᵀ
+      let max = -Infinity;
+      for (const o of logits) max = Math.max(max, o);
+      const e = [...logits].map((o) => Math.exp(o - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      const p = e.map((v) => v / sum);
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
+        expect(hessian.middle[i * 5 + j]).toBeCloseTo((i === j ? p[i] : 0) - p[i] * p[j], 15);
+      }
+    });
+  }
+
+  it("is positive semi-definite (CASO Thm. 2), with eigenpairs from the 5×5 factor", () => {
+    const { hessian } = crossEntropyHessian(relu, x0, 1);
+    const eig = hessian.eigen({ order: "descending" });
+    expect(eig.k).toBe(5);
+    for (const v of eig.values) expect(v).toBeGreaterThan(-1e-12 * eig.values[0]);
+    // rank ≤ c − 1 = 4: the middle factor annihilates the all-ones vector
+    expect(Math.abs(eig.values[4])).toBeLessThan(1e-10 * eig.values[0]);
+    const dense = hessian.toDense();
+    for (let j = 0; j < 4; j++) {
+      const q = eig.vectors.subarray(j * 12, (j + 1) * 12);
+      for (let i = 0; i < 12; i++) {
+        let s = 0;
+        for (let t = 0; t < 12; t++) s += dense[i * 12 + t] * q[t];
+        expect(s).toBeCloseTo(eig.values[j] * q[i], 10);
+      }
+    }
+  });
+});
+
+describe("softmaxHessian (vanilla H of the SoftMax probability, Table 8)", () => {
+  it("equals finite differences of the exact SoftMax gradient and the dense path", () => {
+    for (const k of [0, 2, 4]) {
+      const target = { softmax: k };
+      const { value, gradient, hessian } = softmaxHessian(relu, x0, k);
+      const fd = centralDifferenceHessian((x) => relu.oracle(target).evaluate(x, 1).gradients, x0, 1e-6);
+      expect(relativeError(hessian.toDense(), fd)).toBeLessThanOrEqual(1e-6);
+      const dense = relu.hessians(x0, 1, target);
+      expect(relativeError(hessian.toDense(), dense.hessians)).toBeLessThan(1e-12);
+      expect(relativeError(gradient, dense.gradients)).toBeLessThan(1e-13);
+      expect(value).toBeCloseTo(dense.values[0], 14);
+    }
+  });
+
+  it("works through an async model the same way (the tfjs models answer with promises)", async () => {
+    const asyncModel = { ...relu, logitJacobian: async (x: ArrayLike<number>) => relu.logitJacobian(x) };
+    const fromAsync = await softmaxHessian(asyncModel, x0, 1);
+    const fromSync = softmaxHessian(relu, x0, 1);
+    expect([...fromAsync.hessian.w]).toEqual([...fromSync.hessian.w]);
+  });
+});
+
+describe("errors", () => {
+  it("refuse a smooth surrogate, whose loss Hessian has curvature the closed form leaves out", () => {
+    const sp = net.surrogate({ name: "softplus", beta: 5 });
+    expect(() => crossEntropyHessian(sp, x0, 0)).toThrowError(InvalidArgumentError);
+    expect(() => crossEntropyHessian(sp, x0, 0)).toThrowError(/^model: expected a piecewise-linear \(ReLU\) model.*received a model with activation softplus\(β=5\)/);
+    expect(() => softmaxHessian(referenceModel(randomDenseNetwork([3, 4, 2], { activation: softplus(2) })), [0, 0, 0], 0)).toThrowError(/^model:/);
+  });
+
+  it("name label, k and x0", () => {
+    expect(() => crossEntropyHessian(relu, x0, 5)).toThrowError(/^label: expected an integer in \[0, 4\], received 5/);
+    expect(() => softmaxHessian(relu, x0, -1)).toThrowError(/^k: expected an integer in \[0, 4\]/);
+    expect(() => softmaxHessian(relu, [1, 2], 0)).toThrowError(/^x0: expected length 12/);
+  });
+});
