@@ -199,12 +199,18 @@ describe("resources and model state", () => {
     const net = resnet18({ inputShape: [6, 6, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 2 });
     const x = randomPoints(5, 4, net.inputSize);
     const before = snapshot(net);
-    const oracle = tfjsOracle(net, { layer: 3, unit: 5 });
-    const first = await oracle.evaluate(x, 4);
-    const second = await oracle.evaluate(x, 4);
-    expect(Array.from(second.values)).toEqual(Array.from(first.values));
+    const outputBefore = tf.tidy(() => net.forward(tf.tensor2d(x, [4, net.inputSize])).output.dataSync());
+    for (const engine of ["fast", "autograd"] as const) {
+      const oracle = tfjsOracle(net, { layer: 3, unit: 5 }, { engine });
+      const first = await oracle.evaluate(x, 4);
+      const second = await oracle.evaluate(x, 4);
+      expect(Array.from(second.values)).toEqual(Array.from(first.values));
+      await oracle.dispose();
+    }
     const after = snapshot(net);
     for (const [name, value] of before) expect(Array.from(after.get(name)!), name).toEqual(Array.from(value));
+    const outputAfter = tf.tidy(() => net.forward(tf.tensor2d(x, [4, net.inputSize])).output.dataSync());
+    expect(Array.from(outputAfter)).toEqual(Array.from(outputBefore));
     net.dispose();
   });
 });
