@@ -4,13 +4,26 @@ import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
 import { symmetricEigen } from "./index.js";
 import {
+  fromEigen,
   maxAbs,
+  randomOrthogonal,
   normals,
   orthonormalityError,
   reconstructionError,
   residualError,
   symmetricMatrix,
 } from "./test-support.js";
+
+/** Random (indefinite), low-rank (a large zero eigenspace) or with only three distinct eigenvalues. */
+function testMatrix(d: number, seed: number, kind: string): Float64Array {
+  if (kind === "random") {
+    const g = normals(d * d, seed);
+    return g.map((_, i) => g[i] + g[(i % d) * d + Math.floor(i / d)]);
+  }
+  const z = normals(d, seed + 1);
+  const values = z.map((v, i) => (kind === "low-rank" ? (i < 4 ? v : 0) : [2, -1, 0.5][i % 3]));
+  return fromEigen(values, randomOrthogonal(d, seed), d);
+}
 
 describe("symmetricEigen", () => {
   it("reconstructs A = Σ λⱼqⱼqⱼᵀ with orthonormal qⱼ to 1e-10 relative (property: indefinite, low-rank, repeated, scaled)", () => {
@@ -24,6 +37,27 @@ describe("symmetricEigen", () => {
         expect(residualError(eigen, a)).toBeLessThanOrEqual(1e-10 * scale);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("computes a few pairs (k < d/4: tridiagonal + inverse iteration) as accurately as all of them (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ d: fc.integer({ min: 32, max: 90 }), seed: fc.nat(), kind: fc.constantFrom("random", "low-rank", "repeated") }),
+        fc.constantFrom("magnitude", "descending", "ascending") as fc.Arbitrary<"magnitude">,
+        fc.nat(),
+        ({ d, seed, kind }, order, pick) => {
+          const a = testMatrix(d, seed, kind);
+          const k = 1 + (pick % Math.floor((d - 1) / 4));
+          const few = symmetricEigen(a, d, { k, order });
+          const all = symmetricEigen(a, d, { order });
+          const scale = maxAbs(a) || 1;
+          for (let j = 0; j < k; j++) expect(Math.abs(few.values[j] - all.values[j])).toBeLessThanOrEqual(1e-12 * scale * d);
+          expect(residualError(few, a)).toBeLessThanOrEqual(1e-10 * scale);
+          expect(orthonormalityError(few)).toBeLessThanOrEqual(1e-10);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 

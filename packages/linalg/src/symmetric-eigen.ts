@@ -1,6 +1,7 @@
 import { checkInteger } from "@smoothhess/errors";
 import { type EigenOrder, type SymmetricEigen, checkEigenOrder, fixEigenvectorSigns, orderedIndices } from "./eigenpairs.js";
 import { checkSymmetric } from "./matrix-checks.js";
+import { selectedEigenpairs } from "./selected-eigenpairs.js";
 import { tridiagonalQLInPlace } from "./tridiagonal-ql.js";
 
 /** Options of {@link symmetricEigen}. */
@@ -58,7 +59,9 @@ export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: 
   const w = new Float64Array(d * d);
   if (scale === 0) {
     for (let i = 0; i < d; i++) w[i * d + i] = 1;
-  } else {
+    return selectPairs(values, w, d, d, order, k);
+  }
+  const load = (): void => {
     const half = 0.5 / scale;
     for (let i = 0; i < d; i++) {
       w[i * d + i] = a[i * d + i] / scale;
@@ -68,11 +71,24 @@ export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: 
         w[j * d + i] = v;
       }
     }
-    tridiagonalQLInPlace(w, d, values);
-    for (let i = 0; i < d; i++) values[i] *= scale;
+  };
+  load();
+  if (k * SELECTED_FRACTION < d && d >= 32) {
+    const selected = selectedEigenpairs(w, d, order, k);
+    if (selected) {
+      for (let j = 0; j < k; j++) selected.values[j] *= scale;
+      fixEigenvectorSigns(selected.vectors, k, d);
+      return { d, k, values: selected.values, vectors: selected.vectors };
+    }
+    load();
   }
+  tridiagonalQLInPlace(w, d, values);
+  for (let i = 0; i < d; i++) values[i] *= scale;
   return selectPairs(values, w, d, d, order, k);
 }
+
+/** Use the selected-eigenpairs path when fewer than `d / SELECTED_FRACTION` pairs are wanted. */
+const SELECTED_FRACTION = 4;
 
 /**
  * Sort `count` pairs (`values[j]`, row `j` of the row-major `count×d` `rows`) into `order`, keep the first `k`,

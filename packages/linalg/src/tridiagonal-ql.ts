@@ -21,15 +21,20 @@ export function tridiagonalQLInPlace(w: Float64Array, n: number, values: Float64
   if (n === 0) return;
   const d = values;
   const e = new Float64Array(n);
-  householderTridiagonal(w, n, d, e);
+  reduceToTridiagonal(w, n, d, e);
+  accumulateReflectors(w, n, d, e);
   implicitQL(w, n, d, e);
 }
 
 /**
- * `tred2`: reduce to tridiagonal form, accumulating the orthogonal transformation. In EISPACK's notation `V(k, j)`
- * is stored at `w[j*n + k]`.
+ * First half of `tred2`: Householder reduction to tridiagonal form `T = Pᵀ A P`, `P = P_{n−1}···P₁`. In EISPACK's
+ * notation `V(k, j)` is stored at `w[j*n + k]`. On exit: `T`'s diagonal is `w[i*n + i]`, its sub-diagonal
+ * `T[i][i−1] = e[i]` (`i ≥ 1`); reflector `Pᵢ = I − uᵢuᵢᵀ/hᵢ` (`i ≥ 1`, identity when `hᵢ = 0`) has `uᵢ` in
+ * `w[i*n .. i*n + i)` (supported on indices `< i`) and `hᵢ = d[i]`. The eigenvector of `A` for the eigenvector `z`
+ * of `T` is `P_{n−1}(···(P₁z))`.
+ * @internal
  */
-function householderTridiagonal(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+export function reduceToTridiagonal(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
 
   for (let i = n - 1; i > 0; i--) {
@@ -89,8 +94,10 @@ function householderTridiagonal(w: Float64Array, n: number, d: Float64Array, e: 
     }
     d[i] = h;
   }
+}
 
-  // accumulate the transformations
+/** Second half of `tred2`: accumulate the reflectors into `w` and move `T`'s diagonal to `d`, as `tql2` expects. */
+function accumulateReflectors(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = 0; i < n - 1; i++) {
     const rowI = i * n;
     const rowNext = (i + 1) * n;
@@ -209,7 +216,7 @@ function implicitQL(w: Float64Array, n: number, d: Float64Array, e: Float64Array
 }
 
 /** `sqrt(a² + b²)` without destructive overflow or underflow, cheaper than `Math.hypot`. */
-function hypot(a: number, b: number): number {
+export function hypot(a: number, b: number): number {
   const x = Math.abs(a);
   const y = Math.abs(b);
   if (x > y) {
