@@ -13,7 +13,7 @@ export interface CasoOptions {
   readonly margin?: number;
   /** Iteration budget (default 1000). The paper ran 10 iterations; set `maxIterations: 10` to reproduce that. */
   readonly maxIterations?: number;
-  /** Stop when the proximal-gradient step `‖z − y‖ ≤ tolerance·‖z‖` (default 1e-10). */
+  /** Stop when the proximal-gradient step `‖z − y‖ ≤ tolerance·‖z‖` (default 1e-12). */
   readonly tolerance?: number;
   /**
    * Initial step size `α` of the backtracking (default `1/(2λ₂)`, always accepted for a positive semidefinite `H`;
@@ -81,7 +81,7 @@ export function caso(loss: LossDerivatives, options: CasoOptions = {}): CasoResu
   const lambda1 = resolveLambda1(options.lambda1);
   const lambda2 = resolveLambda2(options, largestEigenvalue, "CASO");
   const maxIterations = checkInteger("options.maxIterations", options.maxIterations ?? 1000, 1);
-  const tolerance = options.tolerance === undefined ? 1e-10 : checkNumberInRange("options.tolerance", options.tolerance, 0, 1);
+  const tolerance = options.tolerance === undefined ? 1e-12 : checkNumberInRange("options.tolerance", options.tolerance, 0, 1);
   const stepSize = options.stepSize === undefined ? 1 / (2 * lambda2) : checkPositive("options.stepSize", options.stepSize);
   const decay = options.decay === undefined ? 0.5 : checkNumberInRange("options.decay", options.decay, 0, 1, { min: true, max: true });
   if (!Number.isFinite(stepSize)) throw new InvalidArgumentError("options.stepSize", "a finite step size", described(`${stepSize}`));

@@ -44,10 +44,13 @@ export interface ProximalResult {
  * soft-threshold `prox` of `αλ₁‖·‖₁`, halving `α` (factor `decay`) until the quadratic upper bound
  * `s(z) ≤ s(y) + ∇s(y)ᵀ(z − y) + ‖z − y‖²/(2α)` holds (checked exactly, since `s` is quadratic:
  * `(z−y)ᵀ(2λ₂I − H)(z−y) ≤ ‖z−y‖²/α`). The iterate is `z` if `F(z) ≤ F(Δ_{k−1})`; otherwise the previous iterate is
- * kept and the momentum is restarted (O'Donoghue & Candès 2015), so the objective never gets worse. One operator
- * application per step trial: `H` applied to the extrapolated point is formed from earlier products.
+ * kept and the momentum is restarted (O'Donoghue & Candès 2015), so the objective never gets worse. The test
+ * compares `F(z) − F(Δ_{k−1})` computed directly from `z − Δ_{k−1}` (not as a difference of two rounded objective
+ * values, which stops resolving progress once steps are ~1e-8 of the iterate). One operator application per step
+ * trial: `H` applied to the extrapolated point is formed from earlier products.
  *
- * Stops when `‖z − y‖ ≤ tolerance·‖z‖` (the proximal-gradient residual) or after `maxIterations`.
+ * Stops when `‖z − y‖ ≤ tolerance·‖z‖` (the proximal-gradient residual), when a plain proximal-gradient step no
+ * longer decreases `F` (rounding level), or after `maxIterations`.
  * @internal
  */
 export function proximalGradient(problem: ProximalProblem, settings: ProximalSettings): ProximalResult {
@@ -57,7 +60,7 @@ export function proximalGradient(problem: ProximalProblem, settings: ProximalSet
 
   let x = new Float64Array(d);
   let hx = new Float64Array(d);
-  let fx = 0;
+  let fx = 0; // F(x), accumulated from exact-form differences F(z) − F(x)
   const y = new Float64Array(d);
   const hy = new Float64Array(d);
   let z = new Float64Array(d);
@@ -69,17 +72,7 @@ export function proximalGradient(problem: ProximalProblem, settings: ProximalSet
   let converged = false;
   let iterations = 0;
 
-  // F at a point from its H-product: −gᵀv − ½vᵀHv + λ₂‖v‖² + λ₁‖v‖₁
-  const objective = (v: Float64Array, hv: Float64Array): number => {
-    let lin = 0, quad = 0, sq = 0, l1 = 0;
-    for (let i = 0; i < d; i++) {
-      lin += g[i] * v[i];
-      quad += v[i] * hv[i];
-      sq += v[i] * v[i];
-      l1 += Math.abs(v[i]);
-    }
-    return -lin - 0.5 * quad + lambda2 * sq + lambda1 * l1;
-  };
+  let restarted = true; // y = x: the next step is a plain proximal-gradient step, which cannot increase F
 
   for (iterations = 0; iterations < settings.maxIterations; ) {
     for (let i = 0; i < d; i++) grad[i] = 2 * lambda2 * y[i] - g[i] - hy[i];
@@ -108,8 +101,15 @@ export function proximalGradient(problem: ProximalProblem, settings: ProximalSet
       step *= settings.decay;
     }
     iterations++;
-    const fz = objective(z, hz);
-    if (fz <= fx) {
+    // F(z) − F(x) in a form without the cancellation of two large objective values (e = z − x, H symmetric):
+    // −gᵀe − ½eᵀ(Hz + Hx) + λ₂eᵀ(z + x) + λ₁(‖z‖₁ − ‖x‖₁)
+    let change = 0;
+    for (let i = 0; i < d; i++) {
+      const e = z[i] - x[i];
+      change += e * (-g[i] - 0.5 * (hz[i] + hx[i]) + lambda2 * (z[i] + x[i])) + lambda1 * (Math.abs(z[i]) - Math.abs(x[i]));
+    }
+    const small = diffNorm2 <= settings.tolerance * settings.tolerance * zNorm2;
+    if (change <= 0) {
       const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
       const momentum = (t - 1) / tNext;
       for (let i = 0; i < d; i++) {
@@ -119,15 +119,22 @@ export function proximalGradient(problem: ProximalProblem, settings: ProximalSet
       // the accepted z becomes the iterate; recycle the old iterate's buffers for the next trial point
       [x, z] = [z, x];
       [hx, hz] = [hz, hx];
-      fx = fz;
+      fx += change;
       t = tNext;
+      restarted = false;
+    } else if (restarted) {
+      // a plain proximal-gradient step from x that does not decrease F is rounding: x is as good as it gets
+      history.push(-fx);
+      converged = true;
+      break;
     } else {
       y.set(x);
       hy.set(hx);
       t = 1;
+      restarted = true;
     }
     history.push(-fx);
-    if (diffNorm2 <= settings.tolerance * settings.tolerance * zNorm2) {
+    if (small) {
       converged = true;
       break;
     }
