@@ -1,0 +1,182 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { cnn1d, mlp, resnet18, tfjsOracle, useBackend, type Network } from "@smoothhess/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { crossEntropyHessian, softmaxHessian } from "../logit-head-hessian.js";
+import { referenceSurrogates } from "../reference-surrogates.js";
+import type { SurrogateActivation } from "../surrogate-activation.js";
+import type { SurrogateTarget } from "../surrogate-target.js";
+import { asymmetry, relativeError } from "../test-support.js";
+import { finiteDifferenceHessian, randomizeBatchNorm, referenceCopy, uniformPoint, wellConditionedPoint } from "./tfjs-test-support.js";
+import { tfjsSurrogates, type TfjsSurrogates } from "./tfjs-surrogates.js";
+
+beforeAll(async () => {
+  await useBackend("wasm");
+});
+
+const SOFTPLUS: SurrogateActivation = { name: "softplus", beta: 5 };
+const SWISH: SurrogateActivation = { name: "swish", beta: 3 };
+const GELU: SurrogateActivation = { name: "gelu" };
+
+/**
+ * Float32 check of the acceptance criterion: the Hessian equals central differences of the exact (float32) gradient
+ * to 1e-2 relative to its largest entry. With step h ≈ 8e-3 the truncation error is ~h²·f‴/6 and the rounding
+ * error ~1e-7·|∇f|/h, both well below that at these well-conditioned points.
+ */
+async function expectHessianMatchesFiniteDifferences(
+  net: TfjsSurrogates,
+  activation: SurrogateActivation | "relu",
+  targets: SurrogateTarget[],
+  x0: Float32Array,
+  h = 2 ** -7,
+) {
+  const model = activation === "relu" ? net.original : net.surrogate(activation);
+  const d = x0.length;
+  for (const target of targets) {
+    const { hessians } = await model.hessians(x0, 1, target);
+    const fd = await finiteDifferenceHessian(model.oracle(target), x0, h);
+    const scale = Math.max(...fd.map(Math.abs));
+    const label = `${JSON.stringify(activation)} ${JSON.stringify(target)}`;
+    expect(scale, label).toBeGreaterThan(1e-4);
+    expect(relativeError(hessians, fd), label).toBeLessThanOrEqual(1e-2);
+    expect(asymmetry(hessians, d), label).toBe(0);
+  }
+}
+
+describe("MLP (tfjs, float32)", () => {
+  let network: Network;
+  let net: TfjsSurrogates;
+  const x0 = uniformPoint(1, 6);
+  beforeAll(() => {
+    network = mlp({ sizes: [6, 12, 10, 4], seed: 3 });
+    net = tfjsSurrogates(network);
+  });
+  const targets: SurrogateTarget[] = [{ output: 1 }, { softmax: 2 }, { crossEntropy: 0 }, { layer: 2, unit: 3 }];
+  afterAll(() => {
+    net.dispose();
+    network.dispose();
+  });
+
+  it("SoftPlus, Swish and GELU Hessians equal central differences of the exact gradient (≤ 1e-2)", async () => {
+    for (const a of [SOFTPLUS, SWISH, GELU]) await expectHessianMatchesFiniteDifferences(net, a, targets, x0);
+  });
+
+  it("the vanilla ReLU SoftMax and cross-entropy Hessians equal central differences too", async () => {
+    await expectHessianMatchesFiniteDifferences(net, "relu", [{ softmax: 0 }, { softmax: 3 }, { crossEntropy: 2 }], x0, 2 ** -9);
+  });
+
+  it("equals the float64 reference Hessian of the same weights to float32 precision", async () => {
+    const reference = referenceSurrogates(referenceCopy(network));
+    const x = Float64Array.from(x0);
+    for (const a of [SOFTPLUS, SWISH, GELU]) {
+      for (const target of targets) {
+        const ours = await net.surrogate(a).hessians(x0, 1, target);
+        const exact = reference.surrogate(a).hessians(x, 1, target);
+        expect(relativeError(ours.hessians, exact.hessians), `${a.name} ${JSON.stringify(target)}`).toBeLessThan(2e-5);
+        expect(relativeError(ours.gradients, exact.gradients)).toBeLessThan(2e-6);
+        expect(ours.values[0]).toBeCloseTo(exact.values[0], 5);
+      }
+    }
+    const vanilla = await softmaxHessian(net.original, x0, 1);
+    expect(relativeError(vanilla.hessian.toDense(), softmaxHessian(reference.original, x, 1).hessian.toDense())).toBeLessThan(2e-5);
+    const ce = await crossEntropyHessian(net.original, x0, 1);
+    expect(relativeError(ce.hessian.toDense(), crossEntropyHessian(reference.original, x, 1).hessian.toDense())).toBeLessThan(2e-5);
+  });
+
+  it("gradients equal the @smoothhess/tfjs oracle's autograd gradients", async () => {
+    for (const [target, theirs] of [
+      [{ output: 2 }, { output: 2 }],
+      [{ softmax: 1 }, { softmax: 1 }],
+      [{ layer: 2, unit: 5 }, { layer: 2, unit: 5 }],
+    ] as const) {
+      const ours = await net.surrogate(SWISH).oracle(target).evaluate(x0, 1);
+      const oracle = tfjsOracle(network, theirs, { activation: SWISH, engine: "autograd", workers: 0 });
+      const reference = await oracle.evaluate(x0, 1);
+      await oracle.dispose();
+      expect(relativeError(ours.gradients, reference.gradients)).toBeLessThan(1e-5);
+      expect(ours.values[0]).toBeCloseTo(reference.values[0], 5);
+    }
+  });
+
+  it("Hessian-vector products equal the dense Hessian's rows and are symmetric", async () => {
+    const model = net.surrogate(SOFTPLUS);
+    const { hessians } = await model.hessians(x0, 1, { softmax: 0 });
+    const v = Float64Array.from(uniformPoint(9, 12, -1, 1)); // two directions
+    const { products } = await model.hessianVectorProducts(x0, v, 2, { softmax: 0 });
+    const expected = new Float64Array(12);
+    for (let r = 0; r < 2; r++) for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) expected[r * 6 + i] += hessians[i * 6 + j] * v[r * 6 + j];
+    expect(relativeError(products, expected)).toBeLessThan(1e-5);
+    let uhv = 0;
+    let vhu = 0;
+    for (let i = 0; i < 6; i++) {
+      uhv += v[i] * products[6 + i];
+      vhu += v[6 + i] * products[i];
+    }
+    expect(Math.abs(uhv - vhu)).toBeLessThan(1e-5 * Math.max(Math.abs(uhv), 1e-3));
+  });
+
+  it("tfjs's own grad-of-grad is wrong for Swish, which is why the passes above avoid it", async () => {
+    const target = { output: 1 };
+    const exact = (await net.surrogate(SWISH).hessians(x0, 1, target)).hessians;
+    let naiveError = Number.POSITIVE_INFINITY;
+    try {
+      const naive = tf.tidy(() => {
+        const f = (x: tf.Tensor) => tf.sum(tf.slice(network.forward(x as tf.Tensor2D, { activation: SWISH }).output, [0, 1], [1, 1]));
+        const rows = [];
+        for (let j = 0; j < 6; j++) {
+          const e = tf.cast(tf.oneHot([j], 6), "float32");
+          rows.push(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.grad(f)(x), e)))(tf.tensor2d(x0, [1, 6])));
+        }
+        return tf.concat(rows, 0);
+      });
+      naiveError = relativeError(naive.dataSync(), exact);
+      naive.dispose();
+    } catch {
+      // throwing is the other failure mode tfjs has for these ops
+    }
+    expect(naiveError).toBeGreaterThan(0.02);
+  });
+
+  it("leaves no tensors behind", async () => {
+    const model = net.surrogate(SWISH);
+    await model.hessians(x0, 1, { softmax: 0 }); // warm-up (backend kernels, cached constants)
+    const before = tf.memory().numTensors;
+    await model.hessians(x0, 1, { softmax: 0 });
+    await model.hessianVectorProducts(x0, new Float64Array(6).fill(1), 1, { layer: 2, unit: 0 });
+    await model.oracle({ crossEntropy: 1 }).evaluate(x0, 1);
+    await model.logitJacobian(x0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("convolutional networks (tfjs, float32)", () => {
+  it("1-D CNN (residual conv1d blocks with batch norm): Hessians equal central differences", async () => {
+    const network = cnn1d({ length: 8, blocks: 2, channels: 3, kernel: 3, dropout: 0, outputs: 2, seed: 4 });
+    randomizeBatchNorm(network, 5);
+    const net = tfjsSurrogates(network);
+    const x0 = uniformPoint(2, 8, -1, 1);
+    const targets: SurrogateTarget[] = [{ output: 0 }, { layer: 2, unit: 7 }, { softmax: 1 }];
+    for (const a of [SOFTPLUS, SWISH, GELU]) await expectHessianMatchesFiniteDifferences(net, a, targets, x0);
+    net.dispose();
+    network.dispose();
+  });
+
+  it("ResNet-18 (small): Hessians equal central differences, the vanilla SoftMax Hessian too", async () => {
+    const network = resnet18({ inputShape: [4, 4, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 6 });
+    randomizeBatchNorm(network, 7);
+    // a 10× larger classifier spreads the logits, so that the vanilla SoftMax Hessian is not tiny next to the
+    // gradient (float32 differences lose ~1e-7·|∇f|/h)
+    const fc = network.weights.get("fc/kernel") as tf.Variable;
+    fc.assign(tf.mul(fc, 10));
+    const net = tfjsSurrogates(network, { directionBatch: 16 });
+    expect(net.hiddenSizes).toEqual(network.layerSizes);
+    const { x: x0, margin } = wellConditionedPoint(network, 30);
+    for (const a of [SOFTPLUS, SWISH, GELU]) {
+      await expectHessianMatchesFiniteDifferences(net, a, [{ output: 2 }, { crossEntropy: 1 }, { layer: 5, unit: 3 }], x0);
+    }
+    // the step must not cross a ReLU kink: every pre-activation is ≥ margin away from 0
+    expect(margin).toBeGreaterThan(2e-3);
+    await expectHessianMatchesFiniteDifferences(net, "relu", [{ softmax: 0 }, { crossEntropy: 2 }], x0, 2 ** -12);
+    net.dispose();
+    network.dispose();
+  });
+});
