@@ -1,12 +1,13 @@
 import { DimensionMismatchError, InvalidArgumentError, described, firstNonFinite, isNumericArray } from "@smoothhess/errors";
 import { checkSymmetric } from "@smoothhess/linalg";
+import type { SymmetricEigen } from "@smoothhess/linalg";
 import type { FactoredHessian } from "@smoothhess/stein";
 
 /**
  * A symmetric `d×d` matrix known by its action, e.g. the `FactoredHessian` that `smoothHessFactored` returns
- * (`H = scale·sym(AᵀB)`), or a Hessian-vector product of the surrogates package. Only `matVec` is required;
- * `quadraticForm`, when present, is used for `vᵀHv` (a `FactoredHessian` does it in `O(m·d)` without a product
- * vector).
+ * (`H = scale·sym(AᵀB)`), or the `LowRankHessian` `W M Wᵀ` of the surrogates package (cross-entropy and SoftMax
+ * Hessians of a ReLU network). Only `matVec` is required; `quadraticForm`, when present, is used for `vᵀHv`, and
+ * `eigen()`, when present, gives the eigenpairs the second-order attack needs (see {@link hessianEigen}).
  */
 export interface HessianOperator {
   /** Order `d` (checked against the gradient's length when present). */
@@ -15,6 +16,11 @@ export interface HessianOperator {
   matVec(v: Float64Array, out?: Float64Array): ArrayLike<number>;
   /** `vᵀ H v`, when the operator can do better than `matVec` plus a dot product. */
   quadraticForm?(v: Float64Array): number;
+  /**
+   * All eigenpairs that can be non-zero, sorted by `|λ|` descending (the default of `@smoothhess/linalg`), with
+   * `H` zero on the complement of their span — as `LowRankHessian.eigen()` of the surrogates package returns them.
+   */
+  eigen?(): SymmetricEigen;
 }
 
 /**
@@ -33,6 +39,8 @@ export interface ResolvedHessian {
   readonly dense?: ArrayLike<number>;
   /** The factored form, when a `FactoredHessian` was given. */
   readonly factored?: FactoredHessian;
+  /** The operator, when one was given. */
+  readonly operator?: HessianOperator;
   /** `out = H v`. */
   matVec(v: Float64Array, out: Float64Array): Float64Array;
   /**
@@ -126,6 +134,7 @@ function operatorHessian(argument: string, op: HessianOperator, d: number): Reso
   return {
     dim: d,
     factored,
+    operator: op,
     matVec: apply,
     quadraticForms(u, n, out) {
       const v = new Float64Array(d);

@@ -158,6 +158,34 @@ describe("secondOrderAttack: the exact trust-region step (paper Eq. 12 / 64)", (
       expect(c.step[j]).toBe(a.step[j]);
     }
   });
+
+  it("asks an operator with eigen() (the surrogates' low-rank W M Wᵀ) for its pairs", () => {
+    const d = 8, r = 3;
+    const w = randomVector(d * r, 11);
+    const middle = randomSymmetric(r, 12); // indefinite, like the SoftMax-probability Hessian's middle factor
+    const dense = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) dense[i * d + j] += w[i * r + a] * middle[a * r + b] * w[j * r + b];
+    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) dense[i * d + j] = dense[j * d + i];
+    const full = symmetricEigen(dense, d);
+    let eigenCalls = 0;
+    const lowRank = {
+      d,
+      matVec: (v: Float64Array) => Float64Array.from({ length: d }, (_, i) => dotProduct(dense.subarray(i * d, (i + 1) * d), v)),
+      eigen: () => {
+        eigenCalls++;
+        return { d, k: r, values: full.values.slice(0, r), vectors: full.vectors.slice(0, r * d) };
+      },
+    };
+    const g = randomVector(d, 13), x0 = new Float64Array(d);
+    for (const method of ["exact", "reduced"] as const) {
+      const viaOperator = secondOrderAttack({ x0, gradient: g, hessian: lowRank, radius: 0.7, method, ...(method === "reduced" ? { energy: 1 } : {}) });
+      const viaDense = secondOrderAttack({ x0, gradient: g, hessian: dense, radius: 0.7, method: "exact" });
+      if (method === "exact") for (let j = 0; j < d; j++) expect(viaOperator.step[j]).toBeCloseTo(viaDense.step[j], 10);
+      expect(viaOperator.rank).toBe(r);
+    }
+    expect(eigenCalls).toBe(2);
+    expect(() => secondOrderAttack({ x0, gradient: g, hessian: { ...lowRank, eigen: () => ({ d: 3, k: 1, values: new Float64Array(1), vectors: new Float64Array(3) }) }, radius: 1 })).toThrowError(DimensionMismatchError);
+  });
 });
 
 describe("secondOrderAttack: the paper's reduced variant (App. D.1, Eq. 66–71)", () => {
@@ -226,7 +254,7 @@ describe("secondOrderAttack: clipping and errors", () => {
     expect(() => secondOrderAttack({ x0, gradient: g, radius: 1 })).toThrowError(/spec\.hessian: expected exactly one of/);
     expect(() => secondOrderAttack({ x0, gradient: g, hessian: h, eigen: hessianEigen(h, 3), radius: 1 })).toThrowError(/spec\.eigen: expected exactly one of/);
     expect(() => secondOrderAttack({ x0, gradient: g, eigen: hessianEigen(randomSymmetric(4, 1), 4), radius: 1 })).toThrowError(DimensionMismatchError);
-    expect(() => secondOrderAttack({ x0, gradient: g, hessian: { matVec: (v: Float64Array) => v }, radius: 1 })).toThrowError(/hessian: expected a dense matrix or a FactoredHessian/);
+    expect(() => secondOrderAttack({ x0, gradient: g, hessian: { matVec: (v: Float64Array) => v }, radius: 1 })).toThrowError(/hessian: expected a dense matrix, a FactoredHessian or an operator with eigen\(\)/);
     expect(() => secondOrderAttack({ x0, gradient: g, hessian: h, radius: 1, clip: { min: 1, max: 0 } })).toThrowError(/spec\.clip/);
     expect(() => secondOrderAttack({ x0: [2, 0, 0], gradient: g, hessian: h, radius: 1, clip: { min: 0, max: 1 } })).toThrowError("spec.x0: expected every feature inside spec.clip = [0, 1], received x0[0] = 2");
   });
