@@ -103,6 +103,6 @@ describe("splitDataset", () => {
     );
     expect(() => splitDataset(ds, { train: -1 })).toThrowError("sizes.train: expected an integer ≥ 0, received -1");
     expect(() => splitDataset(ds, { train: 1, validation: 0.5 })).toThrowError("sizes.validation");
-    expect(() => splitDataset(ds, { train: 1 }, { seed: -3 })).toThrowError("options.seed: expected an integer in [0, 4294967295]");
+    expect(() => splitDataset(ds, { train: 1 }, { seed: 2 ** 33 })).toThrowError("options.seed: expected an integer in [-2147483648, 4294967295]");
   });
 });

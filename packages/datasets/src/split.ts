@@ -1,6 +1,6 @@
 import { InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
 import { type Dataset, type DatasetSplits, subsetDataset } from "./dataset.js";
-import { SeededRandom } from "./seeded-random.js";
+import { gaussianSampler, type GaussianSampler } from "@smoothhess/random";
 
 /** How many examples go to each part of a split; parts left out get none. Their sum may be less than `n`. */
 export interface SplitSizes {
@@ -73,7 +73,7 @@ export function splitDataset(dataset: Dataset, sizes: SplitSizes, options: Split
       described(`${train} + ${validation} + ${test} = ${train + validation + test}`),
     );
   }
-  const random = new SeededRandom(options.seed ?? 0, "options.seed");
+  const random = gaussianSampler(options.seed ?? 0, "options.seed");
   const stratify = options.stratify ?? dataset.classes !== undefined;
   if (typeof stratify !== "boolean") throw new InvalidArgumentError("options.stratify", "a boolean", stratify);
   if (stratify && !dataset.classes) {
@@ -101,7 +101,7 @@ function consecutiveParts(order: Int32Array, sizes: number[]): Int32Array[] {
 }
 
 /** Rows of each part, class by class: see {@link splitDataset}. */
-function stratifiedParts(dataset: Dataset, sizes: number[], random: SeededRandom): Int32Array[] {
+function stratifiedParts(dataset: Dataset, sizes: number[], random: GaussianSampler): Int32Array[] {
   const k = dataset.classes!.length;
   const members: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < dataset.n; i++) members[dataset.y[i]].push(i);

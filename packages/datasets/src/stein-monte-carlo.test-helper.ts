@@ -1,4 +1,4 @@
-import { SeededRandom } from "./seeded-random.js";
+import { gaussianSampler, type GaussianSampler } from "@smoothhess/random";
 
 /**
  * Test helper: Monte-Carlo estimate of the Hessian at the origin of `f ∗ N(0, σ²I)` in 2-D by Stein's lemma,
@@ -11,7 +11,7 @@ export function steinHessianAtOrigin(
   seed: number,
 ): { mean: number[]; se: number[] } {
   const sigma = Math.sqrt(variance);
-  const random = new SeededRandom(seed);
+  const random = gaussianSampler(seed);
   const sum = [0, 0, 0];
   const sum2 = [0, 0, 0];
   for (let s = 0; s < samples; s++) {

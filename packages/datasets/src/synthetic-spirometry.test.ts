@@ -118,6 +118,6 @@ describe("syntheticSpirometry", () => {
     );
     expect(() => syntheticSpirometry({ target: "fvc" as never })).toThrowError('options.target: expected "fev1" or "observed-fev1", received "fvc"');
     expect(() => syntheticSpirometry({ duration: 0.5 })).toThrowError("options.duration: expected curves that reach 1 s");
-    expect(() => syntheticSpirometry({ seed: 1.5 })).toThrowError("options.seed: expected an integer in [0, 4294967295], received 1.5");
+    expect(() => syntheticSpirometry({ seed: 1.5 })).toThrowError("options.seed: expected an integer in [-2147483648, 4294967295], received 1.5");
   });
 });

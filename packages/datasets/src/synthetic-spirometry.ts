@@ -1,6 +1,6 @@
 import { InvalidArgumentError, checkInteger, checkNumberInRange, described } from "@smoothhess/errors";
 import { type Dataset, createDataset } from "./dataset.js";
-import { SeededRandom } from "./seeded-random.js";
+import { gaussianSampler, type GaussianSampler } from "@smoothhess/random";
 import {
   type CurveSampling,
   type ForcedExhalation,
@@ -115,7 +115,7 @@ export function syntheticSpirometry(options: SyntheticSpirometryOptions = {}): S
   if ((samples - 1) * interval < 1) {
     throw new InvalidArgumentError("options.duration", "curves that reach 1 s (FEV₁ is the volume at 1 s)", options.duration);
   }
-  const random = new SeededRandom(options.seed ?? 0, "options.seed");
+  const random = gaussianSampler(options.seed ?? 0, "options.seed");
   const x = new Float32Array(o.n * samples);
   const y = new Float32Array(o.n);
   const truth: SpirometryTruth[] = [];
@@ -211,7 +211,7 @@ function checkMeanSd(argument: string, value: unknown): readonly [number, number
 }
 
 /** Draw from N(mean, sd²) restricted to `range`, by rejection (the mean must make acceptance likely). */
-function truncatedNormal(random: SeededRandom, [mean, sd]: readonly [number, number], [lo, hi]: Range): number {
+function truncatedNormal(random: GaussianSampler, [mean, sd]: readonly [number, number], [lo, hi]: Range): number {
   for (let tries = 0; tries < 10_000; tries++) {
     const v = mean + sd * random.normal();
     if (v >= lo && v <= hi) return v;
@@ -243,7 +243,7 @@ export function solveTau(ratio: number, rise: number): number {
 }
 
 /** 1 … maxCoughs non-overlapping coughs in the window, by rejection; dips relative to the volume at their start. */
-function drawCoughs(random: SeededRandom, o: CheckedOptions, clean: ForcedExhalation): SpirometryCough[] {
+function drawCoughs(random: GaussianSampler, o: CheckedOptions, clean: ForcedExhalation): SpirometryCough[] {
   const count = random.int(1, o.maxCoughs);
   for (let tries = 0; tries < 100_000; tries++) {
     const drawn = Array.from({ length: count }, () => ({

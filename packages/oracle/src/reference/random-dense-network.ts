@@ -1,5 +1,5 @@
 import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
-import { gaussianSampler } from "../gaussian-sampler.js";
+import { gaussianSampler } from "@smoothhess/random";
 import { relu, type Activation } from "./activation.js";
 import { denseNetwork, type DenseNetwork } from "./dense-network.js";
 

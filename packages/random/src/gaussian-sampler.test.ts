@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { deriveSeed, gaussianSampler } from "./index.js";
+import { deriveSeed, gaussianSampler, seededPermutation } from "./index.js";
 
 describe("gaussianSampler", () => {
   it("gives the same numbers for the same seed and different ones for another seed", () => {
@@ -80,5 +80,22 @@ describe("gaussianSampler", () => {
   it("rejects a seed that is not a 32-bit integer", () => {
     expect(() => gaussianSampler(1.5)).toThrow(InvalidArgumentError);
     expect(() => gaussianSampler(2 ** 40)).toThrowError(/seed: expected an integer in/);
+  });
+
+  it("draws unbiased integers in [min, max] and permutations", () => {
+    const rng = gaussianSampler(13);
+    const counts = new Array(6).fill(0);
+    const n = 60_000;
+    for (let i = 0; i < n; i++) counts[rng.int(1, 6) - 1]++;
+    for (const c of counts) expect(Math.abs(c - n / 6)).toBeLessThan(5 * Math.sqrt((n * 5) / 36));
+    const p = seededPermutation(100, 4);
+    expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(Array.from(seededPermutation(100, 4))).toEqual(Array.from(p));
+    expect(Array.from(seededPermutation(100, 5))).not.toEqual(Array.from(p));
+    // position of element 0 is uniform over many seeds
+    const where = new Array(4).fill(0);
+    for (let seed = 0; seed < 4000; seed++) where[seededPermutation(4, seed).indexOf(0)]++;
+    for (const c of where) expect(Math.abs(c - 1000)).toBeLessThan(5 * Math.sqrt(4000 * 0.25 * 0.75));
+    expect(rng.between(2, 2)).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { xoroshiro128plus } from "pure-rand";
+import { unsafeUniformIntDistribution, xoroshiro128plus } from "pure-rand";
 import type { RandomGenerator } from "pure-rand";
 import { checkInteger } from "@smoothhess/errors";
 
@@ -6,8 +6,9 @@ const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
 
 /**
- * A seeded source of uniform and standard-normal numbers (xoroshiro128+ from the `pure-rand` package,
- * Box–Muller for normals). Same seed, same sequence, on every platform and for any batching of the draws.
+ * A seeded source of uniform, standard-normal and integer draws (xoroshiro128+ from the `pure-rand` package,
+ * Box–Muller for normals, pure-rand's unbiased integer distribution). Same seed, same sequence, on every platform
+ * and for any batching of the draws.
  *
  * Create one with {@link gaussianSampler}.
  */
@@ -18,6 +19,12 @@ export interface GaussianSampler {
   uniform(): number;
   /** One standard normal draw. */
   normal(): number;
+  /** A uniform double in [lo, hi). */
+  between(lo: number, hi: number): number;
+  /** A uniform integer in [min, max], both inclusive, without modulo bias. */
+  int(min: number, max: number): number;
+  /** Shuffle `values` in place (Fisher–Yates) and return it. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(values: T): T;
   /** Fill `out` (or its `[start, end)` range) with independent standard normal draws; returns `out`. */
   fillNormal<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T;
   /** Fill `out` with uniform doubles in [0, 1); returns `out`. */
@@ -59,6 +66,24 @@ class XoroshiroGaussianSampler implements GaussianSampler {
     return radius * Math.cos(angle);
   }
 
+  between(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  int(min: number, max: number): number {
+    return unsafeUniformIntDistribution(min, max, this.generator);
+  }
+
+  shuffle<T extends { length: number; [i: number]: unknown }>(values: T): T {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      const t = values[i];
+      values[i] = values[j];
+      values[j] = t;
+    }
+    return values;
+  }
+
   fillNormal<T extends Float64Array | Float32Array>(out: T, start = 0, end = out.length): T {
     for (let i = start; i < end; i++) out[i] = this.normal();
     return out;
@@ -75,6 +100,7 @@ class XoroshiroGaussianSampler implements GaussianSampler {
  *
  * @param seed - a 32-bit integer (any integer in [-2³¹, 2³² - 1]); default 0. Library functions that take a
  *   `seed` option pass it here, so the same seed always gives the same numbers.
+ * @param argument - the name reported when `seed` is invalid (default `"seed"`).
  * @throws {@link InvalidArgumentError} when `seed` is not such an integer.
  *
  * @example
@@ -83,8 +109,8 @@ class XoroshiroGaussianSampler implements GaussianSampler {
  * const z = rng.fillNormal(new Float64Array(784));
  * ```
  */
-export function gaussianSampler(seed = 0): GaussianSampler {
-  checkInteger("seed", seed, -(2 ** 31), 2 ** 32 - 1);
+export function gaussianSampler(seed = 0, argument = "seed"): GaussianSampler {
+  checkInteger(argument, seed, -(2 ** 31), 2 ** 32 - 1);
   return new XoroshiroGaussianSampler(seed | 0);
 }
 
@@ -104,4 +130,16 @@ function mix32(x: number): number {
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * A uniformly random permutation of `0 … n−1` determined by `seed`: the same `(n, seed)` always gives the same
+ * permutation.
+ * @throws {@link InvalidArgumentError} naming `n` or `seed`.
+ */
+export function seededPermutation(n: number, seed: number): Int32Array {
+  checkInteger("n", n, 0);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  return gaussianSampler(seed).shuffle(p);
 }
