@@ -2,7 +2,7 @@ import { InvalidArgumentError, checkFiniteArray, checkInteger } from "@smoothhes
 import { type EigenOrder, type SymmetricEigen, checkEigenOrder, eigenvalueComparator, fixEigenvectorSigns } from "./eigenpairs.js";
 import { applyQInPlace, householderQRInPlace } from "./householder-qr.js";
 import { symmetricEigenUnchecked } from "./symmetric-eigen.js";
-import { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js";
+import { addRowDots } from "./row-kernels.js";
 
 /** Options of {@link eigenFromFactors}. */
 export interface EigenFromFactorsOptions {
@@ -78,23 +78,31 @@ export function eigenFromFactors(
 
   const qr = householderQRInPlace(x, nc, d);
 
-  // Rᵀ (nc×r): row c holds column c of R
-  const rt = new Float64Array(nc * r);
+  // R (r×nc, upper trapezoidal): R[i][c] = x[c*d + i] for i ≤ c
+  const rows = new Float64Array(r * nc);
   for (let c = 0; c < nc; c++) {
     const top = Math.min(c, r - 1);
-    for (let i = 0; i <= top; i++) rt[c * r + i] = x[c * d + i];
+    for (let i = 0; i <= top; i++) rows[i * nc + c] = x[c * d + i];
   }
-  // S = scale·sym(R_A R_Bᵀ) = scale·sym(RT_Aᵀ RT_B), in the scaled units of x
+  // S = scale·sym(R_A R_Bᵀ), in the scaled units of x; S[i][j] = Σ_c R[i][c]·R[j][m+c]
   const s = new Float64Array(r * r);
+  addRowDots(s, r, rows, 0, nc, r, rows, same ? 0 : m, nc, r, m);
   const coef = scale * sa * sb;
-  addTransposedProduct(s, rt, same ? rt : rt.subarray(m * r), m, r, r, coef);
-  symmetrizeInPlace(s, r);
-  const small = symmetricEigenUnchecked(s, r, order, r);
+  for (let i = 0; i < r; i++) {
+    s[i * r + i] *= coef;
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * coef * (s[i * r + j] + s[j * r + i]);
+      s[i * r + j] = v;
+      s[j * r + i] = v;
+    }
+  }
+  const small = symmetricEigenUnchecked(s, r, order, Math.min(k, r));
 
   // candidates: the r eigenvalues of S, then up to k exact zeros from the orthogonal complement of range(C)
   const extra = Math.min(k, d - r);
   const compare = eigenvalueComparator(order);
-  const index = Array.from({ length: r + extra }, (_, i) => i);
+  const kept = small.k;
+  const index = Array.from({ length: kept + extra }, (_, i) => (i < kept ? i : r + (i - kept)));
   const valueOf = (i: number): number => (i < r ? small.values[i] : 0);
   index.sort((i, j) => compare(valueOf(i), valueOf(j)) || i - j);
 
