@@ -89,7 +89,7 @@ function bruteForce(g: Float64Array, h: Float64Array, r: number): { value: numbe
 }
 
 describe("secondOrderAttack: the exact trust-region step (paper Eq. 12 / 64)", () => {
-  it("never leaves the ball and never does worse on the Taylor model than the first-order step (property)", () => {
+  it("never leaves the ball (exact and reduced) and never does worse on the Taylor model than the first-order step (property)", () => {
     fc.assert(
       fc.property(problem, ({ d, h, g, x0, radius }) => {
         const second = secondOrderAttack({ x0, gradient: g, hessian: h, radius });
@@ -102,6 +102,9 @@ describe("secondOrderAttack: the exact trust-region step (paper Eq. 12 / 64)", (
         expect(q2).toBeLessThanOrEqual(1e-12 * scale); // never worse than δ = 0
         expect(second.taylorChange).toBeCloseTo(q2, 10);
         for (let j = 0; j < d; j++) expect(second.point[j]).toBe(x0[j] + second.step[j]);
+        for (const energy of [0.5, 0.8, 0.98]) {
+          expect(euclidean(secondOrderAttack({ x0, gradient: g, hessian: h, radius, energy }).step)).toBeLessThanOrEqual(radius);
+        }
       }),
       { numRuns: 300, seed: 17 },
     );
