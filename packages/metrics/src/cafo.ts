@@ -20,7 +20,9 @@ export interface CafoResult {
   readonly explanation: Float64Array;
   /** The CAFO objective `gᵀΔ* − λ₁‖Δ*‖₁ − λ₂‖Δ*‖²` (≥ 0). */
   readonly objective: number;
+  /** The L1 weight `λ₁` used. */
   readonly lambda1: number;
+  /** The L2 weight `λ₂` used. */
   readonly lambda2: number;
   /** Sparsity ratio `η`: the fraction of exactly-zero entries. */
   readonly sparsity: number;

@@ -32,8 +32,9 @@ export interface CasoResult {
   readonly objective: number;
   /** `ℓ̃` after every iteration, starting with `ℓ̃(0) = 0`: non-decreasing. */
   readonly objectiveHistory: Float64Array;
-  /** The weights used. */
+  /** The L1 weight `λ₁` used. */
   readonly lambda1: number;
+  /** The L2 weight `λ₂` used (pass it to {@link cafo} to compare the two as the CASO paper does). */
   readonly lambda2: number;
   /** `L`, the largest eigenvalue of `H` (given or computed). */
   readonly largestEigenvalue: number;
