@@ -5,7 +5,9 @@
  */
 import { machineLine } from "@smoothhess/bench-tools";
 import { benchReferenceHessian } from "./reference-hessian.js";
+import { benchTfjsHessian } from "./tfjs-hessian.js";
 
 const which = process.argv[2] ?? "all";
 console.log(`# @smoothhess/surrogates benchmarks\n${machineLine()}\n`);
 if (which === "all" || which === "reference") await benchReferenceHessian();
+if (which === "all" || which === "tfjs") await benchTfjsHessian();

@@ -63,7 +63,7 @@ export interface RunMode {
   site(z: tf.Tensor, index: number): tf.Tensor;
 }
 
-/** @internal Per-layer tensors derived once (batch-norm scale and shift). */
+/** @internal Per-layer tensors derived once: batch-norm scale and shift. */
 interface Derived {
   scale: tf.Tensor1D;
   shift: tf.Tensor1D;
@@ -78,6 +78,8 @@ export class CompiledProgram {
   readonly layers: readonly ProgramLayer[];
   readonly siteCount: number;
   private readonly derived = new Map<ProgramLayer, Derived>();
+  /** Dense layers as `x ↦ x·kernel` with the input gradient `dy·kernelᵀ` from a pre-transposed kernel. */
+  private readonly products = new Map<ProgramLayer, (x: tf.Tensor2D) => tf.Tensor2D>();
   private readonly held: tf.Tensor[] = [];
 
   constructor(program: LayerProgram, argument = "program") {
@@ -102,6 +104,7 @@ export class CompiledProgram {
         throw new UnsupportedLayerError(where, `layer type ${JSON.stringify(type)}`, PROGRAM_LAYER_TYPES.join(", "));
       }
       if (layer.type === "activation") sites++;
+      if (layer.type === "dense") this.products.set(layer, this.denseProduct(layer.kernel));
       if (layer.type === "residual") {
         sites += this.check(layer.branch, `${path}[${i}].branch`);
         if (layer.shortcut) sites += this.check(layer.shortcut, `${path}[${i}].shortcut`);
@@ -119,6 +122,20 @@ export class CompiledProgram {
     return sites;
   }
 
+  /**
+   * `x·kernel` whose gradient with respect to x is `dy·kernelᵀ` with a kernel transposed once here: the wasm
+   * backend's fast matMul handles only transpose-free products, and autodiff would use the transpose flag (~10×
+   * slower at these sizes, see the shared NOTES). The kernel is a constant of every pass, so no gradient for it.
+   */
+  private denseProduct(kernel: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
+    const kernelT = tf.keep(tf.transpose(kernel)) as tf.Tensor2D;
+    this.held.push(kernelT);
+    return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: tf.matMul(args[0] as tf.Tensor2D, kernel),
+      gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, kernelT),
+    })) as (x: tf.Tensor2D) => tf.Tensor2D;
+  }
+
   /** Run on `x` (`n × inputSize`); returns the output, `n × c`. Sites are numbered from 0 in program order. */
   run(x: tf.Tensor2D, mode: RunMode): tf.Tensor2D {
     const counter = { next: 0 };
@@ -134,7 +151,7 @@ export class CompiledProgram {
       switch (layer.type) {
         case "dense": {
           const flat = h.rank === 2 ? (h as tf.Tensor2D) : (tf.reshape(h, [n, -1]) as tf.Tensor2D);
-          const z = tf.matMul(flat, layer.kernel);
+          const z = (this.products.get(layer) as (x: tf.Tensor2D) => tf.Tensor2D)(flat);
           h = layer.bias && !mode.linear ? tf.add(z, layer.bias) : z;
           break;
         }
