@@ -38,10 +38,10 @@ export async function benchReferenceHessian(sweepSize = 100): Promise<void> {
   );
 
   const g = gradient.seconds;
-  const row = (name: string, m: { seconds: number }, per = 1) => [name, m.seconds * 1e3, (m.seconds / per) * 1e3, m.seconds / g];
+  const row = (name: string, m: { seconds: number }, per = 1) => [name, m.seconds * 1e3, (m.seconds / per) * 1e3, m.seconds / per / g];
   console.log(`## float64 reference, MNIST MLP ${sizes.join("-")}, one point\n`);
   printTable([
-    ["operation", "total ms", "ms per item", "× one gradient call"],
+    ["operation", "total ms", "ms per item", "per item, × one gradient call"],
     row("gradient, ReLU (networkOracle) — baseline", gradient),
     row("gradient, SoftPlus β=10", spGradient),
     row("SoftPlus β=10 Hessian 784×784, logit", hessian),

@@ -136,6 +136,22 @@ describe("MLP (tfjs, float32)", () => {
     expect(naiveError).toBeGreaterThan(0.02);
   });
 
+  it("splits large batches and answers each point as if it were alone", async () => {
+    const small = tfjsSurrogates(network, { maxBatchSize: 2, directionBatch: 4 });
+    const model = small.surrogate(GELU);
+    const points = uniformPoint(12, 5 * 6);
+    const target = { crossEntropy: 2 };
+    const all = await model.hessians(points, 5, target);
+    const grads = await model.oracle(target).evaluate(points, 5);
+    for (let p = 0; p < 5; p++) {
+      const one = await net.surrogate(GELU).hessians(points.subarray(p * 6, (p + 1) * 6), 1, target);
+      expect(relativeError(all.hessians.subarray(p * 36, (p + 1) * 36), one.hessians)).toBeLessThan(1e-6);
+      expect(relativeError(grads.gradients.subarray(p * 6, (p + 1) * 6), one.gradients)).toBeLessThan(1e-6);
+      expect(all.values[p]).toBeCloseTo(one.values[0], 6);
+    }
+    small.dispose();
+  });
+
   it("leaves no tensors behind", async () => {
     const model = net.surrogate(SWISH);
     await model.hessians(x0, 1, { softmax: 0 }); // warm-up (backend kernels, cached constants)
