@@ -1,12 +1,5 @@
 import type * as tfType from "@tensorflow/tfjs-core";
 
-/** @internal A dense layer as the fast path holds it: `kernel` (in × out), its transpose and the bias. */
-export interface FastDenseLayer {
-  readonly kernel: tfType.Tensor2D;
-  readonly kernelT: tfType.Tensor2D;
-  readonly bias: tfType.Tensor1D;
-}
-
 /** @internal The targets the fast path handles itself; `head` is a user function (in-process only). */
 export type FastTarget =
   | { readonly kind: "logit" | "softmax"; readonly classIndex: number }
@@ -24,13 +17,15 @@ export type FastTarget =
  * broadcast instead of a matMul.
  *
  * This function must stay **self-contained** (no imports, no outer variables): worker threads rebuild it from its
- * source text. `tf` is the tfjs namespace; the caller runs it inside `tf.tidy`. `head(z)` (only for the "head"
+ * source text. `tf` is the tfjs namespace; `params` holds `dense{i}/kernel` (in × out), `dense{i}/kernelT` and
+ * `dense{i}/bias` for `i < spec.layers`; the caller runs it inside `tf.tidy`. `head(z)` (only for the "head"
  * target) returns `[values, dValues/dz]` for the output pre-activation `z`.
  * Returns `[values (n), gradients (n × in)]`.
  */
 export function fastMlpKernel(
   tf: typeof tfType,
-  layers: readonly FastDenseLayer[],
+  spec: { readonly layers: number },
+  params: Readonly<Record<string, tfType.Tensor>>,
   activation: { readonly name: string; readonly beta?: number },
   target: FastTarget,
   x: tfType.Tensor2D,
@@ -55,6 +50,11 @@ export function fastMlpKernel(
     const pdf = tf.mul(tf.exp(tf.mul(tf.square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
     return tf.add(cdf, tf.mul(z, pdf));
   };
+  const layers = Array.from({ length: spec.layers }, (_, i) => ({
+    kernel: params[`dense${i}/kernel`] as tfType.Tensor2D,
+    kernelT: params[`dense${i}/kernelT`] as tfType.Tensor2D,
+    bias: params[`dense${i}/bias`] as tfType.Tensor1D,
+  }));
   const n = x.shape[0];
   const top = target.kind === "neuron" ? target.layer : layers.length - 1;
   const zs: tfType.Tensor2D[] = [];

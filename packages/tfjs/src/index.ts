@@ -24,7 +24,7 @@ export { predictedClass, resolveTfjsTarget, targetValues } from "./target.js";
 export type { TfjsTarget, ResolvedTfjsTarget } from "./target.js";
 export { tfjsOracle, TfjsOracle, OracleDisposedError } from "./tfjs-oracle.js";
 export type { TfjsOracleOptions, GradientEngine } from "./tfjs-oracle.js";
-export { WorkerFailedError } from "./mlp-worker-pool.js";
+export { WorkerFailedError } from "./kernel-worker-pool.js";
 export { saveNetwork, loadNetwork } from "./network-io.js";
 export { ModelFileError } from "./model-file-error.js";
 export { trainNetwork } from "./train.js";

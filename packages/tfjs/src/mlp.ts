@@ -72,15 +72,3 @@ export function mlp(options: MlpOptions): Network {
     forward,
   });
 }
-
-/** @internal The dense layers of an MLP network, in order (for the fast path). */
-export function mlpLayers(network: Network): { kernel: tf.Variable; bias: tf.Variable }[] {
-  const layers = [];
-  for (let i = 0; ; i++) {
-    const kernel = network.weights.get(`dense${i}/kernel`);
-    const bias = network.weights.get(`dense${i}/bias`);
-    if (!kernel || !bias) break;
-    layers.push({ kernel, bias });
-  }
-  return layers;
-}

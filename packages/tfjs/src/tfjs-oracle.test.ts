@@ -172,6 +172,30 @@ describe("fast convnet path", () => {
   });
 });
 
+describe("worker threads for the convnets", () => {
+  it("give the same numbers as the calling thread (ResNet and CNN, logit / softmax / neuron targets)", async () => {
+    const nets = [
+      resnet18({ inputShape: [8, 8, 3], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 12 }),
+      cnn1d({ length: 16, blocks: 2, channels: 3, kernel: 4, outputs: 2, seed: 13 }),
+    ];
+    for (const net of nets) {
+      const n = 12;
+      const x = randomPoints(14, n, net.inputSize, 0, 1);
+      for (const target of [{ output: 1 }, { softmax: 0 }, { layer: 2, unit: 3 }] as TfjsTarget[]) {
+        const pooled = tfjsOracle(net, target, { workers: 2, parallelThreshold: 4 });
+        const local = tfjsOracle(net, target, { workers: 0 });
+        const a = await pooled.evaluate(x, n);
+        const b = await local.evaluate(x, n);
+        expect(worstRatio(a.values, b.values, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
+        expect(worstRatio(a.gradients, b.gradients, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
+        await pooled.dispose();
+        await local.dispose();
+      }
+      net.dispose();
+    }
+  });
+});
+
 describe("resources and model state", () => {
   it("leaves no tensors behind (tf.memory().numTensors) for every engine and architecture", async () => {
     const nets = [

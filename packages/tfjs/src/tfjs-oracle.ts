@@ -1,16 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { InvalidArgumentError, SmoothHessError, checkInteger } from "@smoothhess/errors";
+import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
 import { isNode } from "./backend.js";
-import type { FastGradientProgram } from "./fast-convnet.js";
-import { cnn1dFastGradient, resnetFastGradient } from "./fast-convnet.js";
-import type { FastDenseLayer, FastTarget } from "./fast-mlp-kernel.js";
+import { convnetKernelParams, mlpKernelParams } from "./fast-convnet.js";
+import { convnetKernel } from "./fast-convnet-kernel.js";
 import { fastMlpKernel } from "./fast-mlp-kernel.js";
-import { mlpLayers } from "./mlp.js";
-import { MlpWorkerPool } from "./mlp-worker-pool.js";
-import type { HostDenseLayer } from "./mlp-worker-pool.js";
+import { KernelWorkerPool } from "./kernel-worker-pool.js";
+import type { HostTensor } from "./kernel-worker-pool.js";
 import type { Network } from "./network.js";
 import { toFloat32Batch } from "./point-batch.js";
 import "./register-gradients.js";
@@ -33,14 +31,15 @@ export interface TfjsOracleOptions {
    */
   readonly engine?: GradientEngine;
   /**
-   * Fast MLP path only, Node only: worker threads, each with its own backend and copy of the weights, that split
-   * large batches. `"auto"` (default) uses `os.availableParallelism()` workers when that is ≥ 2; `0` computes
-   * in the calling thread. Workers are started on the first large batch and stopped by `dispose()`.
+   * Fast engine, Node only: worker threads, each with its own backend and copy of the weights, that split large
+   * batches by rows. `"auto"` (default) uses `os.availableParallelism()` workers when that is ≥ 2; `0` computes
+   * in the calling thread. Workers start on the first large batch and stop with `dispose()`. Targets with a
+   * user function always run in the calling thread.
    */
   readonly workers?: number | "auto";
-  /** Batches smaller than this are computed in the calling thread even when workers are enabled. Default 256. */
+  /** Batches with fewer rows stay in the calling thread. Default 256 for MLPs, 8 for convolutional networks. */
   readonly parallelThreshold?: number;
-  /** Backend of the worker threads. Default: the current backend when it is `wasm` or `cpu`, else `wasm`. */
+  /** Backend of the worker threads. Default: `cpu` when the current backend is `cpu`, else `wasm`. */
   readonly workerBackend?: "wasm" | "cpu";
   /** Largest batch computed at once (bigger requests are split). Default 1024 for MLPs, 64 otherwise. */
   readonly maxBatchSize?: number;
@@ -53,12 +52,15 @@ export class OracleDisposedError extends SmoothHessError {
   }
 }
 
+type Kernel = typeof fastMlpKernel | typeof convnetKernel;
+type KernelTarget = { kind: "logit" | "softmax"; classIndex: number } | { kind: "neuron"; layer: number; unit: number } | { kind: "head" };
+
 /**
  * A {@link GradientOracle} over a tfjs {@link Network}: `evaluate(points, n)` returns the target's values
  * (float64 copies of float32 results) and input gradients (`Float32Array`, `n × inputSize`).
  *
  * Create with {@link tfjsOracle}. Each call runs inside `tf.tidy`, so it leaves no tensors behind; `dispose()`
- * frees the fast path's weight copies and stops its worker threads.
+ * frees the fast path's weight snapshot and stops its worker threads.
  */
 export class TfjsOracle implements GradientOracle {
   /** Input dimension: `network.inputSize`. */
@@ -73,12 +75,13 @@ export class TfjsOracle implements GradientOracle {
   readonly activation: ActivationSpec;
 
   private readonly network: Network;
-  private readonly fastLayers?: FastDenseLayer[];
-  private readonly convProgram?: FastGradientProgram;
+  private readonly kernel?: Kernel;
+  private readonly kernelSpec?: unknown;
+  private readonly kernelParams?: Record<string, tf.Tensor>;
   private readonly workerCount: number;
   private readonly parallelThreshold: number;
   private readonly workerBackend?: "wasm" | "cpu";
-  private pool?: Promise<MlpWorkerPool>;
+  private pool?: Promise<KernelWorkerPool>;
   private disposed = false;
 
   /** @internal Use {@link tfjsOracle}. */
@@ -94,25 +97,21 @@ export class TfjsOracle implements GradientOracle {
     }
     this.engine = engine;
     this.maxBatchSize = checkInteger("options.maxBatchSize", options.maxBatchSize ?? (isMlp ? 1024 : 64), 1);
-    this.parallelThreshold = checkInteger("options.parallelThreshold", options.parallelThreshold ?? 256, 1);
+    this.parallelThreshold = checkInteger("options.parallelThreshold", options.parallelThreshold ?? (isMlp ? 256 : 8), 1);
     const workers = options.workers ?? "auto";
-    if (workers === "auto") this.workerCount = engine === "fast" && isMlp ? autoWorkerCount() : 0;
+    if (workers === "auto") this.workerCount = engine === "fast" ? autoWorkerCount() : 0;
     else this.workerCount = checkInteger("options.workers", workers, 0, 64);
-    if (this.workerCount > 0 && !isNode()) this.workerCount = 0;
-    if (this.target.kind === "fn" || !isMlp) this.workerCount = 0; // a user function cannot be sent to a thread
+    if (engine !== "fast" || !isNode() || this.target.kind === "fn") this.workerCount = 0; // a function cannot be sent to a thread
     if (options.workerBackend !== undefined && options.workerBackend !== "wasm" && options.workerBackend !== "cpu") {
       throw new InvalidArgumentError("options.workerBackend", '"wasm" or "cpu"', options.workerBackend);
     }
     this.workerBackend = options.workerBackend;
-    if (engine === "fast" && network.architecture === "resnet18") this.convProgram = resnetFastGradient(network);
-    if (engine === "fast" && network.architecture === "cnn1d") this.convProgram = cnn1dFastGradient(network);
-    if (engine === "fast" && isMlp) {
-      // Snapshot of the weights (with transposes): later changes to the network do not reach this oracle.
-      this.fastLayers = mlpLayers(network).map((l) => ({
-        kernel: tf.keep(tf.clone(l.kernel)) as tf.Tensor2D,
-        kernelT: tf.keep(tf.transpose(l.kernel)) as tf.Tensor2D,
-        bias: tf.keep(tf.clone(l.bias)) as tf.Tensor1D,
-      }));
+    if (engine === "fast") {
+      // Snapshot of the weights in kernel form: later changes to the network do not reach this oracle.
+      const { spec, params } = isMlp ? mlpKernelParams(network) : convnetKernelParams(network);
+      this.kernel = isMlp ? fastMlpKernel : convnetKernel;
+      this.kernelSpec = spec;
+      this.kernelParams = params;
     }
   }
 
@@ -132,16 +131,11 @@ export class TfjsOracle implements GradientOracle {
     return { values, gradients };
   }
 
-  /** Free the fast path's weight copies and stop worker threads. Further `evaluate` calls throw. */
+  /** Free the fast path's weight snapshot and stop worker threads. Further `evaluate` calls throw. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.convProgram?.dispose();
-    for (const l of this.fastLayers ?? []) {
-      l.kernel.dispose();
-      l.kernelT.dispose();
-      l.bias.dispose();
-    }
+    for (const t of Object.values(this.kernelParams ?? {})) t.dispose();
     if (this.pool) await (await this.pool.catch(() => undefined))?.dispose();
   }
 
@@ -149,19 +143,7 @@ export class TfjsOracle implements GradientOracle {
     if (this.engine === "fast" && this.workerCount > 0 && n >= this.parallelThreshold) {
       return (await this.workerPool()).evaluate(x, n, this.dim);
     }
-    if (this.convProgram) return this.fastConvnet(this.convProgram, x, n);
     return this.engine === "fast" ? this.fastInProcess(x, n) : this.autograd(x, n);
-  }
-
-  private fastConvnet(program: FastGradientProgram, x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
-    const [v, g] = tf.tidy(() => program.run(tf.tensor2d(x, [n, this.dim]), this.target, this.activation));
-    try {
-      if (v.size !== n) throw new InvalidArgumentError("target.fn(output)", `${n} values (one per row)`, v);
-      return { values: v.dataSync() as Float32Array, gradients: g.dataSync() as Float32Array };
-    } finally {
-      v.dispose();
-      g.dispose();
-    }
   }
 
   private autograd(x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
@@ -182,29 +164,28 @@ export class TfjsOracle implements GradientOracle {
     }
   }
 
+  private kernelTarget(): KernelTarget {
+    return this.target.kind === "fn" ? { kind: "head" } : (this.target as KernelTarget);
+  }
+
   private fastInProcess(x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
     const target = this.target;
-    let fastTarget: FastTarget;
     let head: ((z: tf.Tensor2D) => [tf.Tensor1D, tf.Tensor2D]) | undefined;
     if (target.kind === "fn") {
-      fastTarget = { kind: "head" };
       head = (z) => {
         let v: tf.Tensor1D | undefined;
         const dz = tf.grad((zz: tf.Tensor) => {
           const out = target.fn(zz as tf.Tensor2D);
-          if (out.size !== n) {
-            throw new InvalidArgumentError("target.fn(output)", `${n} values (one per row)`, out);
-          }
+          if (out.size !== n) throw new DimensionMismatchError("target.fn(output)", `${n} values (one per row)`, described(`shape [${out.shape}]`));
           v = tf.keep(tf.reshape(out, [n])) as tf.Tensor1D;
           return tf.sum(out);
         })(z) as tf.Tensor2D;
         return [v as tf.Tensor1D, dz];
       };
-    } else {
-      fastTarget = target;
     }
+    const kernel = this.kernel as (...args: unknown[]) => [tf.Tensor1D, tf.Tensor2D];
     const [v, g] = tf.tidy(() =>
-      fastMlpKernel(tf, this.fastLayers as FastDenseLayer[], this.activation, fastTarget, tf.tensor2d(x, [n, this.dim]), head),
+      kernel(tf, this.kernelSpec, this.kernelParams, this.activation, this.kernelTarget(), tf.tensor2d(x, [n, this.dim]), head),
     );
     try {
       return { values: v.dataSync() as Float32Array, gradients: g.dataSync() as Float32Array };
@@ -214,18 +195,22 @@ export class TfjsOracle implements GradientOracle {
     }
   }
 
-  private workerPool(): Promise<MlpWorkerPool> {
+  private workerPool(): Promise<KernelWorkerPool> {
     if (!this.pool) {
-      const layers: HostDenseLayer[] = (this.fastLayers as FastDenseLayer[]).map((l) => ({
-        inputs: l.kernel.shape[0],
-        outputs: l.kernel.shape[1],
-        kernel: l.kernel.dataSync() as Float32Array,
-        kernelT: l.kernelT.dataSync() as Float32Array,
-        bias: l.bias.dataSync() as Float32Array,
-      }));
-      const current = tf.getBackend();
-      const backend = this.workerBackend ?? (current === "cpu" ? "cpu" : "wasm");
-      this.pool = MlpWorkerPool.create(this.workerCount, layers, this.activation, this.target as FastTarget, backend);
+      const host: Record<string, HostTensor> = {};
+      for (const [name, t] of Object.entries(this.kernelParams as Record<string, tf.Tensor>)) {
+        host[name] = { data: t.dataSync() as Float32Array, shape: t.shape };
+      }
+      const backend = this.workerBackend ?? (tf.getBackend() === "cpu" ? "cpu" : "wasm");
+      this.pool = KernelWorkerPool.create(
+        this.workerCount,
+        this.kernel as Kernel,
+        this.kernelSpec,
+        host,
+        this.activation,
+        this.kernelTarget(),
+        backend,
+      );
     }
     return this.pool;
   }

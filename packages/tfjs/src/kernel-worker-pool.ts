@@ -1,17 +1,12 @@
 import { SmoothHessError } from "@smoothhess/errors";
-import type { FastTarget } from "./fast-mlp-kernel.js";
-import { fastMlpKernel } from "./fast-mlp-kernel.js";
 
-/** @internal Host copy of one dense layer, sent to each worker once. */
-export interface HostDenseLayer {
-  readonly inputs: number;
-  readonly outputs: number;
-  readonly kernel: Float32Array;
-  readonly kernelT: Float32Array;
-  readonly bias: Float32Array;
+/** @internal Host copy of one kernel parameter, sent to each worker once. */
+export interface HostTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
 }
 
-/** A worker thread of the fast MLP path failed (could not start its backend, or crashed). */
+/** A worker thread of the fast gradient path failed (could not start its backend, or crashed). */
 export class WorkerFailedError extends SmoothHessError {
   constructor(detail: string, cause?: unknown) {
     super("worker-failed", `a gradient worker thread failed: ${detail}`, { cause });
@@ -28,14 +23,13 @@ const kernel = new Function("return (" + workerData.kernelSource + ")")();
 (async () => {
   if (!(await tf.setBackend(workerData.backend))) throw new Error("backend " + workerData.backend + " did not initialise");
   await tf.ready();
-  const layers = workerData.layers.map((l) => ({
-    kernel: tf.tensor2d(l.kernel, [l.inputs, l.outputs]),
-    kernelT: tf.tensor2d(l.kernelT, [l.outputs, l.inputs]),
-    bias: tf.tensor1d(l.bias),
-  }));
+  const params = {};
+  for (const [name, t] of Object.entries(workerData.params)) params[name] = tf.tensor(t.data, t.shape, "float32");
   parentPort.on("message", (msg) => {
     try {
-      const out = tf.tidy(() => kernel(tf, layers, workerData.activation, workerData.target, tf.tensor2d(msg.points, [msg.n, msg.dim])));
+      const x = tf.tensor2d(msg.points, [msg.n, msg.dim]);
+      const out = tf.tidy(() => kernel(tf, workerData.spec, params, workerData.activation, workerData.target, x));
+      x.dispose();
       const values = new Float32Array(out[0].dataSync());
       const gradients = new Float32Array(out[1].dataSync());
       out[0].dispose();
@@ -63,10 +57,11 @@ interface WorkerLike {
 }
 
 /**
- * @internal A fixed set of worker threads, each with its own tfjs backend and its own copy of the MLP's weights,
- * that split a batch by rows. Node only.
+ * @internal A fixed set of worker threads, each with its own tfjs backend and its own copy of the parameters,
+ * running one self-contained gradient kernel (`fastMlpKernel` or `convnetKernel`, rebuilt from its source text)
+ * on the rows of a batch. Node only.
  */
-export class MlpWorkerPool {
+export class KernelWorkerPool {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private active = 0;
@@ -87,14 +82,16 @@ export class MlpWorkerPool {
     }
   }
 
-  /** Start `count` workers on `backend` and wait until each has its weights loaded. */
+  /** Start `count` workers on `backend` and wait until each has its parameters loaded. */
   static async create(
     count: number,
-    layers: readonly HostDenseLayer[],
+    kernel: (...args: never[]) => unknown,
+    spec: unknown,
+    params: Readonly<Record<string, HostTensor>>,
     activation: { name: string; beta?: number },
-    target: FastTarget,
+    target: unknown,
     backend: "wasm" | "cpu",
-  ): Promise<MlpWorkerPool> {
+  ): Promise<KernelWorkerPool> {
     const { Worker } = await import("node:worker_threads");
     const { createRequire } = await import("node:module");
     const require = createRequire(import.meta.url);
@@ -102,8 +99,9 @@ export class MlpWorkerPool {
       corePath: require.resolve("@tensorflow/tfjs-core"),
       backendPath: require.resolve(backend === "wasm" ? "@tensorflow/tfjs-backend-wasm" : "@tensorflow/tfjs-backend-cpu"),
       backend,
-      kernelSource: fastMlpKernel.toString(),
-      layers,
+      kernelSource: kernel.toString(),
+      spec,
+      params,
       activation: { name: activation.name, beta: activation.beta },
       target,
     };
@@ -127,7 +125,7 @@ export class MlpWorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new MlpWorkerPool(workers);
+    return new KernelWorkerPool(workers);
   }
 
   /** Number of worker threads. */
