@@ -103,9 +103,12 @@ export function fixEigenvectorSigns(vectors: Float64Array, k: number, d: number)
 /**
  * Check a user-supplied {@link SymmetricEigen}: integer `d ≥ 1` (equal to `d` when given), `0 ≤ k ≤ d`, finite
  * `values` of length `k` and finite `vectors` of length `k·d`. Orthonormality is not checked (it would cost
- * `O(dk²)`); it is the caller's promise.
+ * `O(dk²)`); it is the caller's promise. Returns `eigen` typed.
+ *
+ * @param argument - name used in error messages (fields are reported as `argument.d`, `argument.values`, ...).
+ * @param eigen - the value to check.
+ * @param d - the required order, when the caller knows it (e.g. the length of a gradient).
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} naming `argument` and the field.
- * @internal
  */
 export function checkEigen(argument: string, eigen: unknown, d?: number): SymmetricEigen {
   if (typeof eigen !== "object" || eigen === null) {
