@@ -9,7 +9,7 @@ describe("parseOptions", () => {
       points: undefined,
       samples: undefined,
       seed: 0,
-      backend: "reference",
+      backend: "wasm",
       out: "results",
       fresh: false,
       dataDir: undefined,

@@ -24,7 +24,7 @@ export function parseOptions(flags: RawFlags): RunOptions {
     points: optionalInteger("--points", flags.points, 1),
     samples: optionalInteger("--samples", flags.samples, 2),
     seed: optionalInteger("--seed", flags.seed, 0) ?? 0,
-    backend: flags.backend ?? "reference",
+    backend: flags.backend ?? "wasm",
     out: flags.out ?? "results",
     fresh: flags.fresh ?? false,
     dataDir: flags.dataDir,

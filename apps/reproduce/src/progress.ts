@@ -31,12 +31,12 @@ export function createProgress(label: string, total: number, options: { quiet?: 
   let nextTenth = 1;
   return {
     update(done) {
-      while (done >= (nextTenth * total) / 10 && nextTenth <= 10) {
-        const elapsed = (Date.now() - started) / 1000;
-        const eta = done > 0 ? (elapsed * (total - done)) / done : Number.NaN;
-        process.stderr.write(`${label}: ${done}/${total} (${nextTenth * 10}%) ${elapsed.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s\n`);
-        nextTenth++;
-      }
+      if (done < (nextTenth * total) / 10) return;
+      while (nextTenth <= 10 && done >= (nextTenth * total) / 10) nextTenth++;
+      const elapsed = (Date.now() - started) / 1000;
+      const eta = done > 0 ? (elapsed * (total - done)) / done : Number.NaN;
+      const percent = Math.round((100 * done) / total);
+      process.stderr.write(`${label}: ${done}/${total} (${percent}%) ${elapsed.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s\n`);
     },
     stop() {},
   };

@@ -1,4 +1,5 @@
 import type { Experiment } from "../experiment.js";
+import { fourQuadrantExperiment } from "./four-quadrant.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */
-export const experiments: readonly Experiment[] = [];
+export const experiments: readonly Experiment[] = [fourQuadrantExperiment];
