@@ -7,8 +7,9 @@ import type { Network } from "./network.js";
  * Which scalar function of the network an oracle explains (paper Sec. 5), in the same shape as
  * `NetworkTarget` of `@smoothhess/oracle`, plus "predicted class" and user functions:
  *
- * - `{ output: k }`: logit k. `{ output: "predicted", at: x0 }`: the logit of the class predicted at `x0`
- *   (fixed once, so every perturbed point reads the same logit).
+ * - `{ output: k }`: logit k. `{ output: "predicted", at: x0 }`: the logit of the class the ReLU network predicts
+ *   at `x0` (fixed once, so every perturbed point reads the same logit, and a SoftPlus / Swish surrogate oracle
+ *   explains the same class as the ReLU one).
  * - `{ softmax: k }` / `{ softmax: "predicted", at: x0 }`: the SoftMax probability of class k / of the class
  *   predicted at `x0`.
  * - `{ layer: l, unit: i }`: pre-activation of unit i (0-based, row-major over the layer's shape) of hidden layer l
@@ -48,12 +49,7 @@ export function predictedClass(network: Network, x: ArrayLike<number>, activatio
  * @throws {@link InvalidArgumentError} naming the field (`target.output`, `target.layer`, `target.unit`, …) that is
  *   out of range; {@link DimensionMismatchError} for an anchor `at` of the wrong length.
  */
-export function resolveTfjsTarget(
-  network: Network,
-  target: TfjsTarget,
-  activation?: ActivationSpec,
-  argument = "target",
-): ResolvedTfjsTarget {
+export function resolveTfjsTarget(network: Network, target: TfjsTarget, argument = "target"): ResolvedTfjsTarget {
   const t = target as Record<string, unknown> | null | undefined;
   if (t && typeof t === "object") {
     for (const kind of ["output", "softmax"] as const) {
@@ -64,7 +60,8 @@ export function resolveTfjsTarget(
           if (t.at === undefined) {
             throw new InvalidArgumentError(`${argument}.at`, 'the point x0 whose predicted class is explained (required with "predicted")', undefined);
           }
-          classIndex = predictedClass(network, t.at as ArrayLike<number>, activation, `${argument}.at`);
+          // The class the network (with ReLU) predicts, so a surrogate oracle explains the same class.
+          classIndex = predictedClass(network, t.at as ArrayLike<number>, undefined, `${argument}.at`);
         } else {
           classIndex = checkInteger(`${argument}.${kind}`, value, 0, network.outputSize - 1);
         }

@@ -89,7 +89,7 @@ export class TfjsOracle implements GradientOracle {
     this.network = network;
     this.dim = network.inputSize;
     this.activation = checkActivation("options.activation", options.activation ?? RELU);
-    this.target = resolveTfjsTarget(network, target, this.activation);
+    this.target = resolveTfjsTarget(network, target);
     const isMlp = network.architecture === "mlp";
     const engine = options.engine ?? "fast";
     if (engine !== "fast" && engine !== "autograd") {
