@@ -1,0 +1,65 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { deriveSeed, gaussianSampler } from "@smoothhess/oracle";
+import type { Experiment, RunOptions } from "./experiment.js";
+import { runExperiment } from "./run-experiment.js";
+
+/** A small experiment in the shape of the real ones: seeded per item, checkpointed per item. */
+function experiment(failAfter?: number): Experiment & { computed: number } {
+  const state = {
+    computed: 0,
+    name: "toy",
+    summary: "a seeded toy experiment",
+    configure: (options: RunOptions) => ({ items: options.points ?? 6, seed: options.seed }),
+    async run(context, config) {
+      const rows = [];
+      for (let i = 0; i < (config.items as number); i++) {
+        const { value } = await context.checkpoints.getOrCompute(`item-${i}`, async () => {
+          if (failAfter !== undefined && state.computed >= failAfter) throw new Error("killed");
+          state.computed++;
+          const rng = gaussianSampler(deriveSeed(config.seed as number, i));
+          return { i, draw: rng.normal(), mean: rng.fillNormal(new Float64Array(100)).reduce((a, b) => a + b) / 100 };
+        });
+        rows.push(value);
+      }
+      return { config, results: { rows }, report: "toy\n", figures: [] };
+    },
+  } satisfies Experiment & { computed: number };
+  return state;
+}
+
+let out: string;
+beforeEach(async () => {
+  out = await mkdtemp(join(tmpdir(), "smoothhess-run-"));
+});
+afterEach(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+const options = (dir: string): RunOptions => ({ preset: "quick", seed: 3, backend: "wasm", out: dir, fresh: false, quiet: true });
+
+describe("runExperiment", () => {
+  it("an interrupted run resumes and writes byte-identical results to an uninterrupted one", async () => {
+    const interrupted = experiment(4);
+    await expect(runExperiment(interrupted, options(join(out, "a")))).rejects.toThrow("killed");
+    expect(interrupted.computed).toBe(4);
+    const resumed = experiment();
+    await runExperiment(resumed, options(join(out, "a")));
+    expect(resumed.computed).toBe(2); // only the missing items
+    await runExperiment(experiment(), options(join(out, "b")));
+    const numbers = async (dir: string) => JSON.stringify(JSON.parse(await readFile(join(out, dir, "toy", "results.json"), "utf8")).results);
+    expect(await numbers("a")).toBe(await numbers("b"));
+    const document = JSON.parse(await readFile(join(out, "a", "toy", "results.json"), "utf8"));
+    expect(document).toMatchObject({ experiment: "toy", seed: 3, backend: "wasm", config: { items: 6, seed: 3 } });
+    expect(document.packageVersions.node).toBe(process.version);
+    expect(await readFile(join(out, "a", "toy", "report.md"), "utf8")).toContain("# toy");
+  });
+
+  it("refuses to resume into checkpoints of another configuration", async () => {
+    await runExperiment(experiment(), options(out));
+    await expect(runExperiment(experiment(), { ...options(out), seed: 4 })).rejects.toThrow(/another configuration/);
+    await runExperiment(experiment(), { ...options(out), seed: 4, fresh: true });
+  });
+});
