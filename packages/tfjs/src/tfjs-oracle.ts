@@ -4,7 +4,7 @@ import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/orac
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
 import { isNode } from "./backend.js";
-import { convnetKernelParams, mlpKernelParams } from "./fast-convnet.js";
+import { convnetKernelParams, mlpKernelParams } from "./kernel-params.js";
 import { convnetKernel } from "./fast-convnet-kernel.js";
 import { fastMlpKernel } from "./fast-mlp-kernel.js";
 import { KernelWorkerPool } from "./kernel-worker-pool.js";
