@@ -34,3 +34,4 @@ export type { LearningRateSchedule } from "./learning-rate-schedule.js";
 export type { OptimizerSpec } from "./optimizer.js";
 export { fourQuadrantRecipe, mnistRecipe, cifar10Recipe } from "./paper-training.js";
 export type { TrainingRecipe } from "./paper-training.js";
+export { tfjsOuterProductKernel } from "./outer-product-kernel.js";
