@@ -16,7 +16,7 @@ const free: GradientOracle = { dim: d, evaluate: (_p, m) => ({ values: new Float
 const x0 = rng.fillUniform(new Float64Array(d));
 const options = { covariance: { sigma: 0.05 }, samples: n, seed: 0 };
 const kernel = tfjsOuterProductKernel();
-let h64 = new Float64Array(0), h32 = new Float64Array(0);
+let h64: Float64Array = new Float64Array(0), h32: Float64Array = new Float64Array(0);
 const js = await measure(async () => { h64 = (await smoothHess(free, x0, options)).hessian; }, { repeats: 1 });
 const wasm = await measure(async () => { h32 = (await smoothHess(free, x0, { ...options, kernel })).hessian; }, { repeats: 1 });
 let diff = 0, scale = 0;
