@@ -1,5 +1,7 @@
 import type { Experiment } from "../experiment.js";
 import { fourQuadrantExperiment } from "./four-quadrant.js";
+import { pmseExperiment } from "./pmse.js";
+import { attackExperiment } from "./attack.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */
-export const experiments: readonly Experiment[] = [fourQuadrantExperiment];
+export const experiments: readonly Experiment[] = [fourQuadrantExperiment, pmseExperiment, attackExperiment];

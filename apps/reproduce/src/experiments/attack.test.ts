@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { RunOptions } from "../experiment.js";
+import { ATTACK_METHODS } from "../paper-numbers/paper-layout.js";
+import { UsageError } from "../usage-error.js";
+import { attackExperiment, type AttackConfig } from "./attack.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
+
+const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
+
+/** Small enough for a unit test: 256 training examples, 1 validation and 1 test point, 64 gradient samples. */
+const tiny: AttackConfig = {
+  ...(attackExperiment.configure(options) as AttackConfig),
+  seed: 6,
+  datasets: ["mnist"],
+  models: { mnist: { dataset: "mnist", seed: 6, backend: "wasm", epochs: 1, trainExamples: 256 } },
+  radii: [0.5, 1.75],
+  validationPoints: 1,
+  testPoints: 1,
+  samples: 64,
+  variances: [0.05],
+  betas: [10],
+};
+
+describe("attack", () => {
+  it("resumes after an interrupt with results identical to an uninterrupted run", async () => {
+    // The 2 validation items (one σ², one β) are computed; the interrupt hits the test point.
+    const { uninterrupted, resumed, interruptedError, itemsBeforeInterrupt } = await uninterruptedAndResumed(attackExperiment, tiny, 2);
+    expect(interruptedError).toBeInstanceOf(SimulatedInterrupt);
+    expect(itemsBeforeInterrupt).toBe(2);
+    expect(resumed).toBe(uninterrupted);
+    const { accuracy, points } = JSON.parse(uninterrupted).datasets[0];
+    expect(points).toHaveLength(1);
+    for (const method of ATTACK_METHODS) for (const a of accuracy[method].value) expect([0, 1]).toContain(a);
+  }, 60_000);
+
+  it.each([
+    [{ samples: 7 }, /--samples must be even/],
+    [{ dataDir: "/no/such/directory" }, /--data-dir "\/no\/such\/directory" does not exist/],
+  ])("rejects bad options %j with a one-line UsageError", (override, message) => {
+    const attempt = () => attackExperiment.configure({ ...options, ...override });
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(message);
+  });
+
+  it("follows the paper's sizes and grids with --full", () => {
+    const full = attackExperiment.configure({ ...options, preset: "full" }) as AttackConfig;
+    expect([full.validationPoints, full.testPoints, full.samples, full.energy]).toEqual([200, 400, 100_000, 0.98]);
+    expect(full.radii).toEqual([0.25, 0.5, 0.75, 1.25, 1.75]);
+    expect([full.variances.length, full.betas.length]).toEqual([28, 46]);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { RunOptions } from "../experiment.js";
+import { UsageError } from "../usage-error.js";
+import { pmseExperiment, type PmseConfig } from "./pmse.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
+
+const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
+
+/** A configuration small enough for a unit test: 256 training examples, 2 + 2 points, 64 gradient samples. */
+const tiny: PmseConfig = {
+  ...(pmseExperiment.configure(options) as PmseConfig),
+  seed: 5,
+  datasets: ["mnist"],
+  models: { mnist: { dataset: "mnist", seed: 5, backend: "wasm", epochs: 1, trainExamples: 256 } },
+  radii: [0.5],
+  validationPoints: 2,
+  testPoints: 2,
+  samples: 64,
+  validationBallSamples: 16,
+  testBallSamples: 16,
+  betas: [5, 50],
+};
+
+describe("pmse", () => {
+  it("resumes after an interrupt with results identical to an uninterrupted run", async () => {
+    const { uninterrupted, resumed, interruptedError, itemsBeforeInterrupt } = await uninterruptedAndResumed(pmseExperiment, tiny, 7);
+    expect(interruptedError).toBeInstanceOf(SimulatedInterrupt);
+    expect(itemsBeforeInterrupt).toBe(7); // all 6 validation items of the logit and its first test point
+    expect(resumed).toBe(uninterrupted);
+    const results = JSON.parse(uninterrupted);
+    const logit = results.datasets[0].targets[0];
+    expect(logit.points).toHaveLength(2);
+    for (const method of ["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"]) {
+      const mean = logit.summary["uniform-ball"][method].mean[0];
+      expect(mean).toBeGreaterThan(0);
+      expect(Number.isFinite(mean)).toBe(true);
+    }
+  }, 60_000);
+
+  it.each([
+    [{ samples: 101 }, /--samples must be even/],
+    [{ dataDir: "/no/such/directory" }, /--data-dir "\/no\/such\/directory" does not exist/],
+  ])("rejects bad options %j with a one-line UsageError", (override, message) => {
+    const attempt = () => pmseExperiment.configure({ ...options, ...override });
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(message);
+  });
+
+  it("follows the paper's sizes with --full and lets --points and --samples override them", () => {
+    const full = pmseExperiment.configure({ ...options, preset: "full" }) as PmseConfig;
+    expect([full.validationPoints, full.testPoints, full.samples]).toEqual([200, 200, 100_000]);
+    expect(full.radii).toEqual([0.25, 0.5, 1]);
+    expect(full.betas).toContain(95);
+    expect(full.betas.length).toBeGreaterThan(100);
+    const overridden = pmseExperiment.configure({ ...options, points: 7, samples: 500 }) as PmseConfig;
+    expect([overridden.testPoints, overridden.samples]).toEqual([7, 500]);
+  });
+});
