@@ -1,13 +1,11 @@
-import { cnn1d, trainNetwork } from "@smoothhess/tfjs";
+import { cnn1d, trainNetwork, useBackend } from "@smoothhess/tfjs";
 import { syntheticSpirometry } from "@smoothhess/datasets";
-import { useWasmConvTraining } from "./wasm-conv-training.js";
 const kernel = Number(process.argv[2] ?? 200);
 const n = Number(process.argv[3] ?? 128);
-const batch = Number(process.argv[4] ?? 32);
-await useWasmConvTraining();
+const backend = process.argv[4] ?? "cpu";
+await useBackend(backend as any);
 const { dataset } = syntheticSpirometry({ n, seed: 0 });
 const net = cnn1d({ seed: 0, kernel });
 const t = performance.now();
-const r = await trainNetwork(net, { x: dataset.x, y: dataset.y as Float32Array, n }, { loss: "mse", epochs: 1, batchSize: batch, seed: 0, optimizer: { kind: "rmsprop", learningRate: 1e-3 } });
-const s = (performance.now() - t) / 1000;
-console.log(`kernel ${kernel} n ${n} batch ${batch}: ${s.toFixed(2)} s, ${(n / s).toFixed(1)} curves/s`, r.losses);
+const r = await trainNetwork(net, { x: dataset.x, y: dataset.y as Float32Array, n }, { loss: "mse", epochs: 1, batchSize: 32, seed: 0, optimizer: { kind: "rmsprop", learningRate: 1e-3 } });
+console.log(kernel, n, backend, ((performance.now() - t) / 1000).toFixed(2), "s", r.losses);
