@@ -16,14 +16,13 @@ import { deriveSeed, networkOracle } from "@smoothhess/oracle";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import { tfjsOracle, type Network, type TfjsOracle } from "@smoothhess/tfjs";
+import { tfjsOracle, tfjsOuterProductKernel, type Network, type TfjsOracle } from "@smoothhess/tfjs";
 import type { SymmetricEigen } from "@smoothhess/linalg";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { checkDataDirectory } from "../data-directory.js";
 import { explainedRows, rowVector } from "../explained-points.js";
 import { imageClassifierTask, imageTaskConfig, predictedClasses, type ImageTask, type ImageTaskConfig, type ImageTaskDataset } from "../image-classifier-task.js";
 import type { AttackMethod } from "../paper-numbers/paper-layout.js";
-import { tfjsOuterProductKernel } from "../tfjs-outer-product-kernel.js";
 import { UsageError } from "../usage-error.js";
 import { attackReport } from "./attack-report.js";
 
@@ -198,7 +197,7 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
             covariance: { variance },
             samples: config.samples,
             seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, i, c),
-            kernel: tfjsOuterProductKernel,
+            kernel: tfjsOuterProductKernel(),
           });
           const eigen = hessianEigen(estimate.hessian, d);
           return {
@@ -327,7 +326,7 @@ async function testPoint(
   for (const variance of variances) {
     const options = { covariance: { variance }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
     if (selection["SH+SG"].some((s) => s.chosen === variance)) {
-      const estimate = await smoothHess(oracle, x0, { ...options, kernel: tfjsOuterProductKernel });
+      const estimate = await smoothHess(oracle, x0, { ...options, kernel: tfjsOuterProductKernel() });
       smooth.set(variance, { gradient: estimate.gradient, eigen: hessianEigen(estimate.hessian, d) });
     } else {
       smooth.set(variance, { gradient: (await smoothGrad(oracle, x0, options)).gradient });

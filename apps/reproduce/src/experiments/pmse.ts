@@ -3,7 +3,7 @@ import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/orac
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import type { SurrogateTarget } from "@smoothhess/surrogates";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import { tfjsOracle, type TfjsOracle } from "@smoothhess/tfjs";
+import { tfjsOracle, tfjsOuterProductKernel, type TfjsOracle } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { explainedRows, rowVector } from "../explained-points.js";
 import { imageClassifierTask, imageTaskConfig, predictedClasses, type ImageTask, type ImageTaskConfig, type ImageTaskDataset } from "../image-classifier-task.js";
@@ -11,7 +11,6 @@ import type { PmseMethod, PmseTarget } from "../paper-numbers/paper-layout.js";
 import { penultimateNeuron, type PenultimateNeuron } from "../penultimate-neuron.js";
 import { PerturbationBall, hessianTensor } from "../perturbation-ball.js";
 import { checkDataDirectory } from "../data-directory.js";
-import { tfjsOuterProductKernel } from "../tfjs-outer-product-kernel.js";
 import { tfjsValueOracle } from "../tfjs-value-oracle.js";
 import { UsageError } from "../usage-error.js";
 import { pmseReport } from "./pmse-report.js";
@@ -276,7 +275,7 @@ async function runTarget(
             covariance: { sigma },
             samples: config.samples,
             seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, tg, i, s),
-            kernel: tfjsOuterProductKernel,
+            kernel: tfjsOuterProductKernel(),
           });
           const h = hessianTensor(estimate.hessian, d);
           try {
@@ -416,7 +415,7 @@ async function testPoint(
     const s = sigmas.findIndex((x) => x === sigma);
     const options = { covariance: { sigma }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, tg, j, s) };
     if (needHessian.has(sigma)) {
-      const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: tfjsOuterProductKernel });
+      const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: tfjsOuterProductKernel() });
       smooth.set(sigma, { gradient: estimate.gradient, hessian: estimate.hessian });
     } else {
       smooth.set(sigma, { gradient: (await smoothGrad(oracle, fn.x0, options)).gradient });
