@@ -36,6 +36,8 @@ type SecondOrderMethod = (typeof SECOND_ORDER_METHODS)[number];
 /** Everything that determines the numbers of an `attack` run. */
 export interface AttackConfig {
   readonly [key: string]: unknown;
+  /** Layout of the checkpointed items; bumped when it changes, so old checkpoints are not misread. */
+  readonly checkpointFormat: number;
   readonly preset: string;
   readonly seed: number;
   readonly backend: string;
@@ -108,13 +110,15 @@ function configureAttack(options: RunOptions): AttackConfig {
   if (samples % 2 !== 0) throw new UsageError(`--samples must be even (SmoothHess uses antithetic pairs), got ${samples}`);
   const datasets: ImageTaskDataset[] = ["mnist", "fmnist"];
   return {
+    checkpointFormat: 1,
     preset: options.preset,
     seed: options.seed,
     backend: options.backend,
     datasets,
     models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend)])),
     radii: [...ATTACK_RADII.mnist],
-    validationPoints: quick ? 2 : 200,
+    // --points sets the test points and caps the validation points.
+    validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
     testPoints: options.points ?? (quick ? 5 : 400),
     samples,
     variances: quick ? [0.01, 0.1] : [...VARIANCE_GRIDS.attack.mnist],

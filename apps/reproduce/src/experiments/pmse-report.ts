@@ -47,6 +47,10 @@ interface OrderingNote {
   readonly first: PmseMethod;
   readonly second: PmseMethod;
   readonly difference: PairedDifference;
+  /** The paper's relative gap between the two, (worse − better)/better. */
+  readonly paperGap: number;
+  /** Mean Monte-Carlo noise floor of SH+SG and SG in that cell. */
+  readonly noise: { readonly "SH+SG": number; readonly SG: number };
 }
 
 /** Markdown and figures of a pmse run. */
@@ -109,6 +113,8 @@ export async function pmseReport(
               first: pair.first as PmseMethod,
               second: pair.second as PmseMethod,
               difference: pairedDifference(t, sampling, pair.first as PmseMethod, pair.second as PmseMethod, e),
+              noise: { "SH+SG": t.noise[sampling]["SH+SG"][e], SG: t.noise[sampling].SG[e] },
+              paperGap: theirs[pair.second] / theirs[pair.first] - 1,
             });
           }
           return orderingSummary(pairs);
@@ -117,6 +123,12 @@ export async function pmseReport(
         lines.push(markdownTable(header, rows), "");
         const best = config.radii.map((radius, e) => `ε=${radius}: ${rankMethods(Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]]))).join(" < ")}`);
         lines.push(`Our order (best first): ${best.join("; ")}.`, "");
+        lines.push(
+          `Monte-Carlo noise floor (the P_MSE that the estimators' own sampling error adds, a lower bound; mean over test points): ` +
+            config.radii.map((radius, e) => `ε=${radius}: SH+SG ${scientific(t.noise[sampling]["SH+SG"][e])}, SG ${scientific(t.noise[sampling].SG[e])}`).join("; ") +
+            ".",
+          "",
+        );
       }
     }
     lines.push(...orderingSection(notes[sampling] ?? [], sampling, config));
@@ -209,9 +221,16 @@ function orderingSection(notes: readonly OrderingNote[], sampling: string, confi
 function likelyCause(note: OrderingNote, within: boolean, config: PmseConfig): string {
   const involves = (m: PmseMethod) => note.first === m || note.second === m;
   if (within) return "the two are within our test points' noise";
-  if (involves("SH+SG") && config.samples < 100_000) {
-    return `SmoothHess from ${config.samples.toLocaleString("en")} samples in d = 784 carries Monte-Carlo noise whose quadratic term adds to P_MSE (paper: 100,000)`;
+  for (const m of ["SH+SG", "SG"] as const) {
+    // Our SH+SG (or SG) lost: is its own Monte-Carlo noise as large as the gap?
+    if (note.first === m && note.noise[m] >= note.difference.mean) {
+      return `${m}'s own Monte-Carlo noise (≥ ${scientific(note.noise[m])}) is as large as the gap: ${config.samples.toLocaleString("en")} gradient samples are too few here (paper: 100,000)`;
+    }
+    if (note.first === m && config.samples < 100_000) {
+      return `${m} loses by more than its Monte-Carlo noise floor (${scientific(note.noise[m])}); more samples would shrink it only partly (paper: 100,000 samples, better-trained model)`;
+    }
   }
+  if (note.paperGap < 0.15) return `the paper's own gap is only ${(100 * note.paperGap).toFixed(0)} %`;
   if ((involves("SP (H+G)") || involves("SW (H+G)") || involves("SP G") || involves("SW G")) && config.betas.length < 50) {
     return `β chosen from ${config.betas.length} values only (paper: 100+)`;
   }

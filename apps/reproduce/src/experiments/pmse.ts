@@ -30,6 +30,8 @@ const NEURON_CLASS: Readonly<Record<ImageTaskDataset, string>> = { mnist: "3", f
 /** Everything that determines the numbers of a `pmse` run. */
 export interface PmseConfig {
   readonly [key: string]: unknown;
+  /** Layout of the checkpointed items; bumped when it changes, so old checkpoints are not misread. */
+  readonly checkpointFormat: number;
   readonly preset: string;
   readonly seed: number;
   readonly backend: string;
@@ -77,6 +79,39 @@ export interface PmseTestPoint {
   readonly value: number;
   /** P_MSE by sampling law, method and radius. */
   readonly pmse: Readonly<Record<string, Readonly<Record<PmseMethod, readonly number[]>>>>;
+  /**
+   * The P_MSE that the Monte-Carlo error of SH+SG and SG adds by itself, by sampling law and radius (see
+   * {@link monteCarloNoise}): how much of their P_MSE is sampling noise rather than model misfit.
+   */
+  readonly noise: Readonly<Record<string, Readonly<Record<"SH+SG" | "SG", readonly number[]>>>>;
+}
+
+/**
+ * The expected P_MSE added by the Monte-Carlo error of a SmoothGrad gradient `e_g` and SmoothHess matrix `E` (both
+ * zero-mean): for u uniform on the sphere of radius r in d dimensions, E[(e_gᵀu)²] = r²‖e_g‖²/d and
+ * E[(½uᵀEu)²] = r⁴(2‖E‖²_F + (tr E)²)/(4d(d+2)) (a property of the uniform distribution on the sphere), the cross
+ * term vanishing by symmetry. ‖e_g‖² and ‖E‖²_F are taken from the estimators' own standard errors; the (tr E)²
+ * term is left out, so this is a lower bound. The radial moments are those of the ball's law: uniform in the ball
+ * E[r²] = ε²d/(d+2), E[r⁴] = ε⁴d/(d+4); radius uniform in [0, ε] E[r²] = ε²/3, E[r⁴] = ε⁴/5.
+ */
+export function monteCarloNoise(
+  estimate: { gradientError: number; hessianError: number },
+  radius: number,
+  d: number,
+  sampling: BallSampling,
+  withHessian: boolean,
+): number {
+  const r2 = sampling === "uniform-ball" ? (radius ** 2 * d) / (d + 2) : radius ** 2 / 3;
+  const r4 = sampling === "uniform-ball" ? (radius ** 4 * d) / (d + 4) : radius ** 4 / 5;
+  const gradientTerm = (r2 * estimate.gradientError) / d;
+  const hessianTerm = withHessian ? (r4 * 2 * estimate.hessianError) / (4 * d * (d + 2)) : 0;
+  return gradientTerm + hessianTerm;
+}
+
+function sumOfSquares(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  return s;
 }
 
 /** One hyperparameter choice (App. E.2.1) with its validation curve. */
@@ -96,6 +131,8 @@ export interface PmseTargetResults {
   readonly selection: Readonly<Record<Exclude<PmseMethod, "G">, readonly PmseSelection[]>>;
   /** Mean and standard deviation over test points, by sampling law, method and radius. */
   readonly summary: Readonly<Record<string, Readonly<Record<PmseMethod, { readonly mean: readonly number[]; readonly std: readonly number[] }>>>>;
+  /** Mean over test points of {@link PmseTestPoint.noise}, by sampling law, method and radius. */
+  readonly noise: Readonly<Record<string, Readonly<Record<"SH+SG" | "SG", readonly number[]>>>>;
   readonly points: readonly PmseTestPoint[];
 }
 
@@ -120,6 +157,7 @@ function configurePmse(options: RunOptions): PmseConfig {
   if (samples % 2 !== 0) throw new UsageError(`--samples must be even (SmoothHess uses antithetic pairs), got ${samples}`);
   const datasets: ImageTaskDataset[] = ["mnist", "fmnist"];
   return {
+    checkpointFormat: 1,
     preset: options.preset,
     seed: options.seed,
     backend: options.backend,
@@ -127,7 +165,9 @@ function configurePmse(options: RunOptions): PmseConfig {
     models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend)])),
     targets: ["logit", "neuron"],
     radii: [...PERTURBATION_MSE_RADII],
-    validationPoints: quick ? 2 : 200,
+    // --points sets the test points and caps the validation points (so `--full --points 20` keeps the paper's
+    // model, grids and sample sizes on fewer points).
+    validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
     testPoints: options.points ?? (quick ? 4 : 200),
     samples,
     validationBallSamples: quick ? 256 : 1000,
@@ -387,7 +427,14 @@ async function runTarget(
       summary[sampling][method] = { mean, std };
     }
   }
-  return { target, validationRows, testRows, selection, summary, points };
+  const noise: Record<string, Record<"SH+SG" | "SG", number[]>> = {};
+  for (const sampling of config.samplings) {
+    noise[sampling] = {
+      "SH+SG": config.radii.map((_, e) => points.reduce((a, p) => a + p.noise[sampling]["SH+SG"][e], 0) / points.length),
+      SG: config.radii.map((_, e) => points.reduce((a, p) => a + p.noise[sampling].SG[e], 0) / points.length),
+    };
+  }
+  return { target, validationRows, testRows, selection, summary, noise, points };
 }
 
 async function testPoint(
@@ -409,16 +456,22 @@ async function testPoint(
   const oracle: GradientOracle = oracles.get(target, fn.predicted);
 
   // SmoothHess / SmoothGrad at every σ some radius chose; the seed depends on σ's place among all candidates only.
-  const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array }>();
+  const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array; gradientError: number; hessianError: number }>();
   const needHessian = new Set(selection["SH+SG"].map((s) => s.chosen));
   for (const sigma of new Set([...selection["SH+SG"], ...selection.SG].map((s) => s.chosen))) {
     const s = sigmas.findIndex((x) => x === sigma);
     const options = { covariance: { sigma }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, tg, j, s) };
     if (needHessian.has(sigma)) {
       const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: tfjsOuterProductKernel() });
-      smooth.set(sigma, { gradient: estimate.gradient, hessian: estimate.hessian });
+      smooth.set(sigma, {
+        gradient: estimate.gradient,
+        hessian: estimate.hessian,
+        gradientError: sumOfSquares(estimate.standardError.gradient),
+        hessianError: estimate.standardError.hessianFrobenius ** 2,
+      });
     } else {
-      smooth.set(sigma, { gradient: (await smoothGrad(oracle, fn.x0, options)).gradient });
+      const estimate = await smoothGrad(oracle, fn.x0, options);
+      smooth.set(sigma, { gradient: estimate.gradient, gradientError: sumOfSquares(estimate.standardError.gradient), hessianError: 0 });
     }
   }
   // Surrogates at every β some radius chose: a Hessian where H+G needs it, else the gradient alone.
@@ -441,6 +494,7 @@ async function testPoint(
   const vanilla = Float64Array.from(networkOracle(task.reference, fn.surrogateTarget as { output: number }).evaluate(fn.x0, 1).gradients);
 
   const pmse: Record<string, Record<PmseMethod, number[]>> = {};
+  const noise: Record<string, { "SH+SG": number[]; SG: number[] }> = {};
   let value = Number.NaN;
   for (const sampling of config.samplings) {
     const ballsHere = await balls(config, task, target, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
@@ -471,6 +525,10 @@ async function testPoint(
       ballsHere.forEach((b) => b.dispose());
     }
     pmse[sampling] = scores;
+    noise[sampling] = {
+      "SH+SG": config.radii.map((radius) => monteCarloNoise(smooth.get(selection["SH+SG"][config.radii.indexOf(radius)].chosen)!, radius, d, sampling, true)),
+      SG: config.radii.map((radius) => monteCarloNoise(smooth.get(selection.SG[config.radii.indexOf(radius)].chosen)!, radius, d, sampling, false)),
+    };
   }
-  return { row, predictedClass: fn.predicted, value, pmse };
+  return { row, predictedClass: fn.predicted, value, pmse, noise };
 }
