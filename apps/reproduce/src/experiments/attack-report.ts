@@ -5,6 +5,7 @@ import { markdownTable, ratio, scientific } from "../markdown-table.js";
 import { ATTACK_METHODS } from "../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_4 } from "../paper-numbers/table-4.js";
 import { PAPER_ATTACK_RADII, PAPER_TABLE_8 } from "../paper-numbers/table-8.js";
+import { methodColorScale } from "../method-colors.js";
 import { renderChart } from "../plot.js";
 import { SECOND_ORDER_METHODS, type AttackConfig, type AttackDatasetResults } from "./attack.js";
 
@@ -172,20 +173,22 @@ async function accuracyFigure(directory: string, config: AttackConfig, results: 
       });
     }
   }
+  const encoding = {
+    x: { field: "radius", type: "quantitative" as const, title: "attack magnitude ε", axis: { values: [...config.radii] } },
+    y: { field: "accuracy", type: "quantitative" as const, title: "post-hoc accuracy (%)", scale: { domain: [0, 100] } },
+    color: { field: "method", type: "nominal" as const, title: "method", scale: methodColorScale(ATTACK_METHODS) },
+  };
   const spec: TopLevelSpec = {
-    title: { text: "Post-hoc accuracy of attacks on the predicted SoftMax probability (lower: stronger)", subtitle: "ours: solid; paper (Table 8): dashed" },
+    title: { text: "Post-hoc accuracy of attacks on the predicted SoftMax probability (lower: stronger)", subtitle: "ours: solid with points; paper (Table 8): dashed" },
     data: { values },
-    facet: { field: "dataset", type: "nominal", title: null, header: { labelFontSize: 13 } },
+    facet: { field: "dataset", type: "nominal", title: null, header: { labelFontSize: 13 }, sort: results.datasets.map((d) => DATASET_NAMES[d.dataset]) },
     spec: {
       width: 300,
       height: 230,
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "radius", type: "quantitative", title: "attack magnitude ε", axis: { values: [...config.radii] } },
-        y: { field: "accuracy", type: "quantitative", title: "post-hoc accuracy (%)", scale: { domain: [0, 100] } },
-        color: { field: "method", type: "nominal", sort: [...ATTACK_METHODS], title: "method" },
-        strokeDash: { field: "source", type: "nominal", sort: ["ours", "paper"], title: "source" },
-      },
+      layer: [
+        { transform: [{ filter: "datum.source === 'ours'" }], mark: { type: "line", point: true }, encoding },
+        { transform: [{ filter: "datum.source === 'paper'" }], mark: { type: "line", strokeDash: [5, 4], opacity: 0.8 }, encoding },
+      ],
     },
   };
   const { svg, png } = await renderChart(spec, join(directory, "attack-accuracy"));

@@ -6,6 +6,7 @@ import { PMSE_METHODS, type PmseMethod } from "../paper-numbers/paper-layout.js"
 import { PAPER_TABLE_3_BETA } from "../paper-numbers/table-3.js";
 import { PAPER_TABLE_5 } from "../paper-numbers/table-5.js";
 import { PAPER_TABLE_6 } from "../paper-numbers/table-6.js";
+import { methodColorScale } from "../method-colors.js";
 import { renderChart } from "../plot.js";
 import type { PmseConfig, PmseDatasetResults, PmseTargetResults } from "./pmse.js";
 
@@ -253,21 +254,24 @@ async function pmseFigure(directory: string, config: PmseConfig, results: { data
       }
     }
   }
+  const panels = results.datasets.flatMap((d) => d.targets.map((t) => `${DATASET_NAMES[d.dataset]}, ${TARGET_NAMES[t.target]}`));
+  const encoding = {
+    x: { field: "radius", type: "ordinal" as const, title: "ε", axis: { labelAngle: 0 } },
+    y: { field: "value", type: "quantitative" as const, scale: { type: "log" as const }, title: "P_MSE", axis: { format: ".0e" } },
+    color: { field: "method", type: "nominal" as const, title: "method", scale: methodColorScale(PMSE_METHODS) },
+  };
   const spec: TopLevelSpec = {
-    title: { text: "Mean P_MSE by neighbourhood radius (lower is better)", subtitle: `ours: solid, ${SAMPLING_NAMES[sampling]}; paper (Tables 1, 5): dashed` },
+    title: { text: "Mean P_MSE by neighbourhood radius (lower is better)", subtitle: `ours: solid with points, ${SAMPLING_NAMES[sampling]}; paper (Tables 1, 5): dashed` },
     data: { values },
-    facet: { field: "panel", type: "nominal", title: null, header: { labelFontSize: 13 } },
+    facet: { field: "panel", type: "nominal", title: null, header: { labelFontSize: 13 }, sort: panels },
     columns: 2,
     spec: {
       width: 260,
       height: 200,
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "radius", type: "quantitative", scale: { type: "log" }, title: "ε", axis: { values: [...config.radii] } },
-        y: { field: "value", type: "quantitative", scale: { type: "log" }, title: "P_MSE" },
-        color: { field: "method", type: "nominal", sort: [...PMSE_METHODS], title: "method" },
-        strokeDash: { field: "source", type: "nominal", title: "source", sort: ["ours", "paper"] },
-      },
+      layer: [
+        { transform: [{ filter: "datum.source === 'ours'" }], mark: { type: "line", point: true }, encoding },
+        { transform: [{ filter: "datum.source === 'paper'" }], mark: { type: "line", strokeDash: [5, 4], opacity: 0.8 }, encoding },
+      ],
     },
     resolve: { scale: { y: "independent" } },
   };
@@ -278,10 +282,12 @@ async function pmseFigure(directory: string, config: PmseConfig, results: { data
 async function validationFigure(directory: string, config: PmseConfig, results: { datasets: readonly PmseDatasetResults[] }): Promise<string[]> {
   const values: Record<string, unknown>[] = [];
   const rules: Record<string, unknown>[] = [];
+  const panels: string[] = [];
   for (const d of results.datasets) {
     for (const t of d.targets) {
       config.radii.forEach((radius, e) => {
         const panel = `${DATASET_NAMES[d.dataset]} ${t.target}, ε=${radius}`;
+        panels.push(panel);
         for (const m of ["SP (H+G)", "SP G", "SW (H+G)", "SW G"] as const) {
           for (const p of t.selection[m][e].curve) values.push({ panel, method: m, beta: p.value, value: p.mean });
         }
@@ -293,7 +299,7 @@ async function validationFigure(directory: string, config: PmseConfig, results: 
   const spec: TopLevelSpec = {
     title: { text: "Validation P_MSE of the surrogates over β", subtitle: "dashed black: SH+SG at its best σ on the same validation points" },
     data: { values: [...values, ...rules.map((r) => ({ ...r, rule: true }))] },
-    facet: { field: "panel", type: "nominal", title: null },
+    facet: { field: "panel", type: "nominal", title: null, sort: panels },
     columns: config.radii.length,
     spec: {
       width: 200,
@@ -304,8 +310,8 @@ async function validationFigure(directory: string, config: PmseConfig, results: 
           mark: { type: "line", point: { size: 12 } },
           encoding: {
             x: { field: "beta", type: "quantitative", scale: { type: "log" }, title: "β" },
-            y: { field: "value", type: "quantitative", scale: { type: "log" }, title: "validation P_MSE" },
-            color: { field: "method", type: "nominal", title: "method" },
+            y: { field: "value", type: "quantitative", scale: { type: "log" }, title: "validation P_MSE", axis: { format: ".0e" } },
+            color: { field: "method", type: "nominal", title: "method", scale: methodColorScale(["SP (H+G)", "SP G", "SW (H+G)", "SW G"]) },
           },
         },
         {
