@@ -119,7 +119,7 @@ function configureAttack(options: RunOptions): AttackConfig {
     radii: [...ATTACK_RADII.mnist],
     // --points sets the test points and caps the validation points.
     validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
-    testPoints: options.points ?? (quick ? 5 : 400),
+    testPoints: options.points ?? (quick ? 8 : 400),
     samples,
     variances: quick ? [0.01, 0.1] : [...VARIANCE_GRIDS.attack.mnist],
     betas: quick ? [5, 20] : [...BETA_GRIDS.attack.mnist],

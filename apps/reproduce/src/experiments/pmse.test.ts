@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { RunOptions } from "../experiment.js";
 import { UsageError } from "../usage-error.js";
@@ -91,5 +94,22 @@ describe("monteCarloNoise", () => {
     expect(se / mean).toBeLessThan(0.01); // the check is sharp
     // without the Hessian term only the gradient's part remains
     expect(monteCarloNoise({ gradientError, hessianError }, radius, d, sampling, false)).toBeLessThan(predicted);
+  });
+});
+
+describe("the CLI on bad pmse / attack options", () => {
+  const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
+  it.each([
+    [["pmse", "--data-dir", "/no/such/cifar"], /--data-dir "\/no\/such\/cifar" does not exist/],
+    [["attack", "--data-dir", "/no/such/cifar"], /--data-dir "\/no\/such\/cifar" does not exist/],
+    [["pmse", "--samples", "1001"], /--samples must be even/],
+  ])("%j → one line on stderr, exit code 2", async (args, message) => {
+    const result = await promisify(execFile)(process.execPath, ["--import", "tsx", cli, ...args], { timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

@@ -168,7 +168,7 @@ function configurePmse(options: RunOptions): PmseConfig {
     // --points sets the test points and caps the validation points (so `--full --points 20` keeps the paper's
     // model, grids and sample sizes on fewer points).
     validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
-    testPoints: options.points ?? (quick ? 4 : 200),
+    testPoints: options.points ?? (quick ? 6 : 200),
     samples,
     validationBallSamples: quick ? 256 : 1000,
     testBallSamples: quick ? 512 : 1000,
