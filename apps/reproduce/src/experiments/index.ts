@@ -3,6 +3,7 @@ import { fourQuadrantExperiment } from "./four-quadrant.js";
 import { nestedExperiment } from "./nested.js";
 import { pmseExperiment } from "./pmse.js";
 import { attackExperiment } from "./attack.js";
+import { spirometryExperiment } from "./spirometry.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */
-export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment];
+export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment, spirometryExperiment];
