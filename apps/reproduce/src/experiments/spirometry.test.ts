@@ -113,4 +113,23 @@ describe("summariseModel", () => {
     expect(s.firstIntervalRank).toEqual({ "early cough": 15, "late cough": 30, "no cough": 2 });
     expect(s.outOfBandMeanZ2).toBeCloseTo(1.5, 12);
   });
+
+  it("compares |z| on the cough intervals with the same intervals of cough-free curves, and the plateau's SmoothGrad share", () => {
+    const withArrays = (p: ExplainedPoint, z: Record<number, number>, grad: number[]): ExplainedPoint => ({
+      ...p,
+      interactions: Array.from({ length: 900 }, (_, k) => (k < 30 ? (z[k] ?? 0) * 0.5 : 0)),
+      interactionsStandardError: Array.from({ length: 900 }, () => 0.5),
+      smoothGrad: grad,
+    });
+    const flat = Array.from({ length: 30 }, () => 1); // 22 of 30 on the plateau (from 4 s)
+    const early = point("early cough", 1, [1, 2], 20);
+    const s = summariseModel({ intervalSamples: 10 }, [
+      withArrays(early, { 1: -6, 2: 2 }, flat),
+      withArrays(point("no cough", 1, [], 2), { 1: 1, 2: -3 }, flat),
+      withArrays(point("no cough", 1, [], 2), { 1: 0.5 }, flat),
+    ]);
+    expect(s.coughIntervalZ["early cough"]).toEqual({ cough: 6, cleanSameIntervals: (3 + 0.5) / 2 });
+    expect(s.coughIntervalZ["late cough"]).toEqual({ cough: null, cleanSameIntervals: null });
+    expect(s.plateauSmoothGradShare).toBeCloseTo(22 / 30, 12);
+  });
 });
