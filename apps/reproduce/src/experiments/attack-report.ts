@@ -174,7 +174,7 @@ async function accuracyFigure(directory: string, config: AttackConfig, results: 
     }
   }
   const encoding = {
-    x: { field: "radius", type: "quantitative" as const, title: "attack magnitude ε", axis: { values: [...config.radii] } },
+    x: { field: "radius", type: "quantitative" as const, title: "attack magnitude ε", axis: { values: [...config.radii], format: ".2~f" } },
     y: { field: "accuracy", type: "quantitative" as const, title: "post-hoc accuracy (%)", scale: { domain: [0, 100] } },
     color: { field: "method", type: "nominal" as const, title: "method", scale: methodColorScale(ATTACK_METHODS) },
   };
