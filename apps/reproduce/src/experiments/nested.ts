@@ -37,7 +37,6 @@ export interface NestedConfig {
 const ENTRIES = ["h11", "h12", "h22"] as const;
 type Entry = (typeof ENTRIES)[number];
 const ENTRY_LABEL: Record<Entry, string> = { h11: "H₁₁", h12: "H₁₂", h22: "H₂₂" };
-const ENTRY_INDEX: Record<Entry, number> = { h11: 0, h12: 1, h22: 3 };
 const ENTRY_COLOR: Record<Entry, string> = { h11: "#1f77b4", h12: "#d62728", h22: "#2ca02c" };
 
 /** Agreement tolerance with the exact smoothed target, per entry (absolute; the four-quadrant experiment's ±0.25). */
