@@ -124,6 +124,18 @@ export async function pmseReport(
         lines.push(markdownTable(header, rows), "");
         const best = config.radii.map((radius, e) => `ε=${radius}: ${rankMethods(Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]]))).join(" < ")}`);
         lines.push(`Our order (best first): ${best.join("; ")}.`, "");
+        const dim = 784; // MNIST / FMNIST
+        const deviation = (g: number, sg: number, radius: number, law: string) =>
+          Math.sqrt(Math.max(0, ((g - sg) * dim) / (law === "uniform-ball" ? (radius ** 2 * dim) / (dim + 2) : radius ** 2 / 3)));
+        lines.push(
+          "Vanilla gradient vs SmoothGrad: if G's extra error is the linear term ((∇f(x₀) − SG)ᵀu)², it equals ‖∇f(x₀) − SG‖²·E[r²]/d, so " +
+            "(G − SG)·d/E[r²] estimates ‖∇f(x₀) − SG‖ — ours " +
+            config.radii.map((radius, e) => `${deviation(ours.G.mean[e], ours.SG.mean[e], radius, sampling).toPrecision(2)}`).join(", ") +
+            `; the paper's (its law: radius uniform) ` +
+            config.radii.map((radius, e) => `${deviation(paperAt(paper.G, e), paperAt(paper.SG, e), radius, "uniform-radius").toPrecision(2)}`).join(", ") +
+            " at ε = " + config.radii.join(", ") + ".",
+          "",
+        );
         lines.push(
           `Monte-Carlo noise floor (the P_MSE that the estimators' own sampling error adds, a lower bound; mean over test points): ` +
             config.radii.map((radius, e) => `ε=${radius}: SH+SG ${scientific(t.noise[sampling]["SH+SG"][e])}, SG ${scientific(t.noise[sampling].SG[e])}`).join("; ") +
