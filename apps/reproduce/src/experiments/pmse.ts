@@ -243,10 +243,10 @@ function sigmaCandidates(radii: readonly number[], d: number): { sigmas: number[
   return { sigmas, index };
 }
 
+/** The P_MSE balls of one point, one per radius, with f evaluated at their points. */
 async function balls(
   config: PmseConfig,
   task: ImageTask,
-  target: PmseTarget,
   fn: ExplainedFunction,
   samples: number,
   seedOf: (radiusIndex: number) => number,
@@ -284,7 +284,7 @@ async function runTarget(
     const fn = explainedFunction(task, neuron, target, rowVector(validation.x, row, d));
     const ballSeed = (e: number) => deriveSeed(config.seed, SEED_TAG.validationBall, ds, tg, i, e);
     const sh = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-smoothhess`, async () => {
-      const ballsHere = await balls(config, task, target, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+      const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
       const oracle = oracles.get(target, fn.predicted);
       const shsg = config.radii.map(() => [0, 0, 0]);
       const sg = config.radii.map(() => [0, 0, 0]);
@@ -318,7 +318,7 @@ async function runTarget(
     validationProgress.update(++done);
     for (const name of ACTIVATIONS) {
       const sweep = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-${name}`, async () => {
-        const ballsHere = await balls(config, task, target, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+        const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
         const hg = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
         const g = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
         try {
@@ -476,7 +476,7 @@ async function testPoint(
   const noise: Record<string, { "SH+SG": number[]; SG: number[] }> = {};
   let value = Number.NaN;
   for (const sampling of config.samplings) {
-    const ballsHere = await balls(config, task, target, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
+    const ballsHere = await balls(config, task, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
     value = ballsHere[0].value;
     const scores = Object.fromEntries(
       (["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const).map((m) => [m, [] as number[]]),
