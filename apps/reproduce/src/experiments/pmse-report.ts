@@ -167,7 +167,7 @@ export async function pmseReport(
   lines.push("## Table 3: chosen σ² and β", "");
   lines.push(
     "σ² for SH+SG and SG is one of the three-σ rule's (ε/(2√d))², (3ε/(4√d))², (ε/√d)² (shown as ½, ¾, 1); the paper's MNIST-logit",
-    "choice is ¾ at every ε (4.5e-5, 1.8e-4, 7.2e-4). The other σ² cells of the paper's Table 3 are garbled in the text we have.",
+    "choice is ¾ at every ε for both (4.5e-5, 1.8e-4, 7.2e-4). The other σ² cells of the paper's Table 3 are garbled in the text we have.",
     "",
   );
   for (const d of results.datasets) {
@@ -178,7 +178,7 @@ export async function pmseReport(
         ...t.selection[m].flatMap((s, e) => {
           if (m === "SH+SG" || m === "SG") {
             const which = s.candidates.indexOf(s.chosen);
-            return [`${scientific(s.chosen ** 2)} (${["½", "¾", "1"][which]})`, m === "SH+SG" && d.dataset === "mnist" && t.target === "logit" ? "¾" : "—"];
+            return [`${scientific(s.chosen ** 2)} (${["½", "¾", "1"][which]})`, d.dataset === "mnist" && t.target === "logit" ? "¾" : "—"];
           }
           return [String(s.chosen), String(paperAt(paper[m], e))];
         }),
