@@ -81,7 +81,7 @@ export const spirometryExperiment: Experiment = {
   configure(options: RunOptions): SpirometryConfig {
     const quick = options.preset === "quick";
     const batches = 8;
-    const samples = options.samples ?? (quick ? 4096 : 16_384);
+    const samples = options.samples ?? (quick ? 2048 : 16_384);
     if (samples % (2 * batches) !== 0 || samples < 2 * batches) {
       throw new UsageError(`--samples must be a positive multiple of ${2 * batches} (${batches} batches of antithetic pairs), got ${samples}`);
     }
