@@ -6,7 +6,10 @@
 import { machineLine, measure, printTable } from "@smoothhess/bench-tools";
 import { gaussianSampler, type GradientOracle } from "@smoothhess/oracle";
 import { smoothHess } from "@smoothhess/stein";
-import { tfjsOuterProductKernel, useBackend } from "../dist/index.js";
+// The built bundle, not src: tfjs-core's deep imports do not resolve under plain Node ESM (see NOTES). The path is
+// a variable so that typechecking (which runs before this package is built) takes the types from src.
+const bundle = "../dist/index.js";
+const { tfjsOuterProductKernel, useBackend } = (await import(bundle)) as typeof import("../src/index.js");
 
 await useBackend("wasm");
 const d = 784, n = 10_000;
