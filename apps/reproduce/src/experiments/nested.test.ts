@@ -65,6 +65,7 @@ describe("summariseNested", () => {
     const s = summariseNested(grid.map((x) => truthRow(x)), [{ beta: 1, h11: 0, h12: 0, h22: 0 }]);
     expect(s.smoothHessShareWithinTolerance).toBe(1);
     expect(s.agreementFrom).toBeCloseTo(1e-4, 12); // the first grid point of the comparison range
+    expect(s.agreementFromByEntry.h12).toBeCloseTo(1e-4, 12);
     expect(s.byDecade.every((d) => d.maxError.h11 === 0 && d.maxError.h12 === 0 && d.maxError.h22 === 0)).toBe(true);
     // the sampled curve crosses where the exact one does, up to the interpolation error of a 3-per-decade grid
     expect(Math.log10(s.transitions.h11Half.smoothHess!)).toBeCloseTo(Math.log10(s.transitions.h11Half.target), 1);
@@ -80,6 +81,7 @@ describe("summariseNested", () => {
     const rows = grid.map((x) => truthRow(x, x < 1e-2 ? -1 : 0.2));
     const s = summariseNested(rows, [{ beta: 1, h11: 0, h12: 0, h22: 0 }]);
     expect(s.agreementFrom).toBeCloseTo(grid.find((x) => x >= 1e-2)!, 12);
+    expect(s.agreementFromByEntry.h22).toBeCloseTo(grid.find((x) => x >= 1e-2)!, 12);
     expect(s.smoothHessShareWithinTolerance).toBeCloseTo(6 / 12, 12); // grid points 1e-4 … 0.46: 12, of which 6 at ≥ 1e-2
   });
 });
