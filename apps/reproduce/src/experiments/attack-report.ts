@@ -102,6 +102,21 @@ export async function attackReport(
         .join("; ")}.`,
       "",
     );
+    lines.push(
+      "Mean SoftMax probability of the originally predicted class after the attack (lower: stronger). Not in the paper, but a",
+      "continuous measure of the same attacks, far less granular than post-hoc accuracy when there are few test points:",
+      "",
+    );
+    const meanProbability = (m: string, e: number) => d.points.reduce((a, p) => a + p.outcomes[m].probability[e], 0) / d.points.length;
+    lines.push(
+      markdownTable(
+        ["method", ...config.radii.map((r) => `ε=${r}`)],
+        [...ATTACK_METHODS, ...SECOND_ORDER_METHODS.map((m) => `${m} (exact)`)].map((m) => [m, ...config.radii.map((_, e) => meanProbability(m, e).toFixed(3))]),
+      ),
+      "",
+      `Before the attack: ${(d.points.reduce((a, p) => a + p.probability, 0) / d.points.length).toFixed(3)} on average.`,
+      "",
+    );
     lines.push("Second-order attacks solved over the whole ball instead of the reduced subspace (same σ², β):", "");
     lines.push(
       markdownTable(
