@@ -123,7 +123,11 @@ export const fourQuadrantExperiment: Experiment = {
     const figure = "figure-2";
     await renderChart(
       {
-        title: { text: "Four Quadrant: H₁₂ at x₀ = 0", subtitle: `ReLU MLP 2-64×5-1, training MSE ${trainingMse.toExponential(2)}` },
+        title: { text: "Four Quadrant: H₁₂ at x₀ = 0", subtitle: [
+            `ReLU MLP 2-64×5-1, training MSE ${trainingMse.toExponential(2)}`,
+            "Dashed: 2.5 = (5 + 3 + 12 − 10)/4, the quadrant average. Band: ±2 standard errors.",
+          ],
+        },
         hconcat: [
           {
             title: "(a) SmoothHess",
