@@ -4,6 +4,7 @@ import { covariance, randomDenseNetwork, networkOracle, smoothedShallowRelu } fr
 import {
   ATTACK_RADII,
   BETA_GRIDS,
+  BETAS_REPORTED_OUTSIDE_GRIDS,
   PERTURBATION_MSE_RADII,
   VARIANCE_GRIDS,
   gridUnion,
@@ -52,7 +53,30 @@ describe("the paper's grids as presets (App. E.2)", () => {
     }
   });
 
-  it("contain every value the paper reports selecting (Tables 3 and 4), except Table 3's β = 95 (see README)", () => {
+  it("are the unions of App. E.2's segments: each [a : b : c] from a by c up to b − c, b itself left out", () => {
+    // [a, b, c] as printed in App. E.2; a segment's values are the grid's values in [a, b)
+    const segments: [readonly number[], [number, number, number][]][] = [
+      [BETA_GRIDS.perturbationMSE.mnist, [[0.1, 1, 0.1], [1, 20, 1], [20, 95, 5], [100, 800, 10]]],
+      [BETA_GRIDS.perturbationMSE.cifar10, [[0.1, 1, 0.1], [1, 20, 0.5], [20, 95, 5], [100, 800, 10]]],
+      [BETA_GRIDS.attack.mnist, [[1, 20, 1], [20, 100, 5], [100, 210, 10]]],
+      [BETA_GRIDS.attack.cifar10, [[1, 10, 1], [10, 45, 5]]],
+      [VARIANCE_GRIDS.attack.mnist, [[0.01, 0.1, 0.01], [0.15, 1.0, 0.05]]],
+      [VARIANCE_GRIDS.attack.cifar10, [[0.0001, 0.0006, 0.0001], [0.001, 0.006, 0.001]]],
+    ];
+    for (const [grid, parts] of segments) {
+      for (const [a, b, c] of parts) {
+        const inside = grid.filter((v) => v >= a && v < b);
+        expect(inside[0]).toBe(a);
+        expect(inside[inside.length - 1]).toBeCloseTo(b - c, 12);
+        expect(inside).toHaveLength(Math.round((b - a) / c));
+        for (let i = 1; i < inside.length; i++) expect(inside[i] - inside[i - 1]).toBeCloseTo(c, 12);
+        // b is a value only where the next segment starts at it (the inclusive reading would add e.g. 95, 800, 210, 45)
+        if (!parts.some(([next]) => next === b)) expect(grid).not.toContain(b);
+      }
+    }
+  });
+
+  it("with BETAS_REPORTED_OUTSIDE_GRIDS, contain every value Tables 3 and 4 report selecting, and nothing more is listed", () => {
     // Table 4 (attacks): σ² of SH+SG and SG, β of SP (H+G) and SP G
     const attackVariances = {
       mnist: [1e-3, 5e-3, 3e-2, 5e-2, 1.5e-1, 1e-3, 5e-3, 2e-2, 6e-2, 8e-2],
@@ -60,17 +84,26 @@ describe("the paper's grids as presets (App. E.2)", () => {
       cifar10: [5e-5, 1e-4, 4e-4, 4e-4, 7.5e-4, 5e-5, 3e-4, 5e-4, 7.5e-4, 3e-3],
     };
     const attackBetas = { mnist: [8, 18, 17, 10, 6, 10, 12, 10, 11, 3], fmnist: [20, 25, 13, 9, 6, 30, 9, 11, 8, 3], cifar10: [5, 4, 3, 2, 2, 5, 4, 3, 2, 2] };
+    // Table 3 (P_MSE): β of SP (H+G), SP G, SW (H+G), SW G; class logit then internal neuron, ε = 0.25, 0.5, 1
+    const pmseBetas = {
+      mnist: [400, 200, 95, 400, 200, 100, 390, 200, 100, 400, 200, 100, 190, 95, 55, 190, 95, 50, 190, 95, 55, 190, 95, 50],
+      fmnist: [350, 160, 75, 360, 190, 95, 390, 180, 95, 360, 190, 95, 170, 80, 45, 170, 90, 45, 180, 100, 65, 170, 90, 50],
+      cifar10: [11.5, 6, 3.5, 11, 6, 4, 14, 8, 4, 16, 7, 4, 8.5, 8.5, 8.5, 11, 11, 11, 8.5, 8.5, 8.5, 11, 11, 11],
+    };
+    const outside = (grid: readonly number[], reported: number[]) => [...new Set(reported.filter((v) => !grid.includes(v)))].sort((x, y) => x - y);
     for (const set of ["mnist", "fmnist", "cifar10"] as const) {
       for (const v of attackVariances[set]) expect(VARIANCE_GRIDS.attack[set]).toContain(v);
-      for (const b of attackBetas[set]) expect(BETA_GRIDS.attack[set]).toContain(b);
+      expect(BETAS_REPORTED_OUTSIDE_GRIDS.attack[set]).toEqual(outside(BETA_GRIDS.attack[set], attackBetas[set]));
+      expect(BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE[set]).toEqual(outside(BETA_GRIDS.perturbationMSE[set], pmseBetas[set]));
+      const withReported = gridUnion(BETA_GRIDS.perturbationMSE[set], BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE[set]);
+      for (const b of pmseBetas[set]) expect(withReported).toContain(b);
     }
-    // Table 3 (P_MSE): SoftPlus and Swish β
-    const mnistLike = [400, 200, 400, 200, 100, 350, 160, 75, 360, 190, 390, 100, 180, 190, 55, 50, 170, 80, 45, 90, 65];
-    const cifar = [11.5, 6, 3.5, 11, 4, 14, 8, 16, 7, 8.5];
-    for (const b of mnistLike) expect(BETA_GRIDS.perturbationMSE.mnist).toContain(b);
-    for (const b of cifar) expect(BETA_GRIDS.perturbationMSE.cifar10).toContain(b);
-    // Table 3 also reports β = 95 (MNIST/FMNIST), which the grid as written, [20 : 95 : 5] with b excluded, lacks
+    // the one disagreement between App. E.2 and Table 3: β = 95, outside [20 : 95 : 5] (b excluded)
+    expect(BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE.mnist).toEqual([95]);
     expect(BETA_GRIDS.perturbationMSE.mnist).not.toContain(95);
+    expect(gridUnion(BETA_GRIDS.perturbationMSE.mnist, BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE.mnist)).toHaveLength(114);
+    expect(Object.isFrozen(BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE)).toBe(true);
+    expect(Object.isFrozen(BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE.mnist)).toBe(true);
   });
 });
 

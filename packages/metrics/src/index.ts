@@ -18,7 +18,7 @@ export type { Classifier } from "./classifier.js";
 export { postHocAccuracy } from "./post-hoc-accuracy.js";
 export type { PostHocAccuracyOptions, PostHocAccuracyResult } from "./post-hoc-accuracy.js";
 export { paperGrid, gridUnion } from "./paper-grid.js";
-export { BETA_GRIDS, VARIANCE_GRIDS, PERTURBATION_MSE_RADII, ATTACK_RADII } from "./paper-settings.js";
+export { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, VARIANCE_GRIDS, PERTURBATION_MSE_RADII, ATTACK_RADII } from "./paper-settings.js";
 export type { DatasetGrids, PaperDataset } from "./paper-settings.js";
 export { threeSigmaRule } from "./three-sigma-rule.js";
 export { selectHyperparameter } from "./select-hyperparameter.js";

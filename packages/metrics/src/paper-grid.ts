@@ -5,6 +5,10 @@ import { InvalidArgumentError, checkPositive, described } from "@smoothhess/erro
  * to `b` (**exclusive**) in steps of `c`, e.g. `paperGrid(0.1, 1, 0.1)` is `0.1, 0.2, …, 0.9`. Values are
  * rounded to 12 significant digits, so decimal grids come out as written (`0.3`, not `0.30000000000000004`).
  *
+ * This is the paper's own definition (App. E.2: "between a (inclusive) and b (exclusive)"), followed by every preset
+ * of this package. The paper's Table 3 nevertheless reports β = 95 chosen from `[20 : 95 : 5]`; see
+ * {@link BETA_GRIDS} and {@link BETAS_REPORTED_OUTSIDE_GRIDS} for how the presets record that.
+ *
  * @throws {@link InvalidArgumentError} for non-finite bounds, `a ≥ b`, `c ≤ 0`, or `(b − a)` not a multiple of `c`
  *   (the paper's own condition).
  */
