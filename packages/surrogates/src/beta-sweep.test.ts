@@ -2,7 +2,6 @@ import { AbortedError } from "@smoothhess/errors";
 import { randomDenseNetwork } from "@smoothhess/oracle";
 import { describe, expect, it } from "vitest";
 import { betaSweep } from "./beta-sweep.js";
-import { paperBetaGrid } from "./beta-grid.js";
 import { referenceWeights } from "./reference-second-order.js";
 import { referenceSurrogates } from "./reference-surrogates.js";
 import { normalVector } from "./test-support.js";
@@ -51,26 +50,5 @@ describe("betaSweep", () => {
     const err = await sweep.next().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortedError);
     expect((err as AbortedError).completed).toBe(1);
-  });
-});
-
-describe("paperBetaGrid (SmoothHess App. D)", () => {
-  it("has the paper's 100+ values for P_MSE and the attack grids, sorted and unique", () => {
-    const mnist = paperBetaGrid("pmse-mnist");
-    expect(mnist.length).toBe(115);
-    expect(mnist.slice(0, 11)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2]);
-    expect(mnist.at(-1)).toBe(800);
-    expect(mnist).toContain(95);
-    expect(mnist).not.toContain(96);
-    const cifar = paperBetaGrid("pmse-cifar10");
-    expect(cifar.length).toBe(115 + 19);
-    expect(cifar).toContain(1.5);
-    expect(paperBetaGrid("attack-mnist")).toEqual([...Array.from({ length: 20 }, (_, i) => i + 1), 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210]);
-    expect(paperBetaGrid("attack-cifar10")).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 35, 40, 45]);
-    for (const grid of ["pmse-mnist", "pmse-cifar10", "attack-mnist", "attack-cifar10"] as const) {
-      const g = paperBetaGrid(grid);
-      for (let i = 1; i < g.length; i++) expect(g[i]).toBeGreaterThan(g[i - 1]);
-    }
-    expect(() => paperBetaGrid("imagenet" as never)).toThrowError(/^grid:/);
   });
 });

@@ -6,7 +6,10 @@ import type { SurrogateTarget } from "./surrogate-target.js";
 export interface BetaSweepOptions {
   /** Which surrogate family: SoftPlus_β (default) or Swish_β. */
   readonly activation?: "softplus" | "swish";
-  /** The values of β, each a finite number > 0 (e.g. `paperBetaGrid("pmse-mnist")`). */
+  /**
+   * The values of β, each a finite number > 0, e.g. the paper's grids `BETA_GRIDS.perturbationMSE.mnist` of
+   * `@smoothhess/metrics` (App. E.2).
+   */
   readonly betas: readonly number[];
   /** Stop between two values of β. */
   readonly signal?: AbortSignal;
@@ -38,7 +41,9 @@ export interface BetaSweepStep<M extends SecondOrderModel = SecondOrderModel> {
  *   a bad `x0` or target; `AbortedError` when `signal` fires.
  * @example
  * ```ts
- * for await (const { beta, value, gradient, hessian } of betaSweep(net, x0, { output: 3 }, { betas: paperBetaGrid("pmse-mnist") })) {
+ * // the paper's grid for P_MSE on MNIST (App. E.2.1), from @smoothhess/metrics
+ * const betas = BETA_GRIDS.perturbationMSE.mnist;
+ * for await (const { beta, value, gradient, hessian } of betaSweep(net, x0, { output: 3 }, { betas })) {
  *   scores.push([beta, perturbationMse(value, gradient, hessian)]);
  * }
  * ```

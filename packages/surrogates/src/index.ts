@@ -20,7 +20,5 @@ export { crossEntropyHessian, softmaxHessian } from "./logit-head-hessian.js";
 export type { LogitHeadHessian } from "./logit-head-hessian.js";
 export { betaSweep } from "./beta-sweep.js";
 export type { BetaSweepOptions, BetaSweepStep } from "./beta-sweep.js";
-export { paperBetaGrid } from "./beta-grid.js";
-export type { PaperBetaGrid } from "./beta-grid.js";
 export { UnsupportedLayerError } from "./unsupported-layer-error.js";
 export { NoReluError } from "./no-relu-error.js";
