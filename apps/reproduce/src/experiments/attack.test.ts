@@ -47,5 +47,11 @@ describe("attack", () => {
     expect([full.validationPoints, full.testPoints, full.samples, full.energy]).toEqual([200, 400, 100_000, 0.98]);
     expect(full.radii).toEqual([0.25, 0.5, 0.75, 1.25, 1.75]);
     expect([full.variances.length, full.betas.length]).toEqual([28, 46]);
+    // pinned: the checkpoint fingerprint of resumable --full runs covers these lists (numbers and order)
+    const step = (a: number, b: number, c: number) => Array.from({ length: Math.round((b - a) / c) }, (_, i) => Number((a + i * c).toPrecision(12)));
+    expect(full.variances).toEqual([0.001, 0.005, ...step(0.01, 0.1, 0.01), ...step(0.15, 1, 0.05)]);
+    expect(full.betas).toEqual([...step(1, 20, 1), ...step(20, 100, 5), ...step(100, 210, 10)]);
+    const quick = attackExperiment.configure(options) as AttackConfig;
+    expect([quick.variances, quick.betas]).toEqual([[0.01, 0.1], [5, 20]]);
   });
 });

@@ -53,8 +53,13 @@ describe("pmse", () => {
     const full = pmseExperiment.configure({ ...options, preset: "full" }) as PmseConfig;
     expect([full.validationPoints, full.testPoints, full.samples]).toEqual([200, 200, 100_000]);
     expect(full.radii).toEqual([0.25, 0.5, 1]);
-    expect(full.betas).toContain(95);
-    expect(full.betas.length).toBeGreaterThan(100);
+    // pinned: the checkpoint fingerprint of resumable --full runs covers this list (numbers and order)
+    const step = (a: number, b: number, c: number) => Array.from({ length: Math.round((b - a) / c) }, (_, i) => Number((a + i * c).toPrecision(12)));
+    expect(full.betas).toEqual([...step(0.1, 1, 0.1), ...step(1, 20, 1), ...step(20, 100, 5), ...step(100, 800, 10)]);
+    expect([full.betas.length, full.betas[0], full.betas[full.betas.length - 1]]).toEqual([114, 0.1, 790]);
+    expect(full.betas).toContain(95); // Table 3's choice, outside App. E.2's [20 : 95 : 5]
+    const quick = pmseExperiment.configure(options) as PmseConfig;
+    expect(quick.betas).toEqual([2, 5, 10, 20, 50, 100, 200, 400]);
     const overridden = pmseExperiment.configure({ ...options, points: 7, samples: 500 }) as PmseConfig;
     expect([overridden.testPoints, overridden.samples]).toEqual([7, 500]);
   });
