@@ -7,12 +7,16 @@ import { resolveTarget, type NetworkTarget, type ResolvedTarget } from "./networ
  * backpropagation. Synchronous.
  *
  * @param network - the network.
- * @param target - which scalar to explain (default `{ output: 0 }`).
- * @throws {@link InvalidArgumentError} when the target is out of range for the network.
+ * @param target - which scalar to explain (default `{ output: 0 }`): a logit `{ output: k }`, a SoftMax probability
+ *   `{ softmax: k }`, the cross-entropy loss `{ crossEntropy: y }` (`−log softmax(f(x))_y`, computed stably; its
+ *   gradient is what CASO/CAFO and `smoothCaso` of `@smoothhess/metrics` take) or a hidden unit `{ layer, unit }`.
+ * @throws {@link InvalidArgumentError} when the target is out of range for the network, naming the field
+ *   (`target.output`, `target.crossEntropy` for a label that is not an integer in `[0, classes)`, …).
  *
  * @example
  * ```ts
  * const oracle = networkOracle(denseNetwork(layers), { layer: 5, unit: 12 }); // a penultimate neuron
+ * const loss = networkOracle(net, { crossEntropy: 3 });                     // −log p₃ and its input gradient
  * ```
  */
 export function networkOracle(network: DenseNetwork, target: NetworkTarget = { output: 0 }): SyncGradientOracle {
@@ -48,7 +52,9 @@ export function valueAndGradient(
   // Seed the backward pass: d(target)/d(pre-activations of layer target.layerIndex).
   let upstream = new Float64Array(top.length);
   let value: number;
-  if (target.softmax) {
+  if (target.crossEntropy) {
+    value = crossEntropyHead(top, target.unit, upstream);
+  } else if (target.softmax) {
     const p = softmax(top);
     value = p[target.unit];
     for (let j = 0; j < top.length; j++) upstream[j] = value * ((j === target.unit ? 1 : 0) - p[j]);
@@ -74,6 +80,33 @@ export function valueAndGradient(
   }
   gradient.set(upstream);
   return value;
+}
+
+/**
+ * The cross-entropy loss `ℓ = −log softmax(z)_y = logsumexp(z) − z_y` of the logits `z` and label `y`, with its
+ * gradient `∂ℓ/∂z = softmax(z) − e_y` written into `seed`.
+ *
+ * Computed from the shifted logits `s = z − z_y` (`s_y = 0`, `M = max s ≥ 0`), so that nothing overflows and a
+ * confident prediction keeps its small loss and gradient to full relative precision:
+ * `ℓ = M + log1p(expm1(−M) + V)` with `V = Σ_{j≠y} exp(s_j − M)` (for `M = 0` this is `log1p(V)`, where the textbook
+ * `logsumexp(z) − z_y` would cancel to 0 once `ℓ` drops below the rounding of `z_y`), and
+ * `∂ℓ/∂z_j = exp(s_j − M)/D` for `j ≠ y`, `∂ℓ/∂z_y = −V/D` with `D = exp(−M) + V` (rather than `p_y − 1`, which
+ * cancels to 0 in the same regime and would drop the `−∇z_y` term of the input gradient).
+ */
+function crossEntropyHead(z: ArrayLike<number>, y: number, seed: Float64Array): number {
+  const c = z.length;
+  const zy = z[y];
+  let m = 0;
+  for (let j = 0; j < c; j++) if (j !== y) m = Math.max(m, z[j] - zy);
+  let v = 0;
+  for (let j = 0; j < c; j++) {
+    if (j === y) continue;
+    v += seed[j] = Math.exp(z[j] - zy - m);
+  }
+  const denominator = Math.exp(-m) + v;
+  for (let j = 0; j < c; j++) seed[j] /= denominator;
+  seed[y] = -v / denominator;
+  return m + Math.log1p(Math.expm1(-m) + v);
 }
 
 /** Numerically stable SoftMax of a logit vector. */

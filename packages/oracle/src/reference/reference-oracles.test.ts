@@ -14,6 +14,7 @@ import {
   softplus,
   swish,
   type Activation,
+  type DenseNetwork,
   type NetworkTarget,
 } from "../index.js";
 
@@ -61,7 +62,7 @@ describe("activations", () => {
 });
 
 describe("networkOracle", () => {
-  const targets: NetworkTarget[] = [{ output: 2 }, { softmax: 1 }, { layer: 2, unit: 4 }, { layer: 1, unit: 0 }];
+  const targets: NetworkTarget[] = [{ output: 2 }, { softmax: 1 }, { crossEntropy: 1 }, { layer: 2, unit: 4 }, { layer: 1, unit: 0 }];
   const activations: Activation[] = [relu, softplus(2), swish(1.5), gelu()];
   for (const activation of activations) {
     it.each(targets.map((t) => [JSON.stringify(t), t] as const))(`${activation.name}: %s gradient equals finite differences`, (_, target) => {
@@ -88,6 +89,15 @@ describe("networkOracle", () => {
     }
   });
 
+  it("rejects a cross-entropy label that is not an integer in [0, classes), naming target.crossEntropy", () => {
+    const net = randomDenseNetwork([3, 4, 2]);
+    expect(() => networkOracle(net, { crossEntropy: 2 })).toThrowError("target.crossEntropy: expected an integer in [0, 1], received 2");
+    for (const label of [-1, 0.5, Number.NaN, "1", undefined]) {
+      expect(() => networkOracle(net, { crossEntropy: label as number })).toThrow(InvalidArgumentError);
+      expect(() => networkOracle(net, { crossEntropy: label as number })).toThrowError(/^target\.crossEntropy: expected an integer in \[0, 1\]/);
+    }
+  });
+
   it("rejects out-of-range targets and malformed layers", () => {
     const net = randomDenseNetwork([3, 4, 2]);
     expect(() => networkOracle(net, { output: 2 })).toThrowError("target.output: expected an integer in [0, 1], received 2");
@@ -101,6 +111,109 @@ describe("networkOracle", () => {
       ]),
     ).toThrowError(/layers\[1\].weights: expected 1×2 = 2 entries/);
     expect(() => net.forward([1, 2])).toThrowError("x: expected length 3, received length 2");
+  });
+});
+
+/** The cross-entropy `logsumexp(z) − z_y` of a network's logits at `x`, straight from `forward` (max-shifted). */
+function exactCrossEntropy(net: DenseNetwork, x: ArrayLike<number>, y: number): number {
+  const pre = net.forward(x);
+  const z = pre[pre.length - 1];
+  const max = Math.max(...z);
+  let sum = 0;
+  for (const v of z) sum += Math.exp(v - max);
+  return max + Math.log(sum) - z[y];
+}
+
+/** The same network with its logits multiplied by `factor` (last layer's weights and bias scaled). */
+function scaledLogits(net: DenseNetwork, factor: number): DenseNetwork {
+  return denseNetwork(
+    net.layers.map((layer, l) => {
+      const s = l === net.layers.length - 1 ? factor : 1;
+      return { weights: Float64Array.from(layer.weights, (w) => w * s), bias: Float64Array.from(layer.bias, (b) => b * s) };
+    }),
+    net.activation,
+  );
+}
+
+describe("networkOracle: the cross-entropy target { crossEntropy: y }", () => {
+  const x = Float64Array.of(0.3, -0.8, 0.5, 1.1, -0.2);
+
+  for (const activation of [relu, softplus(3), gelu()]) {
+    it(`${activation.name}: value is −log softmax(f(x))_y; gradient equals central differences of that exact loss`, () => {
+      const net = randomDenseNetwork([5, 8, 7, 4], { seed: 21, activation });
+      for (let y = 0; y < 4; y++) {
+        const oracle = networkOracle(net, { crossEntropy: y });
+        const { values, gradients } = oracle.evaluate(x, 1);
+        const exact = exactCrossEntropy(net, x, y);
+        expect(Math.abs(values[0] - exact)).toBeLessThan(1e-14 * Math.max(1, exact));
+        // and −log of the SoftMax probability the softmax target reports
+        expect(values[0]).toBeCloseTo(-Math.log(networkOracle(net, { softmax: y }).evaluate(x, 1).values[0]), 13);
+        const fd = finiteDifferenceGradient((p) => exactCrossEntropy(net, p, y), x, 1e-6);
+        const scale = Math.max(...fd.map(Math.abs));
+        for (let i = 0; i < 5; i++) expect(Math.abs(gradients[i] - fd[i])).toBeLessThan(1e-7 * Math.max(1, scale));
+      }
+    });
+  }
+
+  it("equals Σ_j (p_j − [j = y]) ∇z_j, the gradient through the logits' input gradients", () => {
+    const net = randomDenseNetwork([5, 9, 3], { seed: 3, activation: swish(2) });
+    const y = 2;
+    const logits = [0, 1, 2].map((k) => networkOracle(net, { output: k }).evaluate(x, 1));
+    const z = logits.map((l) => l.values[0]);
+    const p = z.map((v) => Math.exp(v) / z.reduce((s, w) => s + Math.exp(w), 0));
+    const { gradients } = networkOracle(net, { crossEntropy: y }).evaluate(x, 1);
+    for (let i = 0; i < 5; i++) {
+      const want = logits.reduce((s, l, j) => s + (p[j] - (j === y ? 1 : 0)) * l.gradients[i], 0);
+      expect(gradients[i]).toBeCloseTo(want, 13);
+    }
+  });
+
+  it("keeps full relative precision for a confident prediction, where p_y − 1 and logsumexp(z) − z_y round to 0", () => {
+    const base = randomDenseNetwork([5, 8, 3], { seed: 5 });
+    const z0 = base.forward(x)[1];
+    const y = z0.indexOf(Math.max(...z0));
+    // margins of ~60: p_y = 1 in float64, the loss is ~e^-60
+    const net = scaledLogits(base, 60 / Math.min(...z0.filter((_, j) => j !== y).map((v) => z0[y] - v)));
+    const z = net.forward(x)[1];
+    const others = [0, 1, 2].filter((j) => j !== y);
+    expect(Math.exp(z[y]) / z.reduce((s, v) => s + Math.exp(v), 0) - 1).toBe(0); // the textbook gradient's seed would vanish
+    const { values, gradients } = networkOracle(net, { crossEntropy: y }).evaluate(x, 1);
+    // ℓ = log(1 + Σ_{j≠y} e^{z_j − z_y}) ≈ Σ_{j≠y} e^{z_j − z_y} at this size
+    const q = others.map((j) => Math.exp(z[j] - z[y]));
+    const sumQ = q.reduce((s, v) => s + v, 0);
+    expect(values[0]).toBeGreaterThan(0);
+    expect(Math.abs(values[0] - sumQ) / sumQ).toBeLessThan(1e-12);
+    // ∇ℓ = Σ_{j≠y} p_j (∇z_j − ∇z_y), p_j = q_j / (1 + Σq)
+    const grad = (k: number) => networkOracle(net, { output: k }).evaluate(x, 1).gradients;
+    const want = new Float64Array(5);
+    others.forEach((j, t) => {
+      const gj = grad(j), gy = grad(y);
+      for (let i = 0; i < 5; i++) want[i] += (q[t] / (1 + sumQ)) * (gj[i] - gy[i]);
+    });
+    const norm = Math.hypot(...want);
+    expect(norm).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect(Math.abs(gradients[i] - want[i]) / norm).toBeLessThan(1e-12);
+  });
+
+  it("does not overflow for a hopeless label (loss ≈ the margin, gradient ≈ ∇z_max − ∇z_y)", () => {
+    const base = randomDenseNetwork([5, 8, 3], { seed: 5 });
+    const net = scaledLogits(base, 400);
+    const z = net.forward(x)[1];
+    const top = z.indexOf(Math.max(...z));
+    const y = z.indexOf(Math.min(...z));
+    const { values, gradients } = networkOracle(net, { crossEntropy: y }).evaluate(x, 1);
+    expect(Number.isFinite(values[0])).toBe(true);
+    expect(values[0]).toBeCloseTo(exactCrossEntropy(net, x, y), 9);
+    const gTop = networkOracle(net, { output: top }).evaluate(x, 1).gradients;
+    const gY = networkOracle(net, { output: y }).evaluate(x, 1).gradients;
+    for (let i = 0; i < 5; i++) expect(gradients[i]).toBeCloseTo(gTop[i] - gY[i], 9);
+  });
+
+  it("on a single-output network the only label has loss 0 and gradient 0", () => {
+    const net = randomDenseNetwork([5, 4, 1], { seed: 2 });
+    const { values, gradients } = networkOracle(net, { crossEntropy: 0 }).evaluate(x, 1);
+    expect(values[0]).toBe(0);
+    expect(Array.from(gradients, Math.abs)).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
