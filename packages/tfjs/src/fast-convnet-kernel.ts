@@ -13,7 +13,7 @@ export interface ConvnetSpec {
 
 /** @internal Targets the kernel handles; `head` takes a caller-supplied function of the output. */
 export type ConvnetKernelTarget =
-  | { readonly kind: "logit" | "softmax"; readonly classIndex: number }
+  | { readonly kind: "logit" | "softmax" | "crossEntropy"; readonly classIndex: number }
   | { readonly kind: "neuron"; readonly layer: number; readonly unit: number }
   | { readonly kind: "head" };
 
@@ -201,6 +201,20 @@ export function convnetKernel(
       const pc = tf.slice(prob, [0, target.classIndex], [n, 1]);
       values = tf.reshape(pc, [n]) as tfType.Tensor1D;
       g = tf.mul(pc, tf.sub(unitRow(k, target.classIndex), prob));
+    } else if (target.kind === "crossEntropy") {
+      // as fastMlpKernel: ℓ = M + log1p(expm1(−M) + V) from s = out − out_y (log1p by Goldberg's formula: wasm's is
+      // log(1 + u)); ∂ℓ/∂out = (e ⊙ [j ≠ y] − V e_y)/(e^{−M} + V)
+      const onehot = unitRow(k, target.classIndex);
+      const s = tf.sub(out, tf.slice(out, [0, target.classIndex], [n, 1]));
+      const m = tf.max(s, 1, true);
+      const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
+      const v = tf.sum(e, 1, true);
+      const u = tf.add(tf.expm1(tf.neg(m)), v);
+      const w = tf.add(u, 1);
+      const exact = tf.equal(w, 1);
+      const log1p = tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1))));
+      values = tf.reshape(tf.add(m, log1p), [n]) as tfType.Tensor1D;
+      g = tf.div(tf.sub(e, tf.mul(onehot, v)), tf.add(tf.exp(tf.neg(m)), v));
     } else {
       if (!head) throw new Error("convnetKernel: the head target needs a head function");
       [values, g] = head(out);

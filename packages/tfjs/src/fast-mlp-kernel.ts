@@ -2,7 +2,7 @@ import type * as tfType from "@tensorflow/tfjs-core";
 
 /** @internal The targets the fast path handles itself; `head` is a user function (in-process only). */
 export type FastTarget =
-  | { readonly kind: "logit" | "softmax"; readonly classIndex: number }
+  | { readonly kind: "logit" | "softmax" | "crossEntropy"; readonly classIndex: number }
   | { readonly kind: "neuron"; readonly layer: number; readonly unit: number }
   | { readonly kind: "head" };
 
@@ -14,7 +14,8 @@ export type FastTarget =
  * matMul is transpose-free: the forward pass uses `W` (in × out), the backward pass the stored `Wᵀ` (out × in):
  *   g_{l−1} = (g_l · Wᵀ_l) ⊙ φ′(z_{l−1}).
  * Logit and neuron targets start from a single row of Wᵀ (the gradient of one unit), so the top layer costs a
- * broadcast instead of a matMul.
+ * broadcast instead of a matMul. SoftMax and cross-entropy targets seed the backward pass with `∂f/∂z` in closed
+ * form (cross-entropy from the label-shifted logits, as `crossEntropyLoss` of target.ts).
  *
  * This function must stay **self-contained** (no imports, no outer variables): worker threads rebuild it from its
  * source text. `tf` is the tfjs namespace; `params` holds `dense{i}/kernel` (in × out), `dense{i}/kernelT` and
@@ -82,6 +83,26 @@ export function fastMlpKernel(
     row[c] = 1; // tf.oneHot refuses depth 1
     const onehot = tf.tensor2d(row, [1, z.shape[1]]);
     const dz = tf.mul(pc, tf.sub(onehot, p)) as tfType.Tensor2D;
+    g = tf.matMul(dz, layers[top].kernelT);
+  } else if (target.kind === "crossEntropy") {
+    // ℓ = −log softmax(z)_y from s = z − z_y (M = max s ≥ 0, V = Σ_{j≠y} e^{s_j − M}): ℓ = M + log1p(u), u = expm1(−M) + V;
+    // ∂ℓ/∂z = (e^{s − M} ⊙ [j ≠ y] − V e_y) / (e^{−M} + V), i.e. p_j and −Σ_{j≠y} p_j without the cancelling p_y − 1.
+    const y = target.classIndex;
+    const c = z.shape[1];
+    const onehotRow = new Float32Array(c);
+    onehotRow[y] = 1;
+    const onehot = tf.tensor2d(onehotRow, [1, c]);
+    const s = tf.sub(z, tf.slice(z, [0, y], [n, 1]));
+    const m = tf.max(s, 1, true);
+    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
+    const v = tf.sum(e, 1, true);
+    // log1p(u) as u·log(w)/(w − 1), w = 1 + u (Goldberg): wasm's Log1p computes log(1 + u), 0 for u < 6e-8
+    const u = tf.add(tf.expm1(tf.neg(m)), v);
+    const w = tf.add(u, 1);
+    const exact = tf.equal(w, 1);
+    const log1p = tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1))));
+    values = tf.reshape(tf.add(m, log1p), [n]) as tfType.Tensor1D;
+    const dz = tf.div(tf.sub(e, tf.mul(onehot, v)), tf.add(tf.exp(tf.neg(m)), v)) as tfType.Tensor2D;
     g = tf.matMul(dz, layers[top].kernelT);
   } else {
     if (!head) throw new Error("fastMlpKernel: the head target needs a head function");

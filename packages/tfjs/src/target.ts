@@ -12,6 +12,10 @@ import type { Network } from "./network.js";
  *   explains the same class as the ReLU one).
  * - `{ softmax: k }` / `{ softmax: "predicted", at: x0 }`: the SoftMax probability of class k / of the class
  *   predicted at `x0`.
+ * - `{ crossEntropy: y }` / `{ crossEntropy: "predicted", at: x0 }`: the cross-entropy loss `−log softmax(f(x))_y`
+ *   of label y / of the class predicted at `x0` (the loss CASO/CAFO explain; the same target as `{ crossEntropy: y }`
+ *   of `@smoothhess/oracle` and `@smoothhess/surrogates`). Computed stably in float32 from the label-shifted logits
+ *   (`log1p`/`expm1`), so confident predictions keep their small loss and gradient.
  * - `{ layer: l, unit: i }`: pre-activation of unit i (0-based, row-major over the layer's shape) of hidden layer l
  *   (1-based; the last hidden layer is the paper's "penultimate neuron").
  * - `{ fn }`: any function of the model output: `fn(output)` maps the `n × outputSize` output tensor to `n`
@@ -20,12 +24,16 @@ import type { Network } from "./network.js";
 export type TfjsTarget =
   | { readonly output: number | "predicted"; readonly at?: ArrayLike<number> }
   | { readonly softmax: number | "predicted"; readonly at?: ArrayLike<number> }
+  | { readonly crossEntropy: number | "predicted"; readonly at?: ArrayLike<number> }
   | { readonly layer: number; readonly unit: number }
   | { readonly fn: (output: tf.Tensor2D) => tf.Tensor };
 
-/** A target checked against a network, with indices resolved (layer 0-based here). */
+/**
+ * A target checked against a network, with indices resolved (layer 0-based here); for `"crossEntropy"`,
+ * `classIndex` is the label y.
+ */
 export type ResolvedTfjsTarget =
-  | { readonly kind: "logit" | "softmax"; readonly classIndex: number }
+  | { readonly kind: "logit" | "softmax" | "crossEntropy"; readonly classIndex: number }
   | { readonly kind: "neuron"; readonly layer: number; readonly unit: number }
   | { readonly kind: "fn"; readonly fn: (output: tf.Tensor2D) => tf.Tensor };
 
@@ -46,13 +54,14 @@ export function predictedClass(network: Network, x: ArrayLike<number>, activatio
 
 /**
  * Check a {@link TfjsTarget} against `network` and resolve "predicted" classes.
- * @throws {@link InvalidArgumentError} naming the field (`target.output`, `target.layer`, `target.unit`, …) that is
- *   out of range; {@link DimensionMismatchError} for an anchor `at` of the wrong length.
+ * @throws {@link InvalidArgumentError} naming the field (`target.output`, `target.crossEntropy` for a label that is
+ *   not an integer in `[0, outputSize)`, `target.layer`, `target.unit`, …) that is out of range;
+ *   {@link DimensionMismatchError} for an anchor `at` of the wrong length.
  */
 export function resolveTfjsTarget(network: Network, target: TfjsTarget, argument = "target"): ResolvedTfjsTarget {
   const t = target as Record<string, unknown> | null | undefined;
   if (t && typeof t === "object") {
-    for (const kind of ["output", "softmax"] as const) {
+    for (const kind of ["output", "softmax", "crossEntropy"] as const) {
       if (kind in t) {
         const value = t[kind];
         let classIndex: number;
@@ -65,7 +74,7 @@ export function resolveTfjsTarget(network: Network, target: TfjsTarget, argument
         } else {
           classIndex = checkInteger(`${argument}.${kind}`, value, 0, network.outputSize - 1);
         }
-        return { kind: kind === "output" ? "logit" : "softmax", classIndex };
+        return { kind: kind === "output" ? "logit" : kind, classIndex };
       }
     }
     if ("layer" in t || "unit" in t) {
@@ -78,7 +87,7 @@ export function resolveTfjsTarget(network: Network, target: TfjsTarget, argument
   }
   throw new InvalidArgumentError(
     argument,
-    '{ output: k | "predicted", at? } | { softmax: k | "predicted", at? } | { layer, unit } | { fn }',
+    '{ output: k | "predicted", at? } | { softmax: k | "predicted", at? } | { crossEntropy: y | "predicted", at? } | { layer, unit } | { fn }',
     target,
   );
 }
@@ -100,6 +109,8 @@ export function targetValues(
       return column(network.forward(x, { activation }).output, target.classIndex);
     case "softmax":
       return column(tf.softmax(network.forward(x, { activation }).output), target.classIndex);
+    case "crossEntropy":
+      return crossEntropyLoss(network.forward(x, { activation }).output, target.classIndex);
     case "neuron":
       return column(network.forward(x, { activation, capture: true }).preActivations[target.layer], target.unit);
     case "fn": {
@@ -111,3 +122,47 @@ export function targetValues(
     }
   }
 }
+
+/**
+ * The cross-entropy loss `ℓ = −log softmax(z)_y = logsumexp(z) − z_y` of every row of the logits `z` (`n × c`), as a
+ * differentiable tfjs expression of shape `[n]`.
+ *
+ * Stable in float32: from the label-shifted logits `s = z − z_y` (`s_y = 0`, `M = max_j s_j ≥ 0`),
+ * `ℓ = M + log1p(expm1(−M) + V)` with `V = Σ_{j≠y} exp(s_j − M)` (log1p by Goldberg's formula, see
+ * `preciseLog1p`). Nothing overflows, and for a confident prediction
+ * (`M = 0`, `ℓ = log1p(V)`) the small loss keeps its relative precision, where `logsumexp(z) − z_y` cancels to 0 once
+ * `ℓ` drops below the rounding of `z_y` (margins above ~17 in float32). Its autodiff gradient is
+ * `∂ℓ/∂z_j = p_j` (j ≠ y) and `∂ℓ/∂z_y = −Σ_{j≠y} p_j`, precise in the same regime (unlike `p_y − 1`).
+ *
+ * Creates intermediate tensors: call it inside `tf.tidy` (as {@link targetValues} is).
+ *
+ * @param z - the logits, `n × c`.
+ * @param y - the label, an integer in `[0, c)` (not checked here; {@link resolveTfjsTarget} checks it).
+ * @internal the fast kernels write the same formula out (they must stay self-contained).
+ */
+export function crossEntropyLoss(z: tf.Tensor2D, y: number): tf.Tensor1D {
+  const [n, c] = z.shape;
+  const others = new Float32Array(c).fill(1);
+  others[y] = 0;
+  const s = tf.sub(z, tf.slice(z, [0, y], [n, 1]));
+  const m = tf.max(s, 1, true);
+  const v = tf.sum(tf.mul(tf.exp(tf.sub(s, m)), tf.tensor2d(others, [1, c])), 1, true);
+  return tf.reshape(tf.add(m, preciseLog1p(tf.add(tf.expm1(tf.neg(m)), v))), [n]) as tf.Tensor1D;
+}
+
+/**
+ * `log1p(u)` to float32 precision: `u·log(w)/(w − 1)` with `w = 1 + u` (Goldberg), and `u` where `w` rounds to 1;
+ * gradient `dy / w`. tfjs-backend-wasm's `Log1p` computes `log(1 + u)`, which is 0 for `u < 6e-8` (cpu's is exact).
+ * A custom gradient because the branch condition (`equal`) has none in tfjs.
+ */
+const preciseLog1p = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const u = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const w = tf.add(u, 1);
+  const exact = tf.equal(w, 1);
+  save([w]);
+  return {
+    value: tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1)))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.div(dy, saved[0]),
+  };
+}) as (u: tf.Tensor) => tf.Tensor;

@@ -53,7 +53,7 @@ export class OracleDisposedError extends SmoothHessError {
 }
 
 type Kernel = typeof fastMlpKernel | typeof convnetKernel;
-type KernelTarget = { kind: "logit" | "softmax"; classIndex: number } | { kind: "neuron"; layer: number; unit: number } | { kind: "head" };
+type KernelTarget = { kind: "logit" | "softmax" | "crossEntropy"; classIndex: number } | { kind: "neuron"; layer: number; unit: number } | { kind: "head" };
 
 /**
  * A {@link GradientOracle} over a tfjs {@link Network}: `evaluate(points, n)` returns the target's values
@@ -226,10 +226,12 @@ function autoWorkerCount(): number {
 
 /**
  * A gradient oracle for one scalar function of a tfjs network: a class logit (given, or predicted at `x0`), the
- * SoftMax probability of a class, a hidden unit's pre-activation, or any function of the output.
+ * SoftMax probability of a class, the cross-entropy loss `−log softmax(f(x))_y` of a label (`{ crossEntropy: y }`,
+ * computed stably; the oracle CASO/CAFO and `smoothCaso` need), a hidden unit's pre-activation, or any function of
+ * the output.
  *
- * @throws {@link InvalidArgumentError} for a class index, layer or unit out of range (the message names
- *   `target.output`, `target.layer`, …), or an unknown engine.
+ * @throws {@link InvalidArgumentError} for a class index, label, layer or unit out of range (the message names
+ *   `target.output`, `target.crossEntropy`, `target.layer`, …), or an unknown engine.
  *
  * @example
  * ```ts
@@ -237,6 +239,7 @@ function autoWorkerCount(): number {
  * const oracle = tfjsOracle(net, { output: "predicted", at: x0 });
  * const { values, gradients } = await oracle.evaluate(points, 1024);
  * await oracle.dispose();
+ * const loss = tfjsOracle(net, { crossEntropy: label });   // −log p_label and its input gradient
  * ```
  */
 export function tfjsOracle(network: Network, target: TfjsTarget, options: TfjsOracleOptions = {}): TfjsOracle {
