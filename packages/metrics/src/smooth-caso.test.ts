@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { cafo, caso, smoothCafo, smoothCaso } from "./index.js";
-import { crossEntropyOracle, euclidean, solveDense } from "./test-support.js";
+import { euclidean, solveDense } from "./test-support.js";
 
 const net = randomDenseNetwork([5, 12, 12, 3], { seed: 8 });
 const x0 = Float64Array.of(0.3, -0.5, 0.2, 0.9, -0.1);
 const logits = net.forward(x0)[2];
 const label = logits.indexOf(Math.max(...logits));
-const lossOracle = crossEntropyOracle(net, label);
+const lossOracle = networkOracle(net, { crossEntropy: label }); // −log softmax(f(x))_label and its exact gradient
 const stein = { covariance: { sigma: 0.15 }, samples: 2000, seed: 3 } as const;
 
 describe("smoothCaso: CASO on SmoothGrad and SmoothHess of the loss (SmoothHess paper App. D.1.1)", () => {

@@ -55,11 +55,19 @@ function steinPart(options: SteinOptions): SteinOptions {
  *
  * `λ₂` defaults to `L/2 + margin` with `L` the largest eigenvalue of SmoothHess (computed by Lanczos).
  *
- * @param lossOracle - a gradient oracle of the loss `x ↦ ℓ(f(x), y)` (e.g. cross-entropy at the predicted class).
+ * @param lossOracle - a gradient oracle of the loss `x ↦ ℓ(f(x), y)` (e.g. cross-entropy at the predicted class):
+ *   `networkOracle(net, { crossEntropy: y })` of `@smoothhess/oracle` (float64 reference networks) or
+ *   `tfjsOracle(net, { crossEntropy: y })` of `@smoothhess/tfjs`.
  * @param x0 - the point to explain.
  * @param options - `covariance` (required) and the other Stein options; CASO's `lambda1`, `lambda2`, `margin`, …
  * @throws everything `smoothHess` / `smoothHessFactored` and {@link caso} throw, and {@link InvalidArgumentError}
  *   for an unknown `hessianForm`.
+ *
+ * @example
+ * ```ts
+ * const loss = networkOracle(net, { crossEntropy: label });
+ * const { explanation, sparsity } = await smoothCaso(loss, x0, { covariance: { sigma: 0.15 }, samples: 2000, lambda1: 0.01 });
+ * ```
  */
 export async function smoothCaso(lossOracle: GradientOracle, x0: ArrayLike<number>, options: SmoothCasoOptions): Promise<SmoothCasoResult> {
   if (typeof options !== "object" || options === null) {

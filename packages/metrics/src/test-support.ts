@@ -1,7 +1,7 @@
 /**
  * Helpers shared by this package's tests (not exported from the package).
  */
-import { gaussianSampler, softmax, valueAndGradient, resolveTarget, type DenseNetwork, type GradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler, softmax, valueAndGradient, resolveTarget, type DenseNetwork } from "@smoothhess/oracle";
 
 /** A seeded random symmetric `d×d` matrix with N(0, scale²) entries (row-major). */
 export function randomSymmetric(d: number, seed: number, scale = 1): Float64Array {
@@ -162,38 +162,6 @@ export function closedFormLoss(w: ArrayLike<number>, d: number, c: number, p: Ar
     }
   }
   return { gradient, hessian };
-}
-
-/** A gradient oracle of the cross-entropy `−log p_label` of a reference network (exact backpropagation). */
-export function crossEntropyOracle(network: DenseNetwork, label: number): GradientOracle {
-  const d = network.inputDim;
-  return {
-    dim: d,
-    evaluate(points, n) {
-      const values = new Float64Array(n);
-      const gradients = new Float64Array(n * d);
-      for (let p = 0; p < n; p++) {
-        const x = points.subarray(p * d, (p + 1) * d);
-        const { gradient } = crossEntropyDerivativesGradientOnly(network, x, label);
-        values[p] = crossEntropy(network, x, label);
-        gradients.set(gradient, p * d);
-      }
-      return { values, gradients };
-    },
-  };
-}
-
-function crossEntropyDerivativesGradientOnly(network: DenseNetwork, x: ArrayLike<number>, label: number): { gradient: Float64Array } {
-  const { w, logits } = logitsJacobian(network, x);
-  const p = softmax(logits);
-  const d = network.inputDim, c = network.outputDim;
-  const gradient = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let s = 0;
-    for (let k = 0; k < c; k++) s += w[i * c + k] * (p[k] - (k === label ? 1 : 0));
-    gradient[i] = s;
-  }
-  return { gradient };
 }
 
 /**
