@@ -8,7 +8,8 @@ import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
  * - `{ layer: l, unit: i }`: the pre-activation of unit i of hidden layer l (1-based; `l = L`, the last hidden layer,
  *   is the paper's "penultimate neuron").
  *
- * The first, second and fourth have the same shape as `NetworkTarget` of `@smoothhess/oracle`.
+ * All four have the same shape as `NetworkTarget` of `@smoothhess/oracle` (whose `networkOracle` gives the first-order
+ * oracle of each, `{ crossEntropy: y }` included) and as the targets of `tfjsOracle` of `@smoothhess/tfjs`.
  */
 export type SurrogateTarget =
   | { readonly output: number }
