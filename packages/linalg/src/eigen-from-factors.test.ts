@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
-import { addTransposedProduct, eigenFromFactors, symmetricEigen, symmetrizeInPlace } from "./index.js";
+import { addTransposedProduct, eigenFromFactors, spectrumEnergy, symmetricEigen, symmetrizeInPlace, truncateByEnergy } from "./index.js";
 import { maxAbs, norm, normals, orthonormalityError, reconstructionError, residualError } from "./test-support.js";
 
 /** H = scale·sym(AᵀB), formed densely (the reference). */
@@ -76,6 +76,38 @@ describe("eigenFromFactors", () => {
     expect(orthonormalityError(gram)).toBeLessThan(1e-13);
   });
 
+  it("energy T: the k(T) leading pairs of the full result (Eq. 71 on the whole spectrum), with its Σ|λ|", () => {
+    for (const [m, d, seed, same] of [[6, 40, 1, false], [9, 12, 2, false], [5, 30, 3, true], [4, 3, 4, false]] as const) {
+      const a = normals(m * d, seed);
+      // a decaying spectrum: B's rows are shrinking multiples of A's plus noise
+      const b = same ? a : Float64Array.from(a, (v, i) => v * 0.6 ** Math.floor(i / d) + 0.05 * normals(1, seed * 1000 + i)[0]);
+      const full = eigenFromFactors(a, b, m, d);
+      expect(full.k).toBe(Math.min(d, same ? m : 2 * m));
+      expect(full.totalMagnitude).toBe(spectrumEnergy(full).held); // a complete result carries its own Σ|λ|
+      expect(spectrumEnergy(full).complete).toBe(true);
+      for (const energy of [0.3, 0.8, 0.98, 1]) {
+        const part = eigenFromFactors(a, b, m, d, { energy });
+        const k = truncateByEnergy(full.values, energy);
+        expect(part.k, `m=${m} d=${d} T=${energy}`).toBe(k);
+        expect(part.vectors.length).toBe(k * d);
+        expect(Array.from(part.values)).toEqual(Array.from(full.values.subarray(0, k)));
+        for (let i = 0; i < k * d; i++) expect(Math.abs(part.vectors[i] - full.vectors[i])).toBeLessThanOrEqual(1e-14);
+        expect(part.totalMagnitude).toBe(full.totalMagnitude);
+        const { held, total, complete } = spectrumEnergy(part);
+        expect(held).toBeGreaterThanOrEqual(energy * total);
+        expect(complete).toBe(k === full.k || held === total);
+      }
+    }
+  });
+
+  it("an explicit k below min(d, 2m) leaves totalMagnitude out; k ≥ min(d, 2m) carries it", () => {
+    const a = normals(60, 5), b = normals(60, 6); // m = 3, d = 20
+    expect(eigenFromFactors(a, b, 3, 20, { k: 4 }).totalMagnitude).toBeUndefined();
+    const all = eigenFromFactors(a, b, 3, 20, { k: 6 });
+    expect(all.totalMagnitude).toBe(all.values.reduce((s, v) => s + Math.abs(v), 0));
+    expect(eigenFromFactors(a, b, 3, 20, { k: 20 }).totalMagnitude).toBe(all.totalMagnitude);
+  });
+
   it("allocates nothing of size d² (d = 400, m = 10)", () => {
     const m = 10;
     const d = 400;
@@ -116,6 +148,10 @@ describe("eigenFromFactors", () => {
     expect(() => eigenFromFactors(a, a, 2, 3, { k: 4 })).toThrowError(/options.k: expected an integer in \[0, 3\], received 4/);
     expect(() => eigenFromFactors(a, a, 2, 3, { scale: Number.POSITIVE_INFINITY })).toThrow(InvalidArgumentError);
     expect(() => eigenFromFactors(a, a, 2, 3, { order: "up" as never })).toThrowError(/options.order/);
+    expect(() => eigenFromFactors(a, a, 2, 3, { energy: 0 })).toThrowError("options.energy: expected a finite number in (0, 1], received 0");
+    expect(() => eigenFromFactors(a, a, 2, 3, { energy: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => eigenFromFactors(a, a, 2, 3, { energy: 0.9, k: 2 })).toThrowError(/options.energy: expected no energy threshold together with options.k/);
+    expect(() => eigenFromFactors(a, a, 2, 3, { energy: 0.9, order: "ascending" })).toThrowError(/options.order: expected "magnitude" with options.energy/);
   });
 });
 

@@ -36,6 +36,46 @@ export interface SymmetricEigen {
   readonly values: Float64Array;
   /** Eigenvectors, row-major `k×d`, row `j` belongs to `values[j]`. */
   readonly vectors: Float64Array;
+  /**
+   * `Σ|λ|` over **every** eigenvalue of the matrix the pairs come from, when the pairs held may be only its leading
+   * ones: {@link eigenFromFactors} sets it. Energy truncation ({@link reducedTrustRegionStep}, paper Eq. 71, whose
+   * denominator is `Σ_{i≤d}|λᵢ|`) measures against it, so `k(T)` is the one of the full spectrum. Absent, or within
+   * `1e-10` (relative) of the held values' own `Σ|λ|`: the pairs held are the whole spectrum (see
+   * {@link spectrumEnergy}).
+   */
+  readonly totalMagnitude?: number;
+}
+
+/** What {@link spectrumEnergy} returns. */
+export interface SpectrumEnergy {
+  /** `Σ|λ|` of the values held (a running sum in their order). */
+  readonly held: number;
+  /** `Σ|λ|` of the whole spectrum: `totalMagnitude`, or `held` when that is absent or equal to rounding. */
+  readonly total: number;
+  /** Whether the pairs held carry the whole spectrum (`total === held`). */
+  readonly complete: boolean;
+}
+
+/** `totalMagnitude` within this relative distance of the held values' `Σ|λ|` counts as equal (rounding). */
+const COMPLETE_TOLERANCE = 1e-10;
+
+/**
+ * How much of a matrix's eigenvalue magnitude `Σ|λ|` a {@link SymmetricEigen} holds: `held` (its values), `total`
+ * (its `totalMagnitude` when that exceeds `held` by more than `1e-10` relative, else `held`) and `complete`.
+ * `held / total` is the largest energy threshold `T` of Eq. 71 that the pairs can serve.
+ *
+ * @example
+ * ```ts
+ * const top = eigenFromFactors(Z, G, m, d, { energy: 0.98 });
+ * const { held, total } = spectrumEnergy(top); // held ≥ 0.98·total
+ * ```
+ */
+export function spectrumEnergy(eigen: { readonly values: ArrayLike<number>; readonly totalMagnitude?: number }): SpectrumEnergy {
+  let held = 0;
+  for (let i = 0; i < eigen.values.length; i++) held += Math.abs(eigen.values[i]);
+  const t = eigen.totalMagnitude;
+  const total = t !== undefined && t > held * (1 + COMPLETE_TOLERANCE) ? t : held;
+  return { held, total, complete: total === held };
 }
 
 const ORDERS: readonly EigenOrder[] = ["magnitude", "descending", "ascending"];
@@ -102,7 +142,7 @@ export function fixEigenvectorSigns(vectors: Float64Array, k: number, d: number)
 
 /**
  * Check a user-supplied {@link SymmetricEigen}: integer `d ≥ 1` (equal to `d` when given), `0 ≤ k ≤ d`, finite
- * `values` of length `k` and finite `vectors` of length `k·d`. Orthonormality is not checked (it would cost
+ * `values` of length `k`, finite `vectors` of length `k·d`, and `totalMagnitude`, when present, finite and `≥ 0`. Orthonormality is not checked (it would cost
  * `O(dk²)`); it is the caller's promise. Returns `eigen` typed.
  *
  * @param argument - name used in error messages (fields are reported as `argument.d`, `argument.values`, ...).
@@ -129,5 +169,8 @@ export function checkEigen(argument: string, eigen: unknown, d?: number): Symmet
     );
   }
   checkFiniteArray(`${argument}.vectors`, e.vectors, e.k * e.d);
+  if (e.totalMagnitude !== undefined && !(typeof e.totalMagnitude === "number" && Number.isFinite(e.totalMagnitude) && e.totalMagnitude >= 0)) {
+    throw new InvalidArgumentError(`${argument}.totalMagnitude`, "a finite number ≥ 0 (Σ|λ| of the whole spectrum) or undefined", e.totalMagnitude);
+  }
   return e;
 }

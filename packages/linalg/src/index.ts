@@ -9,8 +9,8 @@ export {
 export { matVec } from "./mat-vec.js";
 export { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js";
 export { ConvergenceError } from "./convergence-error.js";
-export { checkEigen } from "./eigenpairs.js";
-export type { EigenOrder, SymmetricEigen } from "./eigenpairs.js";
+export { checkEigen, spectrumEnergy } from "./eigenpairs.js";
+export type { EigenOrder, SpectrumEnergy, SymmetricEigen } from "./eigenpairs.js";
 export { symmetricEigen } from "./symmetric-eigen.js";
 export type { SymmetricEigenOptions } from "./symmetric-eigen.js";
 export { truncateByEnergy } from "./truncate-by-energy.js";

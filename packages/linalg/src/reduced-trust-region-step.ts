@@ -34,16 +34,25 @@ export interface ReducedTrustRegionStep extends TrustRegionStep {
  * at `δ*` is the same).
  *
  * `eigen`, if given, must be sorted by `|λ|` descending (the default order of {@link symmetricEigen},
- * {@link topEigen} and {@link eigenFromFactors}); a dense `hessian` is decomposed in that order.
+ * {@link topEigen} and {@link eigenFromFactors}); a dense `hessian` is decomposed in that order. When `eigen` holds
+ * only the leading pairs of a spectrum and says so with `totalMagnitude` (`eigenFromFactors` with `energy`), `T` is a
+ * fraction of that total, as in Eq. 71: the rank and step are those of the full decomposition.
  *
  * @throws everything {@link trustRegionStep} throws, plus {@link InvalidArgumentError} for `energy` outside
- *   `(0, 1]` or `eigen.values` not sorted by `|λ|` descending.
+ *   `(0, 1]`, `eigen.values` not sorted by `|λ|` descending, or (named `energy`) a threshold above the fraction of
+ *   `totalMagnitude` that the pairs held carry.
  */
 export function reducedTrustRegionStep(problem: ReducedTrustRegionProblem): ReducedTrustRegionStep {
   const { g, d, radius, tolerance } = checkProblem(problem);
   const eigen = problemEigen(problem, d, "magnitude");
   checkFiniteArray("eigen.values", eigen.values);
-  const rank = energyRank(eigen.values, problem.energy, problem.hessian !== undefined ? "hessian eigenvalues" : "eigen.values", "energy");
+  const rank = energyRank(
+    eigen.values,
+    problem.energy,
+    problem.hessian !== undefined ? "hessian eigenvalues" : "eigen.values",
+    "energy",
+    eigen.totalMagnitude,
+  );
   const kept = { d, k: rank, values: eigen.values.subarray(0, rank), vectors: eigen.vectors.subarray(0, rank * d) };
   return { ...solveInEigenbasis(g, kept, radius, tolerance, false), rank };
 }

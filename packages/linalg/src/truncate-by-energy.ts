@@ -1,4 +1,5 @@
 import { InvalidArgumentError, checkFiniteArray, checkNumberInRange, described } from "@smoothhess/errors";
+import { spectrumEnergy } from "./eigenpairs.js";
 
 /**
  * The number of leading eigenvalues that carry a fraction `T` of the total eigenvalue magnitude: Eq. 71 of the
@@ -12,7 +13,8 @@ import { InvalidArgumentError, checkFiniteArray, checkNumberInRange, described }
  * `values.length`. All-zero input returns 1 (the smallest `k' ≥ 1`), an empty array 0.
  *
  * When `values` holds only the top eigenvalues of a larger matrix (from {@link topEigen} or
- * {@link eigenFromFactors} with `k < d`), the fraction is of the energy of the values given.
+ * {@link eigenFromFactors} with `k < d`), the fraction is of the energy of the values given;
+ * {@link reducedTrustRegionStep} instead measures against the eigenpairs' `totalMagnitude` when they carry one.
  *
  * @param values - eigenvalues sorted by magnitude, largest first.
  * @param T - energy threshold in `(0, 1]` (the paper uses 0.98 for MNIST/FMNIST and 0.8 for CIFAR-10).
@@ -25,10 +27,18 @@ export function truncateByEnergy(values: ArrayLike<number>, T: number): number {
 }
 
 /**
- * {@link truncateByEnergy} with the name of the `values` argument for error messages.
+ * {@link truncateByEnergy} with the name of the `values` argument for error messages, and optionally the spectrum's
+ * whole `Σ|λ|` (`totalMagnitude` of a {@link SymmetricEigen} holding only leading pairs; see {@link spectrumEnergy}):
+ * then `k = min { k' : Σ_{i≤k'} |λᵢ| ≥ T · total }`, and a `T` the values cannot reach throws.
  * @internal
  */
-export function energyRank(values: ArrayLike<number>, T: number, argument: string, thresholdArgument = "T"): number {
+export function energyRank(
+  values: ArrayLike<number>,
+  T: number,
+  argument: string,
+  thresholdArgument = "T",
+  totalMagnitude?: number,
+): number {
   checkFiniteArray(argument, values);
   checkNumberInRange(thresholdArgument, T, 0, 1, { min: true });
   const n = values.length;
@@ -48,7 +58,15 @@ export function energyRank(values: ArrayLike<number>, T: number, argument: strin
     sum += Math.abs(values[i]);
     prefix[i] = sum;
   }
-  const target = T * sum;
+  const { total } = spectrumEnergy({ values, totalMagnitude });
+  const target = T * total;
+  if (sum < target) {
+    throw new InvalidArgumentError(
+      thresholdArgument,
+      `at most ${sum / total}: the ${n} pairs held carry Σ|λ| = ${sum} of the spectrum's ${total} (ask for more pairs)`,
+      T,
+    );
+  }
   for (let i = 0; i < n; i++) if (prefix[i] >= target) return i + 1;
   return n;
 }

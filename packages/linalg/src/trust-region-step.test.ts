@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
-import { type EigenOrder, type SymmetricEigen, type TrustRegionStep, reducedTrustRegionStep, symmetricEigen, trustRegionStep, truncateByEnergy } from "./index.js";
+import {
+  type EigenOrder,
+  type SymmetricEigen,
+  type TrustRegionStep,
+  checkEigen,
+  eigenFromFactors,
+  reducedTrustRegionStep,
+  symmetricEigen,
+  trustRegionStep,
+  truncateByEnergy,
+} from "./index.js";
 import { fromEigen, maxAbs, norm, normals, randomOrthogonal } from "./test-support.js";
 
 const TOL = 1e-10;
@@ -292,6 +302,40 @@ describe("reducedTrustRegionStep (paper Eq. 66–71)", () => {
     const reduced = reducedTrustRegionStep({ gradient: g, hessian: h, radius: 0.7, energy: 1 });
     expect(reduced.rank).toBe(5);
     for (let i = 0; i < d; i++) expect(reduced.step[i]).toBeCloseTo(full.step[i], 12);
+  });
+
+  it("measures T against eigen.totalMagnitude: the k(T₀) pairs of eigenFromFactors({ energy: T₀ }) give the full decomposition's rank and step for every T ≤ T₀", () => {
+    const m = 8, d = 50;
+    const a = normals(m * d, 21);
+    const b = Float64Array.from(a, (v, i) => v * 0.7 ** Math.floor(i / d) + 0.1 * normals(1, 5000 + i)[0]);
+    const full = eigenFromFactors(a, b, m, d);
+    const part = eigenFromFactors(a, b, m, d, { energy: 0.9 });
+    expect(part.k).toBeLessThan(full.k);
+    const g = normals(d, 22);
+    for (const energy of [0.2, 0.5, 0.8, 0.9]) {
+      for (const radius of [0.05, 1, 30]) {
+        const want = reducedTrustRegionStep({ gradient: g, eigen: full, radius, energy });
+        const got = reducedTrustRegionStep({ gradient: g, eigen: part, radius, energy });
+        expect(got.rank).toBe(want.rank);
+        for (let i = 0; i < d; i++) expect(Math.abs(got.step[i] - want.step[i])).toBeLessThanOrEqual(1e-12 * radius);
+      }
+    }
+    // without the total, the same pairs would count as the whole spectrum and keep fewer of them
+    const { totalMagnitude: _, ...bare } = part;
+    expect(reducedTrustRegionStep({ gradient: g, eigen: bare, radius: 1, energy: 0.8 }).rank).toBeLessThan(
+      reducedTrustRegionStep({ gradient: g, eigen: part, radius: 1, energy: 0.8 }).rank,
+    );
+    // a threshold the pairs cannot reach
+    expect(() => reducedTrustRegionStep({ gradient: g, eigen: part, radius: 1, energy: 0.99 })).toThrowError(/^energy: expected at most 0\.9\d*: the \d+ pairs held carry/);
+    expect(() => reducedTrustRegionStep({ gradient: g, eigen: part, radius: 1, energy: 0.99 })).toThrow(InvalidArgumentError);
+  });
+
+  it("checkEigen rejects a totalMagnitude that is not a finite number ≥ 0", () => {
+    const eigen = symmetricEigen([2, 0, 0, 1], 2);
+    expect(checkEigen("eigen", { ...eigen, totalMagnitude: 3 })).toBeTruthy();
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, "3"]) {
+      expect(() => checkEigen("eigen", { ...eigen, totalMagnitude: bad })).toThrowError(/^eigen\.totalMagnitude: expected a finite number ≥ 0/);
+    }
   });
 
   it("rejects eigenpairs not sorted by magnitude and an energy outside (0, 1]", () => {
