@@ -33,6 +33,14 @@ describe("truncateByEnergy (paper Eq. 71)", () => {
     expect(truncateByEnergy(new Float64Array(0), 0.5)).toBe(0);
   });
 
+  it("with the spectrum's totalMagnitude, counts T of that total; equal to rounding, the values' own", () => {
+    expect(truncateByEnergy([4, -3, 2, -1], 0.3)).toBe(1); // 4 ≥ 0.3·10
+    expect(truncateByEnergy([4, -3, 2, -1], 0.3, 20)).toBe(2); // 7 ≥ 0.3·20 > 4
+    expect(truncateByEnergy([4, -3, 2, -1], 0.5, 20)).toBe(4);
+    expect(truncateByEnergy([4, -3, 2, -1], 0.7, 10 * (1 + 1e-12))).toBe(2); // rounding: the values are the spectrum
+    expect(() => truncateByEnergy([4, -3, 2, -1], 0.7, 20)).toThrowError(/^T: expected at most 0\.5: the 4 pairs held carry Σ\|λ\| = 10 of the spectrum's 20/);
+  });
+
   it("rejects unsorted values, T outside (0, 1] and non-finite values with typed errors", () => {
     expect(() => truncateByEnergy([1, -3, 2], 0.9)).toThrowError(
       "values: expected eigenvalues sorted by |λ| descending, received |values[1]| = 3 > |values[0]| = 1",

@@ -13,17 +13,19 @@ import { spectrumEnergy } from "./eigenpairs.js";
  * `values.length`. All-zero input returns 1 (the smallest `k' ≥ 1`), an empty array 0.
  *
  * When `values` holds only the top eigenvalues of a larger matrix (from {@link topEigen} or
- * {@link eigenFromFactors} with `k < d`), the fraction is of the energy of the values given;
- * {@link reducedTrustRegionStep} instead measures against the eigenpairs' `totalMagnitude` when they carry one.
+ * {@link eigenFromFactors} with `k < d`), the fraction is of the energy of the values given — unless the spectrum's
+ * whole `Σ|λ|` is passed as `totalMagnitude` (an eigendecomposition's `totalMagnitude`, see {@link spectrumEnergy}),
+ * as {@link reducedTrustRegionStep} does.
  *
  * @param values - eigenvalues sorted by magnitude, largest first.
  * @param T - energy threshold in `(0, 1]` (the paper uses 0.98 for MNIST/FMNIST and 0.8 for CIFAR-10).
+ * @param totalMagnitude - `Σ|λ|` of the whole spectrum `values` lead (default: theirs).
  * @returns `k`, between 1 and `values.length` (0 for an empty array).
- * @throws {@link InvalidArgumentError} for non-finite values, values not sorted by `|λ|` descending, or `T`
- *   outside `(0, 1]`.
+ * @throws {@link InvalidArgumentError} for non-finite values, values not sorted by `|λ|` descending, `T` outside
+ *   `(0, 1]`, or a `T` the values cannot reach out of `totalMagnitude`.
  */
-export function truncateByEnergy(values: ArrayLike<number>, T: number): number {
-  return energyRank(values, T, "values");
+export function truncateByEnergy(values: ArrayLike<number>, T: number, totalMagnitude?: number): number {
+  return energyRank(values, T, "values", "T", totalMagnitude);
 }
 
 /**
