@@ -1,7 +1,8 @@
 export { taylorModel } from "./taylor-model.js";
 export type { TaylorModel, TaylorModelSpec } from "./taylor-model.js";
 export type { HessianInput, HessianOperator } from "./hessian-input.js";
-export { hessianEigen } from "./hessian-eigen.js";
+export { hessianEigen, FACTORED_ALL_PAIRS_MAX_DIM, FACTORED_DEFAULT_ENERGY } from "./hessian-eigen.js";
+export type { HessianEigenOptions } from "./hessian-eigen.js";
 export { ballSampler, sampleBall } from "./ball-sampler.js";
 export type { BallSampler, BallSamplerOptions, BallSampling } from "./ball-sampler.js";
 export { perturbationMSE } from "./perturbation-mse.js";

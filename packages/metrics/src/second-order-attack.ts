@@ -1,8 +1,8 @@
 import { InvalidArgumentError, checkFiniteArray, checkNumberInRange, described } from "@smoothhess/errors";
-import { type SymmetricEigen, reducedTrustRegionStep, trustRegionStep } from "@smoothhess/linalg";
+import { type SymmetricEigen, checkEigen, reducedTrustRegionStep, spectrumEnergy, trustRegionStep } from "@smoothhess/linalg";
 import { type AttackResult, type AttackSpec, applyStep, checkAttackSpec } from "./attack-result.js";
-import { hessianEigen } from "./hessian-eigen.js";
-import type { HessianInput } from "./hessian-input.js";
+import { eigenOfResolved } from "./hessian-eigen.js";
+import { type HessianInput, type ResolvedHessian, resolveHessian } from "./hessian-input.js";
 import { dot, projectIntoBall } from "./vector-math.js";
 
 /**
@@ -28,11 +28,19 @@ export const ATTACK_ENERGY_THRESHOLDS: Readonly<{ mnist: number; fmnist: number;
 export interface SecondOrderAttackSpec extends AttackSpec {
   /** `G̃`, the explainer's gradient of the predicted-class SoftMax probability at `x₀`, length `d`. */
   readonly gradient: ArrayLike<number>;
-  /** `H̃`: a dense row-major symmetric `d×d` matrix or a `FactoredHessian` (decomposed by {@link hessianEigen}). */
+  /**
+   * `H̃`: a dense row-major symmetric `d×d` matrix, a `FactoredHessian` or an operator with `eigen()`, decomposed by
+   * {@link hessianEigen} — every pair for the exact attack; for the reduced attack on a `FactoredHessian` only the
+   * `k(T)` pairs it keeps (`hessianEigen(h, d, { energy })`, same result, `k(T)·d` instead of `min(d, 2m)·d` floats).
+   */
   readonly hessian?: HessianInput;
   /**
    * `H̃` by its eigenpairs, sorted by `|λ|` descending (from {@link hessianEigen} or `symmetricEigen`): reuse one
-   * decomposition for every radius and method. With `k < d` pairs `H̃` is taken to be zero on their complement.
+   * decomposition for every radius and method. With `k < d` pairs `H̃` is taken to be zero on their complement —
+   * unless `eigen.totalMagnitude` says that pairs are missing (`hessianEigen` with `energy`, its default for a large
+   * `FactoredHessian`): then the reduced attack measures `energy` against that total (paper Eq. 71, the same
+   * pairs and step as from all of them; an `energy` the pairs cannot reach throws) and the exact attack refuses
+   * them.
    */
   readonly eigen?: SymmetricEigen;
   /** `"exact"` (default) or `"reduced"`; `energy` alone implies `"reduced"`. */
@@ -46,7 +54,11 @@ export interface SecondOrderAttackSpec extends AttackSpec {
 
 /** What {@link secondOrderAttack} returns. */
 export interface SecondOrderAttackResult extends AttackResult {
-  /** The second-order Taylor model's predicted change `G̃ᵀδ + ½ δᵀH̃δ` at the applied step (≤ 0 before clipping). */
+  /**
+   * The second-order Taylor model's predicted change `G̃ᵀδ + ½ δᵀH̃δ` at the applied step (≤ 0 before clipping), with
+   * `H̃` itself when given as `hessian`, else as the pairs of `eigen` represent it (a truncated `eigen` leaves out
+   * the curvature of the missing pairs, which a reduced step only meets once clipping moves it out of their span).
+   */
   readonly taylorChange: number;
   /** The method used. */
   readonly method: SecondOrderAttackMethod;
@@ -72,11 +84,14 @@ export interface SecondOrderAttackResult extends AttackResult {
  * exact attack never does worse on the Taylor model than {@link firstOrderAttack}.
  *
  * Cost: one eigendecomposition when `hessian` is given (`O(d³)` dense, `O(d·m²)` factored) — pass `eigen` to
- * share it across radii — plus `O(d·k)` for the solve.
+ * share it across radii — plus `O(d·k)` for the solve. Memory of a `FactoredHessian`'s decomposition: `k·d` float64
+ * for the pairs (all `min(d, 2m)` for `"exact"`, `k(T)` for `"reduced"`) besides the `2m×d` working copy.
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for mismatched or non-finite `gradient`,
  *   `x0`, `hessian` or `eigen`, neither or both of `hessian`/`eigen`, `radius ≤ 0`, an unknown `method`, `energy`
- *   outside `(0, 1]` (or given with `method: "exact"`), unsorted `eigen` for the reduced method, or a bad `clip`.
+ *   outside `(0, 1]` (or given with `method: "exact"`, or above the share of `eigen.totalMagnitude` its pairs
+ *   carry), unsorted `eigen` for the reduced method, a truncated `eigen` (with `totalMagnitude`) for the exact
+ *   method, or a bad `clip`.
  *
  * @example
  * ```ts
@@ -102,7 +117,17 @@ export function secondOrderAttack(spec: SecondOrderAttackSpec): SecondOrderAttac
       described(hasHessian ? "both" : "neither"),
     );
   }
-  const eigen = hasHessian ? hessianEigen(spec.hessian as HessianInput, d) : (spec.eigen as SymmetricEigen);
+  let eigen: SymmetricEigen;
+  let resolved: ResolvedHessian | undefined;
+  if (hasHessian) {
+    resolved = resolveHessian("spec.hessian", spec.hessian, d);
+    // what the solve needs: every pair for "exact"; for "reduced" the k(T) pairs, which only a FactoredHessian can
+    // compute without the others (dense and operator decompositions are complete anyway)
+    eigen = eigenOfResolved(resolved, d, method === "reduced" && resolved.factored ? { energy } : { k: "all" }, "spec.hessian");
+  } else {
+    eigen = checkEigen("spec.eigen", spec.eigen, d);
+    checkEigenCovers(eigen, method, energy);
+  }
   const solution =
     method === "exact"
       ? { ...trustRegionStep({ gradient, eigen, radius }), rank: eigen.k }
@@ -111,7 +136,8 @@ export function secondOrderAttack(spec: SecondOrderAttackSpec): SecondOrderAttac
   const result = applyStep(x0, step, clip);
   return {
     ...result,
-    taylorChange: taylorChange(gradient, eigen, result.step),
+    // H̃ itself where the decomposition was truncated (a FactoredHessian's k(T) pairs); else the (complete) pairs
+    taylorChange: resolved?.factored && method === "reduced" ? taylorChangeOf(gradient, resolved, result.step) : taylorChange(gradient, eigen, result.step),
     method,
     rank: solution.rank,
     multiplier: solution.multiplier,
@@ -129,6 +155,32 @@ function resolveMethod(spec: SecondOrderAttackSpec): SecondOrderAttackMethod {
     throw new InvalidArgumentError("spec.energy", 'no energy threshold with method "exact" (use method "reduced")', spec.energy);
   }
   return method;
+}
+
+/**
+ * Refuse eigenpairs that cannot serve the attack: a truncated decomposition (its `totalMagnitude` exceeds the `Σ|λ|`
+ * of its pairs) for the exact attack, and an `energy` above the share of the spectrum its pairs carry for the
+ * reduced one (the same test as `reducedTrustRegionStep`'s, named here).
+ */
+function checkEigenCovers(eigen: SymmetricEigen, method: SecondOrderAttackMethod, energy: number): void {
+  const { held, total, complete } = spectrumEnergy(eigen);
+  const carried = described(`${eigen.k} pairs carrying Σ|λ| = ${held} of spec.eigen.totalMagnitude = ${total} (${held / total} of it)`);
+  if (method === "exact" && !complete) {
+    throw new InvalidArgumentError(
+      "spec.eigen",
+      'every eigenpair of H̃ for the exact attack (hessianEigen(hessian, d, { k: "all" })), or method "reduced"',
+      carried,
+    );
+  }
+  if (method === "reduced" && held < energy * total) {
+    throw new InvalidArgumentError("spec.energy", `at most ${held / total} with these pairs (or pass more eigenpairs)`, energy);
+  }
+}
+
+/** `gᵀδ + ½ δᵀH̃δ` with `H̃` itself (its quadratic form). */
+function taylorChangeOf(g: Float64Array, hessian: ResolvedHessian, step: Float64Array): number {
+  const q = hessian.quadraticForms(step, 1, new Float64Array(1))[0];
+  return dot(g, step) + 0.5 * q;
 }
 
 /** `gᵀδ + ½ Σⱼ λⱼ (qⱼᵀδ)²` for the matrix the eigenpairs represent. */
