@@ -8,7 +8,7 @@ import { PAPER_TABLE_5 } from "../paper-numbers/table-5.js";
 import { PAPER_TABLE_6 } from "../paper-numbers/table-6.js";
 import { methodColorScale } from "../method-colors.js";
 import { renderChart } from "../plot.js";
-import type { PmseConfig, PmseDatasetResults, PmseTargetResults } from "./pmse.js";
+import type { PmseConfig, PmseDatasetResults, PmseSelection, PmseTargetResults } from "./pmse.js";
 
 const DATASET_NAMES: Readonly<Record<string, string>> = { mnist: "MNIST", fmnist: "FMNIST", cifar10: "CIFAR-10" };
 const TARGET_NAMES: Readonly<Record<string, string>> = { logit: "class logit", neuron: "internal neuron" };
@@ -52,6 +52,22 @@ interface OrderingNote {
   readonly paperGap: number;
   /** Mean Monte-Carlo noise floor of SH+SG and SG in that cell. */
   readonly noise: { readonly "SH+SG": number; readonly SG: number };
+  /** SH+SG's and SG's validation curves over the three-σ rule's candidates in that cell (σ ascending). */
+  readonly sigmaCurve: { readonly "SH+SG": PmseSelection; readonly SG: PmseSelection };
+}
+
+/**
+ * The three-σ rule (App. E.2.1) offers SH+SG and SG only σ ∈ {½, ¾, 1}·ε/√d. When the validation P_MSE still falls
+ * at the largest candidate (beyond one standard error of the difference), the optimum lies outside the grid: the
+ * rule, not the estimator, limits the method there. Returns the two ends of the falling edge, or `undefined`.
+ */
+export function sigmaCappedByRule(selection: PmseSelection): { readonly before: number; readonly last: number } | undefined {
+  const curve = [...selection.curve].sort((a, b) => a.value - b.value);
+  if (curve.length < 2) return undefined;
+  const last = curve[curve.length - 1];
+  const before = curve[curve.length - 2];
+  if (selection.chosen !== last.value) return undefined;
+  return before.mean - last.mean > Math.hypot(before.standardError, last.standardError) ? { before: before.mean, last: last.mean } : undefined;
 }
 
 /** Markdown and figures of a pmse run. */
@@ -115,6 +131,7 @@ export async function pmseReport(
               second: pair.second as PmseMethod,
               difference: pairedDifference(t, sampling, pair.first as PmseMethod, pair.second as PmseMethod, e),
               noise: { "SH+SG": t.noise[sampling]["SH+SG"][e], SG: t.noise[sampling].SG[e] },
+              sigmaCurve: { "SH+SG": t.selection["SH+SG"][e], SG: t.selection.SG[e] },
               paperGap: theirs[pair.second] / theirs[pair.first] - 1,
             });
           }
@@ -185,6 +202,14 @@ export async function pmseReport(
       ]);
       lines.push(`### ${DATASET_NAMES[d.dataset]} ${TARGET_NAMES[t.target]}`, "");
       lines.push(markdownTable(["method", ...config.radii.flatMap((r) => [`ε=${r} ours`, "paper"])], rows), "");
+      const capped = (["SH+SG", "SG"] as const).map((m) => {
+        const at = t.selection[m].filter((s) => sigmaCappedByRule(s) !== undefined).map((s) => `ε=${s.radius}`);
+        return `${m} ${at.length} of ${t.selection[m].length}${at.length > 0 ? ` (${at.join(", ")})` : ""}`;
+      });
+      lines.push(
+        `Validation P_MSE still falling at the largest σ the three-σ rule allows (optimum beyond the grid): ${capped.join("; ")}.`,
+        "",
+      );
     }
   }
 
@@ -241,6 +266,10 @@ function likelyCause(note: OrderingNote, within: boolean, config: PmseConfig): s
     }
     if (note.first === m && config.samples < 100_000) {
       return `${m} loses by more than its Monte-Carlo noise floor (${scientific(note.noise[m])}); more samples would shrink it only partly (paper: 100,000 samples, better-trained model)`;
+    }
+    const capped = note.first === m ? sigmaCappedByRule(note.sigmaCurve[m]) : undefined;
+    if (capped) {
+      return `${m}'s σ is capped by the three-σ rule: its validation P_MSE still falls at the largest candidate σ = ε/√d (¾: ${scientific(capped.before)} → 1: ${scientific(capped.last)}), so its optimum lies beyond the grid, while β is chosen from ${config.betas.length} values; its own Monte-Carlo noise (${scientific(note.noise[m])}) is below the gap`;
     }
   }
   if (note.paperGap < 0.15) return `the paper's own gap is only ${(100 * note.paperGap).toFixed(0)} %`;
