@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { crossEntropyHessian, softmaxHessian } from "./logit-head-hessian.js";
 import { referenceModel } from "./reference-model.js";
 import { referenceSurrogates } from "./reference-surrogates.js";
-import { asymmetry, centralDifferenceHessian, normalVector, relativeError } from "./test-support.js";
+import {
+  asymmetry,
+  centralDifferenceHessian,
+  crossEntropyGradientReference,
+  entrywiseRelativeError,
+  logitsWithMargin,
+  naiveProduct,
+  normalVector,
+  relativeError,
+  withLogitsAt,
+} from "./test-support.js";
 
 const net = referenceSurrogates(randomDenseNetwork([12, 20, 16, 5], { seed: 11 }));
 const relu = net.original;
@@ -52,6 +62,61 @@ describe("crossEntropyHessian (CASO Prop. 1)", () => {
         for (let t = 0; t < 12; t++) s += dense[i * 12 + t] * q[t];
         expect(s).toBeCloseTo(eig.values[j] * q[i], 10);
       }
+    }
+  });
+});
+
+describe("crossEntropyHessian at confident predictions (p_y rounding to 1 from margin ~37 on)", () => {
+  // The same weights with the last bias shifted so that label 2 leads the next logit by `margin` at x0. Ground truth
+  // from the { output: k } oracles only (crossEntropyGradientReference: Σ_{j≠y} p_j (∇z_j − ∇z_y) and the explicit-sum
+  // diag(p) − ppᵀ). The textbook p − e_y and p_y − p_y² lose the label's terms entirely at margin 40 (error ~100 %).
+  const y = 2;
+  const transposed = (jacobian: Float64Array, c: number, d: number) => {
+    const w = new Float64Array(d * c);
+    for (let k = 0; k < c; k++) for (let i = 0; i < d; i++) w[i * c + k] = jacobian[k * d + i];
+    return w;
+  };
+  for (const margin of [0, 5, 40, 400]) {
+    it(`margin ${margin}: loss, gradient, middle factor and Hessian equal the reference (1e-12 relative; every path)`, () => {
+      const model = referenceSurrogates(withLogitsAt(relu.network, x0, logitsWithMargin(5, y, margin))).original;
+      const ref = crossEntropyGradientReference((k) => model.oracle({ output: k }), 5, x0, y);
+      const { value, gradient, hessian, logits } = crossEntropyHessian(model, x0, y);
+      expect([...logits]).toEqual([...ref.logits]);
+      expect(ref.value).toBeGreaterThan(0);
+      expect(Math.abs(value - ref.value) / ref.value).toBeLessThan(1e-12);
+      expect(relativeError(gradient, ref.gradient)).toBeLessThan(1e-12);
+      expect(entrywiseRelativeError(hessian.middle, ref.middle)).toBeLessThan(1e-12);
+      const w = transposed(ref.jacobian, 5, 12);
+      const want = naiveProduct(naiveProduct(w, ref.middle, 12, 5, 5), ref.jacobian, 12, 5, 12); // W M Wᵀ
+      const h = hessian.toDense();
+      for (const v of [value, ...gradient, ...h]) expect(Number.isFinite(v)).toBe(true);
+      expect(relativeError(h, want)).toBeLessThan(1e-12);
+      // the dense Hessian backpropagation, the R-operator and the oracle agree
+      const target = { crossEntropy: y };
+      const dense = model.hessians(x0, 1, target);
+      expect(relativeError(dense.hessians, want)).toBeLessThan(1e-12);
+      expect(relativeError(dense.gradients, ref.gradient)).toBeLessThan(1e-12);
+      const eye = new Float64Array(144);
+      for (let i = 0; i < 12; i++) eye[i * 13] = 1;
+      expect(relativeError(model.hessianVectorProducts(x0, eye, 12, target).products, want)).toBeLessThan(1e-12);
+      const oracle = model.oracle(target).evaluate(x0, 1);
+      expect(relativeError(oracle.gradients, ref.gradient)).toBeLessThan(1e-12);
+      expect(Math.abs(oracle.values[0] - ref.value) / ref.value).toBeLessThan(1e-12);
+      // and finite differences of the exact gradient (criterion 1e-6, relative to the largest entry at any scale)
+      const fd = centralDifferenceHessian((x) => model.oracle(target).evaluate(x, 1).gradients, x0, 1e-6);
+      expect(relativeError(h, fd)).toBeLessThanOrEqual(1e-6);
+    });
+  }
+
+  it("margin 400 for a hopeless label: finite, loss ≈ the margin, gradient ≈ ∇z_top − ∇z_y", () => {
+    const model = referenceSurrogates(withLogitsAt(relu.network, x0, logitsWithMargin(5, y, 400))).original;
+    for (const label of [0, 4]) {
+      const ref = crossEntropyGradientReference((k) => model.oracle({ output: k }), 5, x0, label);
+      const { value, gradient, hessian } = crossEntropyHessian(model, x0, label);
+      for (const v of [value, ...gradient, ...hessian.toDense()]) expect(Number.isFinite(v)).toBe(true);
+      expect(Math.abs(value - ref.value) / ref.value).toBeLessThan(1e-14);
+      expect(relativeError(gradient, ref.gradient)).toBeLessThan(1e-12);
+      expect(entrywiseRelativeError(hessian.middle, ref.middle)).toBeLessThan(1e-12);
     }
   });
 });

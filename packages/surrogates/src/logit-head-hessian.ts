@@ -24,6 +24,12 @@ export interface LogitHeadHessian {
  * probabilities, kept factored (`hessian.w`, `hessian.middle`); also the loss `−log p_y` and its gradient
  * `W(p − e_y)` (CASO Eq. 14). Exact because a ReLU network is affine around almost every x₀.
  *
+ * Accurate for confident predictions too (`p_y` rounding to 1, margins above ~37 in float64): the loss is
+ * `log1p(Σ_{j≠y} e^{z_j − z_y})` from label-shifted logits rather than `logsumexp(z) − z_y` (which rounds to 0), the
+ * label's entry of `p − e_y` is `−Σ_{j≠y} p_j` rather than `p_y − 1` (which rounds to 0 and would drop `−∇z_y` from
+ * the gradient), and the diagonal `p_i(1 − p_i)` of the middle factor is `p_i Σ_{k≠i} p_k` where `p_i > ½`; every
+ * entry keeps its relative precision (see `headDerivatives`).
+ *
  * Costs c backward passes; `hessian.eigen()` gives the eigenpairs through the c×c factor (CASO App. C).
  *
  * @param model - the ReLU model (`surrogates.original`, or `referenceModel` of a ReLU `DenseNetwork`).

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { headDerivatives } from "./output-head.js";
-import { centralDifferenceGradient, centralDifferenceHessian } from "./test-support.js";
+import { centralDifferenceGradient, centralDifferenceHessian, crossEntropyReference, entrywiseRelativeError } from "./test-support.js";
 
 const logitsArb = fc.array(fc.double({ min: -6, max: 6, noNaN: true }), { minLength: 2, maxLength: 7 });
 
@@ -47,5 +47,87 @@ describe("head derivatives", () => {
     expect(headDerivatives("crossEntropy", 2, [1000, 0, -1000]).value).toBeCloseTo(2000, 9);
     const h = headDerivatives("crossEntropy", 1, [0.3, -1.2, 2, 0.1]).curvature as Float64Array;
     for (let i = 0; i < 4; i++) expect(Math.abs(h[i * 4] + h[i * 4 + 1] + h[i * 4 + 2] + h[i * 4 + 3])).toBeLessThan(1e-16);
+  });
+});
+
+describe("cross-entropy head: confident predictions keep full relative precision", () => {
+  // y = 1 leads the nearest other class by `margin`; logits around 7.3 so that their own rounding (~1e-15) is
+  // far above a loss of e^-40 — the textbook logsumexp(o) − o_y cannot resolve it.
+  const logitsAt = (margin: number) => [7.3 - margin, 7.3, 7.3 - margin - 1.25, 7.3 - margin - 0.5];
+  const y = 1;
+
+  for (const margin of [0, 5, 40]) {
+    it(`margin ${margin}: value, seed and every curvature entry equal the explicit-sum reference to 1e-13 (relative, entrywise)`, () => {
+      const logits = logitsAt(margin);
+      const head = headDerivatives("crossEntropy", y, logits);
+      const ref = crossEntropyReference(logits, y);
+      expect(ref.value).toBeGreaterThan(0);
+      expect(Math.abs(head.value - ref.value) / ref.value).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.seed, ref.seed)).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.curvature as Float64Array, ref.curvature)).toBeLessThan(1e-13);
+      // every entry is non-zero (nothing rounded away) and the label's seed is −Σ_{j≠y} seed_j
+      for (const v of [...head.seed, ...(head.curvature as Float64Array)]) expect(v).not.toBe(0);
+      const others = head.seed.reduce((a, b, j) => (j === y ? a : a + b), 0);
+      expect(Math.abs(head.seed[y] + others)).toBeLessThanOrEqual(1e-15 * others);
+    });
+  }
+
+  it("two classes: equals the logistic closed forms ℓ = log1p(e^{−t}), seed ±σ(−t), curvature σ(t)σ(−t)[[1, −1], [−1, 1]] (t = margin)", () => {
+    for (const t of [0, 5, 20, 40, 400]) {
+      const s = 1 / (1 + Math.exp(t)); // σ(−t), accurate for every t ≥ 0
+      const st = 1 / (1 + Math.exp(-t)); // σ(t)
+      const head = headDerivatives("crossEntropy", 0, [3 + t, 3]);
+      const label = `t = ${t}`;
+      expect(Math.abs(head.value - Math.log1p(Math.exp(-t))) / Math.log1p(Math.exp(-t)), label).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.seed, [-s, s]), label).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.curvature as Float64Array, [st * s, -st * s, -st * s, st * s]), label).toBeLessThan(1e-13);
+      // the hopeless label: ℓ = t + log1p(e^{−t}), seed ∓σ(t)
+      const other = headDerivatives("crossEntropy", 1, [3 + t, 3]);
+      expect(Math.abs(other.value - (t + Math.log1p(Math.exp(-t)))) / (t + Math.log1p(Math.exp(-t))), label).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(other.seed, [st, -st]), label).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(other.curvature as Float64Array, [st * s, -st * s, -st * s, st * s]), label).toBeLessThan(1e-13);
+    }
+  });
+
+  it("margin 400: nothing overflows, for the confident and for the hopeless label", () => {
+    const logits = [-400, 0, -401.25, -400.5].map((o) => o + 1000);
+    for (let label = 0; label < 4; label++) {
+      const head = headDerivatives("crossEntropy", label, logits);
+      const ref = crossEntropyReference(logits, label);
+      for (const v of [head.value, ...head.seed, ...(head.curvature as Float64Array)]) expect(Number.isFinite(v)).toBe(true);
+      expect(Math.abs(head.value - ref.value) / ref.value).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.seed, ref.seed)).toBeLessThan(1e-13);
+      expect(entrywiseRelativeError(head.curvature as Float64Array, ref.curvature)).toBeLessThan(1e-13);
+    }
+    expect(headDerivatives("crossEntropy", 1, logits).value).toBeGreaterThan(0); // ≈ e^{-400}, representable
+  });
+
+  it("ordinary logits: the same numbers as the textbook formulas up to rounding (1e-14, absolute on entries ≤ 1)", () => {
+    fc.assert(
+      fc.property(logitsArb, fc.nat(), (logits, pick) => {
+        const y = pick % logits.length;
+        const c = logits.length;
+        const head = headDerivatives("crossEntropy", y, logits);
+        const max = Math.max(...logits);
+        const e = logits.map((o) => Math.exp(o - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        const p = e.map((v) => v / sum);
+        const textbook = max + Math.log(sum) - logits[y];
+        expect(Math.abs(head.value - textbook)).toBeLessThan(1e-14 * Math.max(1, textbook));
+        for (let j = 0; j < c; j++) expect(Math.abs(head.seed[j] - (p[j] - (j === y ? 1 : 0)))).toBeLessThan(1e-14);
+        const h = head.curvature as Float64Array;
+        for (let i = 0; i < c; i++) {
+          for (let j = 0; j < c; j++) expect(Math.abs(h[i * c + j] - ((i === j ? p[i] : 0) - p[i] * p[j]))).toBeLessThan(1e-14);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a single class: loss 0, seed 0, curvature 0", () => {
+    const head = headDerivatives("crossEntropy", 0, [4.2]);
+    expect(head.value).toBe(0);
+    expect([...head.seed]).toEqual([0]);
+    expect([...(head.curvature as Float64Array)]).toEqual([0]);
   });
 });

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { referenceModel } from "./reference-model.js";
 import { referenceSurrogates } from "./reference-surrogates.js";
 import type { SurrogateTarget } from "./surrogate-target.js";
-import { asymmetry, centralDifferenceGradient, centralDifferenceHessian, normalVector, relativeError } from "./test-support.js";
+import {
+  asymmetry,
+  centralDifferenceGradient,
+  centralDifferenceHessian,
+  crossEntropyGradientReference,
+  logitsWithMargin,
+  normalVector,
+  relativeError,
+  withLogitsAt,
+} from "./test-support.js";
 
 // d = 6 inputs, three hidden layers, 4 logits.
 const SIZES = [6, 9, 8, 7, 4];
@@ -59,6 +68,37 @@ describe("reference Hessians equal central finite differences of the exact gradi
       expect([...single.hessians]).toEqual([...batch.hessians.subarray(p * 25, (p + 1) * 25)]);
     }
   });
+});
+
+describe("cross-entropy of a smooth network at confident predictions (p_y rounding to 1 from margin ~37 on)", () => {
+  // Label 3 leads the next logit by `margin` at x0 (last bias shifted). Ground truth from the { output: k } oracles
+  // only: the gradient Σ_{j≠y} p_j (∇z_j − ∇z_y) (crossEntropyGradientReference), and the Hessian as central
+  // differences (h = 1e-5) of that reference gradient, whose relative precision does not depend on the margin.
+  // With the textbook seed p − e_y the label's terms vanish at margin 40, in the gradient and in every adjoint.
+  const y = 3;
+  for (const act of [softplus(3), swish(2), gelu()]) {
+    for (const margin of [0, 5, 40, 400]) {
+      it(`${act.name} margin ${margin}: value, gradient (1e-12), Hessian and Hessian-vector products (1e-6) equal the reference`, () => {
+        const model = referenceModel(withLogitsAt(net.withActivation(act), x0, logitsWithMargin(4, y, margin)));
+        const target = { crossEntropy: y };
+        const reference = (x: ArrayLike<number>) => crossEntropyGradientReference((k) => model.oracle({ output: k }), 4, x, y);
+        const ref = reference(x0);
+        const refHessian = centralDifferenceHessian((x) => reference(x).gradient, x0, H);
+        const { values, gradients, hessians } = model.hessians(x0, 1, target);
+        for (const v of [...values, ...gradients, ...hessians]) expect(Number.isFinite(v)).toBe(true);
+        expect(ref.value).toBeGreaterThan(0);
+        expect(Math.abs(values[0] - ref.value) / ref.value).toBeLessThan(1e-12);
+        expect(relativeError(gradients, ref.gradient)).toBeLessThan(1e-12);
+        expect(relativeError(hessians, refHessian)).toBeLessThanOrEqual(1e-6);
+        const eye = new Float64Array(36);
+        for (let i = 0; i < 6; i++) eye[i * 7] = 1;
+        expect(relativeError(model.hessianVectorProducts(x0, eye, 6, target).products, refHessian)).toBeLessThanOrEqual(1e-6);
+        // and the Hessian equals central differences of the model's own exact gradient
+        const fd = centralDifferenceHessian((x) => model.oracle(target).evaluate(x, 1).gradients, x0, H);
+        expect(relativeError(hessians, fd)).toBeLessThanOrEqual(1e-6);
+      });
+    }
+  }
 });
 
 describe("vanilla (ReLU) Hessians", () => {

@@ -4,7 +4,9 @@ import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
  * Which scalar function of the network is differentiated (paper Sec. 5 and CASO Prop. 1):
  * - `{ output: k }`: logit k;
  * - `{ softmax: k }`: the SoftMax probability of class k;
- * - `{ crossEntropy: y }`: the cross-entropy loss −log softmax(logits)_y of label y;
+ * - `{ crossEntropy: y }`: the cross-entropy loss −log softmax(logits)_y of label y (computed from the logits shifted
+ *   by the label's, so a confident prediction keeps its tiny loss, gradient and Hessian to full relative precision
+ *   and nothing overflows; see `headDerivatives`);
  * - `{ layer: l, unit: i }`: the pre-activation of unit i of hidden layer l (1-based; `l = L`, the last hidden layer,
  *   is the paper's "penultimate neuron").
  *

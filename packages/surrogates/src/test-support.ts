@@ -1,5 +1,5 @@
 // Test-only helpers (not exported from index.ts).
-import { gaussianSampler } from "@smoothhess/oracle";
+import { denseNetwork, gaussianSampler, type DenseNetwork, type SyncGradientOracle } from "@smoothhess/oracle";
 
 /** Fixed-seed standard normal vector. */
 export function normalVector(seed: number, length: number, scale = 1): Float64Array {
@@ -68,4 +68,89 @@ export function naiveProduct(a: ArrayLike<number>, b: ArrayLike<number>, r: numb
   const out = new Float64Array(r * c);
   for (let i = 0; i < r; i++) for (let t = 0; t < k; t++) for (let j = 0; j < c; j++) out[i * c + j] += a[i * k + t] * b[t * c + j];
   return out;
+}
+
+/**
+ * Independent reference for the cross-entropy head `ℓ = −log softmax(o)_y` (test ground truth), from the logits
+ * shifted by their maximum (`r_k = e^{o_k − max}`, `R = Σ_k r_k`) with every `1 − p_i` written as the explicit sum
+ * `Σ_{k≠i} r_k / R`: `p_i = r_i/R`; seed `p_j` (j ≠ y) and `−Σ_{k≠y} r_k / R` (j = y); curvature `p_i Σ_{k≠i} r_k / R`
+ * on the diagonal and `−p_i p_j` off it; loss `log1p(Σ_{k≠y} r_k)` when y is an argmax (r_y = 1), else
+ * `(max − o_y) + log R`. Every entry is a sum of positive terms, a product or a quotient, so it carries a relative
+ * error of a few ulps at any margin (the textbook `p_y − 1`, `p_y − p_y²` and `logsumexp(o) − o_y` do not).
+ */
+export function crossEntropyReference(logits: ArrayLike<number>, y: number): { value: number; seed: Float64Array; curvature: Float64Array } {
+  const c = logits.length;
+  let max = -Infinity;
+  for (let k = 0; k < c; k++) max = Math.max(max, logits[k]);
+  const r = Array.from({ length: c }, (_, k) => Math.exp(logits[k] - max));
+  const R = r.reduce((a, b) => a + b, 0);
+  const othersThan = (i: number) => r.reduce((a, b, k) => (k === i ? a : a + b), 0);
+  const p = r.map((v) => v / R);
+  const seed = Float64Array.from(p, (v, j) => (j === y ? -othersThan(y) / R : v));
+  const curvature = new Float64Array(c * c);
+  for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) curvature[i * c + j] = i === j ? (p[i] * othersThan(i)) / R : -p[i] * p[j];
+  const value = logits[y] === max ? Math.log1p(othersThan(y)) : max - logits[y] + Math.log(R);
+  return { value, seed, curvature };
+}
+
+/** Largest entrywise relative error `|a_i − b_i| / |b_i|` (entries equal in both, zeros included, count 0). */
+export function entrywiseRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (a[i] === b[i]) continue;
+    worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
+  }
+  return worst;
+}
+
+/** Logits of c classes in which class y leads the next one by `margin` (the others trail by 0.5, 1.25, …), around `top`. */
+export function logitsWithMargin(c: number, y: number, margin: number, top = 7.3): Float64Array {
+  const out = new Float64Array(c);
+  let t = 0;
+  for (let k = 0; k < c; k++) out[k] = k === y ? top : top - margin - [0, 0.5, 1.25, 2, 3.5, 4][t++ % 6];
+  return out;
+}
+
+/** The same weights with the last layer's bias shifted so that the logits at `x0` are `logits` (to rounding). */
+export function withLogitsAt(network: DenseNetwork, x0: ArrayLike<number>, logits: ArrayLike<number>): DenseNetwork {
+  const pre = network.forward(x0);
+  const z = pre[pre.length - 1];
+  const last = network.layers.length - 1;
+  return denseNetwork(
+    network.layers.map((layer, l) => ({
+      weights: layer.weights,
+      bias: l === last ? Float64Array.from(layer.bias, (b, k) => b + logits[k] - z[k]) : layer.bias,
+    })),
+    network.activation,
+  );
+}
+
+/**
+ * Independent float64 reference of the cross-entropy loss of label y and its input gradient at x, from the logits
+ * and their input gradients only (`logit(k)` is the `{ output: k }` oracle; no cross-entropy code involved):
+ * `∇ℓ = Σ_{j≠y} p_j (∇z_j − ∇z_y)` with `p_j` of {@link crossEntropyReference}, which keeps its relative precision
+ * when `p_y` rounds to 1. Also returns the logits and their Jacobian (`c×d`, row k = ∇z_k).
+ */
+export function crossEntropyGradientReference(
+  logit: (k: number) => SyncGradientOracle,
+  c: number,
+  x: ArrayLike<number>,
+  y: number,
+): { value: number; gradient: Float64Array; logits: Float64Array; jacobian: Float64Array; middle: Float64Array } {
+  const d = x.length;
+  const logits = new Float64Array(c);
+  const jacobian = new Float64Array(c * d);
+  for (let k = 0; k < c; k++) {
+    const { values, gradients } = logit(k).evaluate(Float64Array.from(x), 1);
+    logits[k] = values[0];
+    jacobian.set(gradients, k * d);
+  }
+  const head = crossEntropyReference(logits, y);
+  const gradient = new Float64Array(d);
+  for (let j = 0; j < c; j++) {
+    if (j === y) continue;
+    for (let i = 0; i < d; i++) gradient[i] += head.seed[j] * (jacobian[j * d + i] - jacobian[y * d + i]);
+  }
+  return { value: head.value, gradient, logits, jacobian, middle: head.curvature };
 }

@@ -140,10 +140,51 @@ function targetSum(out: tf.Tensor2D, pre: tf.Tensor[], target: ResolvedSurrogate
     case "softmax":
       return tf.sum(column(tf.softmax(out) as tf.Tensor2D, target.unit)) as tf.Scalar;
     case "crossEntropy":
-      return tf.neg(tf.sum(column(tf.logSoftmax(out) as tf.Tensor2D, target.unit))) as tf.Scalar;
+      return tf.sum(crossEntropyRows(out, target.unit)) as tf.Scalar;
     case "neuron":
       return tf.sum(column(tf.reshape(pre[target.layer], [n, -1]) as tf.Tensor2D, target.unit)) as tf.Scalar;
   }
+}
+
+/**
+ * The cross-entropy loss `ℓ = −log softmax(z)_y` of every row of the logits `z` (`n × c`), shape `[n]`, with its
+ * gradient written out stably (as `tfjsOracle` of `@smoothhess/tfjs` and `headDerivatives` do). From the
+ * label-shifted logits `s = z − z_y` (`M = max_j s_j ≥ 0`, `V = Σ_{j≠y} e^{s_j − M}`, `D = e^{−M} + V`):
+ * `∂ℓ/∂z_j = e^{s_j − M}/D = p_j` (j ≠ y) and `∂ℓ/∂z_y = −V/D = −Σ_{j≠y} p_j`. Autodiff of `tf.logSoftmax` gives
+ * `p_y − 1` there, which is 0 in float32 once the margin exceeds ~17, dropping the `−∇z_y` term of the gradient and
+ * of every adjoint (so the curvature of a smooth surrogate's loss too). The gradient is a `tf.customGrad` from the
+ * input, used for first derivatives only. The value (which the passes do not read: values come from
+ * `headDerivatives` in float64) is `M + log1p(expm1(−M) + V)`, log1p by Goldberg's `u·log(w)/(w − 1)`, `w = 1 + u`,
+ * since wasm's `Log1p` kernel computes `log(1 + u)`, 0 for `u < 6e-8`.
+ */
+function crossEntropyRows(out: tf.Tensor2D, y: number): tf.Tensor1D {
+  const [n, c] = out.shape;
+  const labelRow = new Float32Array(c);
+  labelRow[y] = 1;
+  const shifted = (z: tf.Tensor) => {
+    const label = tf.tensor2d(labelRow, [1, c]);
+    const s = tf.sub(z, tf.slice(z, [0, y], [n, 1]));
+    const m = tf.max(s, 1, true);
+    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, label)); // e^{s_j − M}, 0 at j = y
+    return { label, m, e, v: tf.sum(e, 1, true) };
+  };
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const z = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([z]);
+    const { m, v } = shifted(z);
+    const u = tf.add(tf.expm1(tf.neg(m)), v);
+    const w = tf.add(u, 1);
+    const exact = tf.equal(w, 1);
+    const log1p = tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1))));
+    return {
+      value: tf.reshape(tf.add(m, log1p), [n]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const { label, m: ms, e, v: vs } = shifted(saved[0]);
+        const seed = tf.div(tf.sub(e, tf.mul(label, vs)), tf.add(tf.exp(tf.neg(ms)), vs));
+        return tf.mul(tf.reshape(dy, [n, 1]), seed);
+      },
+    };
+  })(out) as tf.Tensor1D;
 }
 
 /**

@@ -5,8 +5,22 @@ import { crossEntropyHessian, softmaxHessian } from "../logit-head-hessian.js";
 import { referenceSurrogates } from "../reference-surrogates.js";
 import type { SurrogateActivation } from "../surrogate-activation.js";
 import type { SurrogateTarget } from "../surrogate-target.js";
-import { asymmetry, relativeError } from "../test-support.js";
-import { finiteDifferenceHessian, randomizeBatchNorm, referenceCopy, uniformPoint, wellConditionedPoint } from "./tfjs-test-support.js";
+import {
+  asymmetry,
+  centralDifferenceHessian,
+  crossEntropyGradientReference,
+  logitsWithMargin,
+  naiveProduct,
+  relativeError,
+} from "../test-support.js";
+import {
+  finiteDifferenceHessian,
+  randomizeBatchNorm,
+  referenceCopy,
+  setMlpLogitsAt,
+  uniformPoint,
+  wellConditionedPoint,
+} from "./tfjs-test-support.js";
 import { tfjsSurrogates, type TfjsSurrogates } from "./tfjs-surrogates.js";
 
 beforeAll(async () => {
@@ -161,6 +175,90 @@ describe("MLP (tfjs, float32)", () => {
     await model.oracle({ crossEntropy: 1 }).evaluate(x0, 1);
     await model.logitJacobian(x0);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("MLP (tfjs, float32) at a confident prediction: cross-entropy", () => {
+  // Label 1 leads the next logit by 20 at x0 (last bias shifted): p_y rounds to 1 in float32 (from margin ~17 on),
+  // so autodiff of tf.logSoftmax seeds the label with p_y − 1 = 0 and drops its −∇z_y terms (and the adjoints' for a
+  // smooth surrogate). Ground truth in float64 on the same weights from the { output: k } oracles only:
+  // Σ_{j≠y} p_j (∇z_j − ∇z_y), and its central differences (ReLU: W(diag(p) − ppᵀ)Wᵀ with the explicit-sum middle).
+  const y = 1;
+  const x0 = uniformPoint(1, 6);
+  const x = Float64Array.from(x0);
+  let network: Network;
+  let net: TfjsSurrogates;
+  beforeAll(() => {
+    network = mlp({ sizes: [6, 12, 10, 4], seed: 3 });
+    setMlpLogitsAt(network, x0, logitsWithMargin(4, y, 20));
+    net = tfjsSurrogates(network);
+  });
+  afterAll(() => {
+    net.dispose();
+    network.dispose();
+  });
+
+  it("margin 20: gradients (≤ 1e-5) and Hessians (≤ 1e-4) of SoftPlus, GELU and ReLU equal the float64 reference", async () => {
+    const reference = referenceSurrogates(referenceCopy(network));
+    const target = { crossEntropy: y };
+    for (const a of [SOFTPLUS, GELU, "relu"] as const) {
+      const exact = a === "relu" ? reference.original : reference.surrogate(a);
+      const gradientOf = (p: ArrayLike<number>) => crossEntropyGradientReference((k) => exact.oracle({ output: k }), 4, p, y);
+      const ref = gradientOf(x);
+      // a margin of 20 ± 2 (the bias was set for ReLU): p_y = 1/(1 + Σ_{j≠y} e^{z_j − z_y}) rounds to 1 in float32
+      expect(Math.abs(ref.logits[y] - Math.max(...ref.logits.filter((_, k) => k !== y)) - 20)).toBeLessThan(2);
+      expect(Math.fround(Math.exp(-ref.value))).toBe(1);
+      let wantHessian: Float64Array;
+      if (a === "relu") {
+        const w = new Float64Array(24);
+        for (let k = 0; k < 4; k++) for (let i = 0; i < 6; i++) w[i * 4 + k] = ref.jacobian[k * 6 + i];
+        wantHessian = naiveProduct(naiveProduct(w, ref.middle, 6, 4, 4), ref.jacobian, 6, 4, 6);
+      } else {
+        wantHessian = centralDifferenceHessian((p) => gradientOf(p).gradient, x, 1e-5);
+      }
+      const model = a === "relu" ? net.original : net.surrogate(a);
+      const label = JSON.stringify(a);
+      const ours = await model.hessians(x0, 1, target);
+      expect(Math.abs(ours.values[0] - ref.value) / ref.value, label).toBeLessThan(1e-4);
+      expect(relativeError(ours.gradients, ref.gradient), label).toBeLessThan(1e-5);
+      expect(relativeError(ours.hessians, wantHessian), label).toBeLessThan(1e-4);
+      const oracle = await model.oracle(target).evaluate(x0, 1);
+      expect(relativeError(oracle.gradients, ref.gradient), label).toBeLessThan(1e-5);
+      const eye = new Float64Array(36);
+      for (let i = 0; i < 6; i++) eye[i * 7] = 1;
+      expect(relativeError((await model.hessianVectorProducts(x0, eye, 6, target)).products, wantHessian), label).toBeLessThan(1e-4);
+      if (a === "relu") {
+        const ce = await crossEntropyHessian(net.original, x0, y);
+        expect(relativeError(ce.gradient, ref.gradient)).toBeLessThan(1e-5);
+        expect(relativeError(ce.hessian.toDense(), wantHessian)).toBeLessThan(1e-4);
+      } else {
+        // and central differences of the float32 gradient itself (the acceptance criterion, 1e-2)
+        const fd = await finiteDifferenceHessian(model.oracle(target), x0, 2 ** -7);
+        expect(relativeError(ours.hessians, fd), label).toBeLessThanOrEqual(1e-2);
+      }
+    }
+  });
+
+  it("margin 400: nothing overflows; a hopeless label's gradient is ∇z_top − ∇z_y (≤ 1e-5)", async () => {
+    const far = mlp({ sizes: [6, 12, 10, 4], seed: 3 });
+    setMlpLogitsAt(far, x0, logitsWithMargin(4, y, 400));
+    const surrogates = tfjsSurrogates(far);
+    const exact = referenceSurrogates(referenceCopy(far)).surrogate(SOFTPLUS);
+    try {
+      for (const label of [y, 3]) {
+        const { values, gradients, hessians } = await surrogates.surrogate(SOFTPLUS).hessians(x0, 1, { crossEntropy: label });
+        for (const v of [...values, ...gradients, ...hessians]) expect(Number.isFinite(v)).toBe(true);
+        const ref = crossEntropyGradientReference((k) => exact.oracle({ output: k }), 4, x, label);
+        expect(values[0]).toBeGreaterThan(0); // e^{-400} for the confident label: float64 head on float32 logits
+        if (label !== y) {
+          expect(Math.abs(values[0] - ref.value) / ref.value).toBeLessThan(1e-6);
+          expect(relativeError(gradients, ref.gradient)).toBeLessThan(1e-5);
+        }
+      }
+    } finally {
+      surrogates.dispose();
+      far.dispose();
+    }
   });
 });
 

@@ -81,3 +81,14 @@ export function wellConditionedPoint(network: Network, candidates: number, lo = 
   }
   return best;
 }
+
+/** Shift the last dense layer's bias of a tfjs MLP (in place) so that its logits at `x0` are `logits` (to float32 rounding). */
+export function setMlpLogitsAt(network: Network, x0: Float32Array, logits: ArrayLike<number>): void {
+  let last = 0;
+  while (network.weights.has(`dense${last + 1}/bias`)) last++;
+  const bias = network.weights.get(`dense${last}/bias`) as tf.Variable;
+  const z = tf.tidy(() => network.forward(tf.tensor2d(x0, [1, x0.length])).output.dataSync());
+  const shifted = tf.tensor(Float32Array.from(bias.dataSync(), (b, k) => b + logits[k] - z[k]), bias.shape);
+  bias.assign(shifted);
+  shifted.dispose();
+}
