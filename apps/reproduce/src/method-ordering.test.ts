@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discordantPairs, orderingSummary, rankMethods } from "./method-ordering.js";
+import { discordantPairs, formatRanking, orderingSummary, rankMethods } from "./method-ordering.js";
 
 describe("discordantPairs", () => {
   it("is empty when our order equals the paper's", () => {
@@ -42,3 +42,11 @@ describe("rankMethods", () => {
     expect(rankMethods({ x: 3, y: 1, z: 2 })).toEqual(["y", "z", "x"]);
   });
 });
+
+describe("formatRanking", () => {
+  it("joins strict steps with < and exact ties with =", () => {
+    expect(formatRanking({ G: 25, "SH+SG": 0, SG: 0, Random: 100 })).toBe("SH+SG = SG < G < Random");
+    expect(formatRanking({ a: 1 })).toBe("a");
+  });
+});
+

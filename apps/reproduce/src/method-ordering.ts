@@ -45,3 +45,12 @@ export function rankMethods(values: Readonly<Record<string, number>>): string[] 
     .filter((m) => Number.isFinite(values[m]))
     .sort((a, b) => values[a] - values[b]);
 }
+
+/**
+ * The ranking of {@link rankMethods} as text, best first: `"a < b = c < d"`. Exact ties (common with post-hoc
+ * accuracy on few points) read `=`, so a listing order is never mistaken for a measured one.
+ */
+export function formatRanking(values: Readonly<Record<string, number>>): string {
+  const ranked = rankMethods(values);
+  return ranked.map((m, i) => (i === 0 ? m : `${values[ranked[i - 1]] === values[m] ? "=" : "<"} ${m}`)).join(" ");
+}

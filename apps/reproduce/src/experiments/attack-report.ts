@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
-import { discordantPairs, orderingSummary, rankMethods } from "../method-ordering.js";
+import { discordantPairs, formatRanking, orderingSummary } from "../method-ordering.js";
 import { markdownTable, ratio, scientific } from "../markdown-table.js";
 import { ATTACK_METHODS } from "../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_4 } from "../paper-numbers/table-4.js";
@@ -98,7 +98,7 @@ export async function attackReport(
     lines.push(markdownTable(header, rows), "");
     lines.push(
       `Our order (strongest attack first): ${config.radii
-        .map((r, e) => `ε=${r}: ${rankMethods(Object.fromEntries(ATTACK_METHODS.map((m) => [m, d.accuracy[m].value[e]]))).join(" < ")}`)
+        .map((r, e) => `ε=${r}: ${formatRanking(Object.fromEntries(ATTACK_METHODS.map((m) => [m, d.accuracy[m].value[e]])))}`)
         .join("; ")}.`,
       "",
     );

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
-import { discordantPairs, orderingSummary, rankMethods } from "../method-ordering.js";
+import { discordantPairs, formatRanking, orderingSummary } from "../method-ordering.js";
 import { markdownTable, ratio, scientific } from "../markdown-table.js";
 import { PMSE_METHODS, type PmseMethod } from "../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_3_BETA } from "../paper-numbers/table-3.js";
@@ -139,7 +139,7 @@ export async function pmseReport(
         });
         rows.push(["ordering", ...ordering.flatMap((o) => [o, "", ""])]);
         lines.push(markdownTable(header, rows), "");
-        const best = config.radii.map((radius, e) => `ε=${radius}: ${rankMethods(Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]]))).join(" < ")}`);
+        const best = config.radii.map((radius, e) => `ε=${radius}: ${formatRanking(Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]])))}`);
         lines.push(`Our order (best first): ${best.join("; ")}.`, "");
         const dim = 784; // MNIST / FMNIST
         const deviation = (g: number, sg: number, radius: number, law: string) =>
