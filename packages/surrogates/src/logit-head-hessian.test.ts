@@ -13,6 +13,7 @@ import {
   naiveProduct,
   normalVector,
   relativeError,
+  softmaxGradientReference,
   withLogitsAt,
 } from "./test-support.js";
 
@@ -140,6 +141,61 @@ describe("softmaxHessian (vanilla H of the SoftMax probability, Table 8)", () =>
     const fromAsync = await softmaxHessian(asyncModel, x0, 1);
     const fromSync = softmaxHessian(relu, x0, 1);
     expect([...fromAsync.hessian.w]).toEqual([...fromSync.hessian.w]);
+  });
+});
+
+describe("softmaxHessian at confident predictions (p_k rounding to 1 from margin ~37 on)", () => {
+  // Class 2 leads the next logit by `margin` at x0 (last bias shifted). Ground truth from the { output: k } oracles
+  // only (softmaxGradientReference: Σ_{j≠k} p_k p_j (∇z_k − ∇z_j), and the chain-rule middle factor through
+  // S = Σ_{j≠k} e^{z_j − z_k}). The textbook p_k(e_k − p) and p_k[(e_k − p)(e_k − p)ᵀ − diag(p) + ppᵀ] lose the
+  // k-th seed entry and the k-th row and column of the middle factor at margin 40 (max-entry errors of order 100 %).
+  const k = 2;
+  const transposed = (jacobian: Float64Array, c: number, d: number) => {
+    const w = new Float64Array(d * c);
+    for (let j = 0; j < c; j++) for (let i = 0; i < d; i++) w[i * c + j] = jacobian[j * d + i];
+    return w;
+  };
+  for (const margin of [0, 5, 40, 400]) {
+    it(`margin ${margin}: value, gradient, middle factor (entrywise) and Hessian equal the reference (1e-12 relative; every path)`, () => {
+      const model = referenceSurrogates(withLogitsAt(relu.network, x0, logitsWithMargin(5, k, margin))).original;
+      const ref = softmaxGradientReference((j) => model.oracle({ output: j }), 5, x0, k);
+      const { value, gradient, hessian, logits } = softmaxHessian(model, x0, k);
+      expect([...logits]).toEqual([...ref.logits]);
+      expect(Math.abs(value - ref.value) / ref.value).toBeLessThan(1e-12);
+      expect(relativeError(gradient, ref.gradient)).toBeLessThan(1e-12);
+      expect(entrywiseRelativeError(hessian.middle, ref.middle)).toBeLessThan(1e-12);
+      const want = naiveProduct(naiveProduct(transposed(ref.jacobian, 5, 12), ref.middle, 12, 5, 5), ref.jacobian, 12, 5, 12); // W M Wᵀ
+      const h = hessian.toDense();
+      for (const v of [value, ...gradient, ...h]) expect(Number.isFinite(v)).toBe(true);
+      expect(Math.max(...h.map(Math.abs))).toBeGreaterThan(0);
+      expect(relativeError(h, want)).toBeLessThan(1e-12);
+      // the dense Hessian backpropagation, the R-operator and the oracle agree
+      const target = { softmax: k };
+      const dense = model.hessians(x0, 1, target);
+      expect(relativeError(dense.hessians, want)).toBeLessThan(1e-12);
+      expect(relativeError(dense.gradients, ref.gradient)).toBeLessThan(1e-12);
+      const eye = new Float64Array(144);
+      for (let i = 0; i < 12; i++) eye[i * 13] = 1;
+      expect(relativeError(model.hessianVectorProducts(x0, eye, 12, target).products, want)).toBeLessThan(1e-12);
+      const oracle = model.oracle(target).evaluate(x0, 1);
+      expect(relativeError(oracle.gradients, ref.gradient)).toBeLessThan(1e-12);
+      // and finite differences of the exact gradient (criterion 1e-6, relative to the largest entry at any scale)
+      const fd = centralDifferenceHessian((x) => model.oracle(target).evaluate(x, 1).gradients, x0, 1e-6);
+      expect(relativeError(h, fd)).toBeLessThanOrEqual(1e-6);
+    });
+  }
+
+  it("margin 400 for trailing classes: finite, and equal to the reference (p_k ≈ e^{-400})", () => {
+    const model = referenceSurrogates(withLogitsAt(relu.network, x0, logitsWithMargin(5, k, 400))).original;
+    for (const unit of [0, 4]) {
+      const ref = softmaxGradientReference((j) => model.oracle({ output: j }), 5, x0, unit);
+      const { value, gradient, hessian } = softmaxHessian(model, x0, unit);
+      for (const v of [value, ...gradient, ...hessian.toDense()]) expect(Number.isFinite(v)).toBe(true);
+      expect(value).toBeGreaterThan(0);
+      expect(Math.abs(value - ref.value) / ref.value).toBeLessThan(1e-12);
+      expect(relativeError(gradient, ref.gradient)).toBeLessThan(1e-12);
+      expect(entrywiseRelativeError(hessian.middle, ref.middle)).toBeLessThan(1e-12);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import {
   logitsWithMargin,
   normalVector,
   relativeError,
+  softmaxGradientReference,
   withLogitsAt,
 } from "./test-support.js";
 
@@ -87,6 +88,36 @@ describe("cross-entropy of a smooth network at confident predictions (p_y roundi
         const { values, gradients, hessians } = model.hessians(x0, 1, target);
         for (const v of [...values, ...gradients, ...hessians]) expect(Number.isFinite(v)).toBe(true);
         expect(ref.value).toBeGreaterThan(0);
+        expect(Math.abs(values[0] - ref.value) / ref.value).toBeLessThan(1e-12);
+        expect(relativeError(gradients, ref.gradient)).toBeLessThan(1e-12);
+        expect(relativeError(hessians, refHessian)).toBeLessThanOrEqual(1e-6);
+        const eye = new Float64Array(36);
+        for (let i = 0; i < 6; i++) eye[i * 7] = 1;
+        expect(relativeError(model.hessianVectorProducts(x0, eye, 6, target).products, refHessian)).toBeLessThanOrEqual(1e-6);
+        // and the Hessian equals central differences of the model's own exact gradient
+        const fd = centralDifferenceHessian((x) => model.oracle(target).evaluate(x, 1).gradients, x0, H);
+        expect(relativeError(hessians, fd)).toBeLessThanOrEqual(1e-6);
+      });
+    }
+  }
+});
+
+describe("SoftMax probability of a smooth network at confident predictions (p_k rounding to 1 from margin ~37 on)", () => {
+  // Class 3 leads the next logit by `margin` at x0 (last bias shifted). Ground truth from the { output: k } oracles
+  // only: the gradient Σ_{j≠k} p_k p_j (∇z_k − ∇z_j) (softmaxGradientReference), and the Hessian as central
+  // differences (h = 1e-5) of that reference gradient. With the textbook seed p_k(e_k − p) the k-th entry
+  // p_k(1 − p_k) vanishes at margin 40, in the gradient and in every adjoint (so in the activations' curvature too).
+  const k = 3;
+  for (const act of [softplus(3), swish(2), gelu()]) {
+    for (const margin of [0, 5, 40, 400]) {
+      it(`${act.name} margin ${margin}: value, gradient (1e-12), Hessian and Hessian-vector products (1e-6) equal the reference`, () => {
+        const model = referenceModel(withLogitsAt(net.withActivation(act), x0, logitsWithMargin(4, k, margin)));
+        const target = { softmax: k };
+        const reference = (x: ArrayLike<number>) => softmaxGradientReference((j) => model.oracle({ output: j }), 4, x, k);
+        const ref = reference(x0);
+        const refHessian = centralDifferenceHessian((x) => reference(x).gradient, x0, H);
+        const { values, gradients, hessians } = model.hessians(x0, 1, target);
+        for (const v of [...values, ...gradients, ...hessians]) expect(Number.isFinite(v)).toBe(true);
         expect(Math.abs(values[0] - ref.value) / ref.value).toBeLessThan(1e-12);
         expect(relativeError(gradients, ref.gradient)).toBeLessThan(1e-12);
         expect(relativeError(hessians, refHessian)).toBeLessThanOrEqual(1e-6);

@@ -154,3 +154,61 @@ export function crossEntropyGradientReference(
   }
   return { value: head.value, gradient, logits, jacobian, middle: head.curvature };
 }
+
+/**
+ * Independent reference for the SoftMax-probability head `p_k = softmax(o)_k` (test ground truth), by a route other
+ * than `headDerivatives`: the chain rule through `S = Σ_{j≠k} e^{o_j − o_k}` (an explicit sum of positive terms), with
+ * `p_k = f(S) = 1/(1 + S)`, `f′ = −p_k²`, `f″ = 2p_k³`, `∂S/∂o_j = e^{o_j − o_k}` (j ≠ k), `∂S/∂o_k = −S`, and
+ * `∂²S/∂o_i∂o_j` = `e^{o_i − o_k}` (i = j ≠ k), `−e^{o_j − o_k}` (i = k ≠ j, and symmetrically), `S` (i = j = k),
+ * 0 otherwise. Written with `t = ∇S/(1 + S)` and `U = ∇²S/(1 + S)` (so nothing overflows up to margins ~700):
+ * seed `f′∇S = −p_k t` (its k-th entry `p_k S/(1 + S)`, i.e. `p_k Σ_{j≠k} p_j`), curvature
+ * `f″∇S∇Sᵀ + f′∇²S = 2p_k t tᵀ − p_k U`. For a confident class (S ≪ 1) each entry is a dominant term plus a much
+ * smaller one, so it carries a relative error of a few ulps at any margin (the textbook `p_k(1 − p_k)` does not).
+ */
+export function softmaxReference(logits: ArrayLike<number>, k: number): { value: number; seed: Float64Array; curvature: Float64Array } {
+  const c = logits.length;
+  const e = Array.from({ length: c }, (_, j) => (j === k ? 0 : Math.exp(logits[j] - logits[k])));
+  const S = e.reduce((a, b) => a + b, 0);
+  const pk = 1 / (1 + S);
+  const t = e.map((v, j) => (j === k ? -S / (1 + S) : v / (1 + S)));
+  const u = (i: number, j: number) => {
+    if (i === k && j === k) return S / (1 + S);
+    if (i === k) return -t[j];
+    if (j === k) return -t[i];
+    return i === j ? t[i] : 0;
+  };
+  const seed = Float64Array.from(t, (v) => -pk * v);
+  const curvature = new Float64Array(c * c);
+  for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) curvature[i * c + j] = 2 * pk * t[i] * t[j] - pk * u(i, j);
+  return { value: pk, seed, curvature };
+}
+
+/**
+ * Independent float64 reference of the SoftMax probability of class k and its input gradient at x, from the logits
+ * and their input gradients only (`logit(k)` is the `{ output: k }` oracle; no SoftMax code involved):
+ * `∇p_k = Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)` with `p_k p_j = −seed_j` of {@link softmaxReference}, which keeps its
+ * relative precision when `p_k` rounds to 1. Also returns the logits, their Jacobian (`c×d`, row j = ∇z_j) and the
+ * reference curvature (`middle`, c×c).
+ */
+export function softmaxGradientReference(
+  logit: (k: number) => SyncGradientOracle,
+  c: number,
+  x: ArrayLike<number>,
+  k: number,
+): { value: number; gradient: Float64Array; logits: Float64Array; jacobian: Float64Array; middle: Float64Array } {
+  const d = x.length;
+  const logits = new Float64Array(c);
+  const jacobian = new Float64Array(c * d);
+  for (let j = 0; j < c; j++) {
+    const { values, gradients } = logit(j).evaluate(Float64Array.from(x), 1);
+    logits[j] = values[0];
+    jacobian.set(gradients, j * d);
+  }
+  const head = softmaxReference(logits, k);
+  const gradient = new Float64Array(d);
+  for (let j = 0; j < c; j++) {
+    if (j === k) continue;
+    for (let i = 0; i < d; i++) gradient[i] -= head.seed[j] * (jacobian[k * d + i] - jacobian[j * d + i]);
+  }
+  return { value: head.value, gradient, logits, jacobian, middle: head.curvature };
+}
