@@ -138,12 +138,53 @@ function targetSum(out: tf.Tensor2D, pre: tf.Tensor[], target: ResolvedSurrogate
     case "logit":
       return tf.sum(column(out, target.unit)) as tf.Scalar;
     case "softmax":
-      return tf.sum(column(tf.softmax(out) as tf.Tensor2D, target.unit)) as tf.Scalar;
+      return tf.sum(softmaxRows(out, target.unit)) as tf.Scalar;
     case "crossEntropy":
       return tf.sum(crossEntropyRows(out, target.unit)) as tf.Scalar;
     case "neuron":
       return tf.sum(column(tf.reshape(pre[target.layer], [n, -1]) as tf.Tensor2D, target.unit)) as tf.Scalar;
   }
+}
+
+/**
+ * The SoftMax probability `p_k = softmax(z)_k` of every row of the logits `z` (`n × c`), shape `[n]`, with its
+ * gradient written out stably (as `headDerivatives` does in float64). From the class-shifted logits `s = z − z_k`
+ * (`M = max_j s_j ≥ 0`, `V = Σ_{j≠k} e^{s_j − M}`, `D = e^{−M} + V`): `p_k = e^{−M}/D`, `p_j = e^{s_j − M}/D`, and
+ * `∂p_k/∂z_j = −p_k p_j` (j ≠ k), `∂p_k/∂z_k = p_k V/D = p_k Σ_{j≠k} p_j`. Autodiff of `tf.softmax` gives
+ * `p_k(1 − p_k)` there, which is 0 in float32 once the margin exceeds ~17, dropping the `∇z_k` term of the gradient
+ * and of every adjoint (so the curvature of a smooth surrogate's probability too). The gradient is a `tf.customGrad`
+ * computed from the saved *input* (never from the saved output, whose second derivatives tfjs gets wrong), used for
+ * first derivatives only; the value (which the passes do not read: values come from `headDerivatives` in float64) is
+ * `e^{−M}/D`.
+ */
+function softmaxRows(out: tf.Tensor2D, k: number): tf.Tensor1D {
+  const [n, c] = out.shape;
+  const classRow = new Float32Array(c);
+  classRow[k] = 1;
+  const shifted = (z: tf.Tensor) => {
+    const unit = tf.tensor2d(classRow, [1, c]);
+    const s = tf.sub(z, tf.slice(z, [0, k], [n, 1]));
+    const m = tf.max(s, 1, true);
+    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, unit)); // e^{s_j − M}, 0 at j = k
+    const v = tf.sum(e, 1, true);
+    const top = tf.exp(tf.neg(m));
+    return { unit, e, v, top, denominator: tf.add(top, v) };
+  };
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const z = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([z]);
+    const { top, denominator } = shifted(z);
+    return {
+      value: tf.reshape(tf.div(top, denominator), [n]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const { unit, e, v, top: t, denominator: den } = shifted(saved[0]);
+        // p_k (V e_k − e) / D: p_k Σ_{j≠k} p_j at k, −p_k p_j elsewhere
+        const pk = tf.div(t, den);
+        const seed = tf.div(tf.mul(pk, tf.sub(tf.mul(unit, v), e)), den);
+        return tf.mul(tf.reshape(dy, [n, 1]), seed);
+      },
+    };
+  })(out) as tf.Tensor1D;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   logitsWithMargin,
   naiveProduct,
   relativeError,
+  softmaxGradientReference,
 } from "../test-support.js";
 import {
   finiteDifferenceHessian,
@@ -253,6 +254,89 @@ describe("MLP (tfjs, float32) at a confident prediction: cross-entropy", () => {
         if (label !== y) {
           expect(Math.abs(values[0] - ref.value) / ref.value).toBeLessThan(1e-6);
           expect(relativeError(gradients, ref.gradient)).toBeLessThan(1e-5);
+        }
+      }
+    } finally {
+      surrogates.dispose();
+      far.dispose();
+    }
+  });
+});
+
+describe("MLP (tfjs, float32) at a confident prediction: SoftMax probability", () => {
+  // Class 1 leads the next logit by 20 at x0 (last bias shifted): p_k rounds to 1 in float32 (from margin ~17 on), so
+  // autodiff of tf.softmax seeds the class with p_k(1 − p_k) = 0 and drops its ∇z_k terms (and the adjoints' for a
+  // smooth surrogate). Ground truth in float64 on the same weights from the { output: k } oracles only:
+  // Σ_{j≠k} p_k p_j (∇z_k − ∇z_j), and its central differences (ReLU: W M Wᵀ with the chain-rule middle factor).
+  const k = 1;
+  const x0 = uniformPoint(1, 6);
+  const x = Float64Array.from(x0);
+  let network: Network;
+  let net: TfjsSurrogates;
+  beforeAll(() => {
+    network = mlp({ sizes: [6, 12, 10, 4], seed: 3 });
+    setMlpLogitsAt(network, x0, logitsWithMargin(4, k, 20));
+    net = tfjsSurrogates(network);
+  });
+  afterAll(() => {
+    net.dispose();
+    network.dispose();
+  });
+
+  it("margin 20: values (≤ 1e-12), gradients (≤ 1e-5) and Hessians (≤ 1e-4) of SoftPlus, GELU and ReLU equal the float64 reference", async () => {
+    const reference = referenceSurrogates(referenceCopy(network));
+    const target = { softmax: k };
+    for (const a of [SOFTPLUS, GELU, "relu"] as const) {
+      const exact = a === "relu" ? reference.original : reference.surrogate(a);
+      const gradientOf = (p: ArrayLike<number>) => softmaxGradientReference((j) => exact.oracle({ output: j }), 4, p, k);
+      const ref = gradientOf(x);
+      // a margin of 20 ± 2 (the bias was set for ReLU): p_k = 1/(1 + Σ_{j≠k} e^{z_j − z_k}) rounds to 1 in float32
+      expect(Math.abs(ref.logits[k] - Math.max(...ref.logits.filter((_, j) => j !== k)) - 20)).toBeLessThan(2);
+      expect(Math.fround(ref.value)).toBe(1);
+      let wantHessian: Float64Array;
+      if (a === "relu") {
+        const w = new Float64Array(24);
+        for (let j = 0; j < 4; j++) for (let i = 0; i < 6; i++) w[i * 4 + j] = ref.jacobian[j * 6 + i];
+        wantHessian = naiveProduct(naiveProduct(w, ref.middle, 6, 4, 4), ref.jacobian, 6, 4, 6);
+      } else {
+        wantHessian = centralDifferenceHessian((p) => gradientOf(p).gradient, x, 1e-5);
+      }
+      const model = a === "relu" ? net.original : net.surrogate(a);
+      const label = JSON.stringify(a);
+      const ours = await model.hessians(x0, 1, target);
+      // the value is 1 − O(e^{-20}): the float64 head on the float32 logits
+      expect(Math.abs(ours.values[0] - ref.value), label).toBeLessThan(1e-12);
+      expect(relativeError(ours.gradients, ref.gradient), label).toBeLessThan(1e-5);
+      expect(relativeError(ours.hessians, wantHessian), label).toBeLessThan(1e-4);
+      const oracle = await model.oracle(target).evaluate(x0, 1);
+      expect(relativeError(oracle.gradients, ref.gradient), label).toBeLessThan(1e-5);
+      const eye = new Float64Array(36);
+      for (let i = 0; i < 6; i++) eye[i * 7] = 1;
+      expect(relativeError((await model.hessianVectorProducts(x0, eye, 6, target)).products, wantHessian), label).toBeLessThan(1e-4);
+      if (a === "relu") {
+        const vanilla = await softmaxHessian(net.original, x0, k);
+        expect(relativeError(vanilla.gradient, ref.gradient)).toBeLessThan(1e-5);
+        expect(relativeError(vanilla.hessian.toDense(), wantHessian)).toBeLessThan(1e-4);
+      } else {
+        // and central differences of the float32 gradient itself (the acceptance criterion, 1e-2)
+        const fd = await finiteDifferenceHessian(model.oracle(target), x0, 2 ** -7);
+        expect(relativeError(ours.hessians, fd), label).toBeLessThanOrEqual(1e-2);
+      }
+    }
+  });
+
+  it("margin 400: nothing overflows (the class's and a trailing class's probability, gradient and Hessian)", async () => {
+    const far = mlp({ sizes: [6, 12, 10, 4], seed: 3 });
+    setMlpLogitsAt(far, x0, logitsWithMargin(4, k, 400));
+    const surrogates = tfjsSurrogates(far);
+    try {
+      for (const unit of [k, 3]) {
+        for (const model of [surrogates.surrogate(SOFTPLUS), surrogates.original]) {
+          const { values, gradients, hessians } = await model.hessians(x0, 1, { softmax: unit });
+          for (const v of [...values, ...gradients, ...hessians]) expect(Number.isFinite(v)).toBe(true);
+          // float64 head on float32 logits: 1 − O(e^{-400}) and O(e^{-400}); the derivatives underflow in float32
+          if (unit === k) expect(values[0]).toBe(1);
+          else expect(values[0]).toBeGreaterThan(0);
         }
       }
     } finally {
