@@ -63,6 +63,11 @@ export function crossEntropyHessian(
  * `H = W · p_k[(e_k − p)(e_k − p)ᵀ − diag(p) + ppᵀ] · Wᵀ` with `W` the transposed logit Jacobian; also `p_k` and its
  * gradient `W p_k(e_k − p)`. The middle factor is indefinite, so `hessian.eigen()` reports both signs.
  *
+ * Accurate for confident predictions too (`p_k` rounding to 1, margins above ~37 in float64): `1 − p_k` is
+ * `Σ_{j≠k} p_j` from class-shifted logits, so the k-th seed entry `p_k(1 − p_k)` does not round to 0 (which would drop
+ * `∇z_k` from the gradient), and every entry of the middle factor is a product of `p_k`, `1 − p_k`, `p_j` and
+ * `2p_k − 1` or `1 − 2p_i` (see `headDerivatives`); every entry keeps its relative precision, and nothing overflows.
+ *
  * @param model - the ReLU model.
  * @param x0 - the point, length d.
  * @param k - the class, `0 ≤ k < c`.

@@ -3,7 +3,9 @@ import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
 /**
  * Which scalar function of the network is differentiated (paper Sec. 5 and CASO Prop. 1):
  * - `{ output: k }`: logit k;
- * - `{ softmax: k }`: the SoftMax probability of class k;
+ * - `{ softmax: k }`: the SoftMax probability of class k (computed from the logits shifted by the class's, so a
+ *   confident prediction keeps its gradient and Hessian to full relative precision and nothing
+ *   overflows; see `headDerivatives`);
  * - `{ crossEntropy: y }`: the cross-entropy loss −log softmax(logits)_y of label y (computed from the logits shifted
  *   by the label's, so a confident prediction keeps its tiny loss, gradient and Hessian to full relative precision
  *   and nothing overflows; see `headDerivatives`);
