@@ -8,7 +8,8 @@ import { resolveTarget, type NetworkTarget, type ResolvedTarget } from "./networ
  *
  * @param network - the network.
  * @param target - which scalar to explain (default `{ output: 0 }`): a logit `{ output: k }`, a SoftMax probability
- *   `{ softmax: k }`, the cross-entropy loss `{ crossEntropy: y }` (`−log softmax(f(x))_y`, computed stably; its
+ *   `{ softmax: k }` (its logit gradient `p_k Σ_{j≠k} p_j` / `−p_k p_j` from class-shifted logits, so a confident
+ *   prediction, where `p_k` rounds to 1, keeps its gradient `Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)`), the cross-entropy loss `{ crossEntropy: y }` (`−log softmax(f(x))_y`, computed stably; its
  *   gradient is what CASO/CAFO and `smoothCaso` of `@smoothhess/metrics` take) or a hidden unit `{ layer, unit }`.
  * @throws {@link InvalidArgumentError} when the target is out of range for the network, naming the field
  *   (`target.output`, `target.crossEntropy` for a label that is not an integer in `[0, classes)`, …).
@@ -55,9 +56,7 @@ export function valueAndGradient(
   if (target.crossEntropy) {
     value = crossEntropyHead(top, target.unit, upstream);
   } else if (target.softmax) {
-    const p = softmax(top);
-    value = p[target.unit];
-    for (let j = 0; j < top.length; j++) upstream[j] = value * ((j === target.unit ? 1 : 0) - p[j]);
+    value = softmaxHead(top, target.unit, upstream);
   } else {
     value = top[target.unit];
     upstream[target.unit] = 1;
@@ -107,6 +106,35 @@ function crossEntropyHead(z: ArrayLike<number>, y: number, seed: Float64Array): 
   for (let j = 0; j < c; j++) seed[j] /= denominator;
   seed[y] = -v / denominator;
   return m + Math.log1p(Math.expm1(-m) + v);
+}
+
+/**
+ * The SoftMax probability `p_k = softmax(z)_k` of the logits `z`, with its gradient `∂p_k/∂z = p_k(e_k − p)` written
+ * into `seed`.
+ *
+ * Computed from the logits shifted by the class's, `s = z − z_k` (`s_k = 0`, `M = max_j s_j ≥ 0`,
+ * `V = Σ_{j≠k} e^{s_j − M}`, `D = e^{−M} + V`): `p_k = e^{−M}/D`, `p_j = e^{s_j − M}/D`, and
+ * `∂p_k/∂z_k = p_k q` with `q = V/D = Σ_{j≠k} p_j` (no subtraction from 1), `∂p_k/∂z_j = −p_k p_j` (j ≠ k). Every
+ * entry is a product of quotients of sums of positive terms, so it keeps its relative precision at any margin; the
+ * textbook `p_k(1 − p_k)` is 0 once `p_k` rounds to 1 (margins above ~37 in float64), which drops the `∇z_k` term of
+ * the input gradient `Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)`. Nothing overflows (`1 ≤ D ≤ c`). As `softmaxHead` of
+ * `@smoothhess/surrogates`.
+ */
+function softmaxHead(z: ArrayLike<number>, k: number, seed: Float64Array): number {
+  const c = z.length;
+  const zk = z[k];
+  let m = 0;
+  for (let j = 0; j < c; j++) if (j !== k) m = Math.max(m, z[j] - zk);
+  let v = 0;
+  for (let j = 0; j < c; j++) {
+    if (j === k) continue;
+    v += seed[j] = Math.exp(z[j] - zk - m);
+  }
+  const top = Math.exp(-m);
+  const denominator = top + v;
+  const pk = top / denominator;
+  for (let j = 0; j < c; j++) seed[j] = j === k ? pk * (v / denominator) : -pk * (seed[j] / denominator);
+  return pk;
 }
 
 /** Numerically stable SoftMax of a logit vector. */

@@ -217,6 +217,87 @@ describe("networkOracle: the cross-entropy target { crossEntropy: y }", () => {
   });
 });
 
+/**
+ * The same network with the last bias shifted so that its logits at `x0` are exactly `logits` (up to one rounding of
+ * the bias): a chosen margin at a chosen point, every weight unchanged.
+ */
+function withLogitsAt(net: DenseNetwork, x0: ArrayLike<number>, logits: ArrayLike<number>): DenseNetwork {
+  const pre = net.forward(x0);
+  const z = pre[pre.length - 1];
+  const last = net.layers.length - 1;
+  return denseNetwork(
+    net.layers.map((layer, l) => ({
+      weights: layer.weights,
+      bias: l === last ? Float64Array.from(layer.bias, (b, j) => b + logits[j] - z[j]) : layer.bias,
+    })),
+    net.activation,
+  );
+}
+
+/**
+ * Independent float64 reference of the SoftMax probability `p_k` and its input gradient at `x`, from the logits and
+ * their input gradients only (the `{ output: j }` oracles; no SoftMax code of the library involved), through
+ * `S = Σ_{j≠k} e^{z_j − z_k}`: `p_k = 1/(1 + S)`, `p_j = e^{z_j − z_k}/(1 + S)` and
+ * `∇p_k = Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)` — no `1 − p_k` anywhere. Valid while `S` does not overflow (margins above
+ * about −700).
+ */
+function softmaxGradientReference(net: DenseNetwork, x: Float64Array, k: number): { value: number; gradient: Float64Array } {
+  const c = net.layers[net.layers.length - 1].bias.length;
+  const logit = [...Array(c).keys()].map((j) => networkOracle(net, { output: j }).evaluate(x, 1));
+  const z = logit.map((l) => l.values[0]);
+  const e = z.map((v, j) => (j === k ? 0 : Math.exp(v - z[k])));
+  const denominator = 1 + e.reduce((s, v) => s + v, 0);
+  const pk = 1 / denominator;
+  const gradient = new Float64Array(x.length);
+  for (let j = 0; j < c; j++) {
+    if (j === k) continue;
+    const w = pk * (e[j] / denominator);
+    for (let i = 0; i < x.length; i++) gradient[i] += w * (logit[k].gradients[i] - logit[j].gradients[i]);
+  }
+  return { value: pk, gradient };
+}
+
+describe("networkOracle: the SoftMax-probability target { softmax: k }", () => {
+  const x = Float64Array.of(0.3, -0.8, 0.5, 1.1, -0.2);
+  // logits at x: class k = 1 at the margin, the others at 0, −0.7, −1.9 (the nearest is 0)
+  const at = (margin: number) => [-0.7, margin, -1.9, 0];
+  const k = 1;
+
+  for (const activation of [relu, softplus(3), gelu()]) {
+    it.each([0, 5, 40, 400, -5])(`${activation.name}, margin %d: p_k and Σ_{j≠k} p_k p_j (∇z_k − ∇z_j) to 1e-12 of the largest entry`, (margin) => {
+      const net = withLogitsAt(randomDenseNetwork([5, 8, 7, 4], { seed: 31, activation }), x, at(margin));
+      const { values, gradients } = networkOracle(net, { softmax: k }).evaluate(x, 1);
+      const want = softmaxGradientReference(net, x, k);
+      // value: p_k to a few ulps (exactly 1 from margin ~37)
+      expect(Math.abs(values[0] - want.value)).toBeLessThanOrEqual(1e-14 * want.value);
+      // gradient: every entry within 1e-12·max|want| (the max-entry relative error); at margin 40 the gradient is ~1e-17,
+      // at 400 ~1e-174: the tolerance scales with it
+      const scale = Math.max(...Array.from(want.gradient, Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      let worst = 0;
+      for (let i = 0; i < 5; i++) worst = Math.max(worst, Math.abs(gradients[i] - want.gradient[i]) / scale);
+      expect(worst).toBeLessThanOrEqual(1e-12);
+    });
+  }
+
+  it("margin 40 is past float64's rounding of p_k to 1 (the regime where p_k(1 − p_k) gives 0)", () => {
+    const net = withLogitsAt(randomDenseNetwork([5, 8, 7, 4], { seed: 31 }), x, at(40));
+    const z = net.forward(x)[2];
+    const max = Math.max(...z);
+    const p = z.map((v) => Math.exp(v - max));
+    const pk = p[k] / p.reduce((s, v) => s + v, 0);
+    expect(pk).toBe(1);
+    expect(pk * (1 - pk)).toBe(0);
+  });
+
+  it("on a single-output network p_0 = 1 and the gradient is 0", () => {
+    const net = randomDenseNetwork([5, 4, 1], { seed: 2 });
+    const { values, gradients } = networkOracle(net, { softmax: 0 }).evaluate(x, 1);
+    expect(values[0]).toBe(1);
+    expect(Array.from(gradients, Math.abs)).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
 describe("quadraticOracle", () => {
   it("returns c + bᵀu + ½uᵀAu and its gradient", () => {
     const oracle = quadraticOracle(2, { hessian: [2, 1, 1, -3], gradient: [0.5, -1], constant: 4, center: [1, 1] });
