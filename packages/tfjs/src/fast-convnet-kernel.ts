@@ -197,10 +197,18 @@ export function convnetKernel(
       values = tf.reshape(tf.slice(out, [0, target.classIndex], [n, 1]), [n]) as tfType.Tensor1D;
       g = tf.broadcastTo(unitRow(k, target.classIndex), [n, k]);
     } else if (target.kind === "softmax") {
-      const prob = tf.softmax(out);
-      const pc = tf.slice(prob, [0, target.classIndex], [n, 1]);
-      values = tf.reshape(pc, [n]) as tfType.Tensor1D;
-      g = tf.mul(pc, tf.sub(unitRow(k, target.classIndex), prob));
+      // as fastMlpKernel: from s = out − out_k, p_k = e^{−M}/D and ∂p_k/∂out = p_k (V e_k − e)/D (D = e^{−M} + V):
+      // p_k Σ_{j≠k} p_j at k, −p_k p_j elsewhere, without the vanishing p_k(1 − p_k)
+      const onehot = unitRow(k, target.classIndex);
+      const s = tf.sub(out, tf.slice(out, [0, target.classIndex], [n, 1]));
+      const m = tf.max(s, 1, true);
+      const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
+      const v = tf.sum(e, 1, true);
+      const expNegM = tf.exp(tf.neg(m));
+      const d = tf.add(expNegM, v);
+      const pk = tf.div(expNegM, d);
+      values = tf.reshape(pk, [n]) as tfType.Tensor1D;
+      g = tf.mul(tf.div(pk, d), tf.sub(tf.mul(onehot, v), e));
     } else if (target.kind === "crossEntropy") {
       // as fastMlpKernel: ℓ = M + log1p(expm1(−M) + V) from s = out − out_y (log1p by Goldberg's formula: wasm's is
       // log(1 + u)); ∂ℓ/∂out = (e ⊙ [j ≠ y] − V e_y)/(e^{−M} + V)

@@ -15,7 +15,8 @@ export type FastTarget =
  *   g_{l−1} = (g_l · Wᵀ_l) ⊙ φ′(z_{l−1}).
  * Logit and neuron targets start from a single row of Wᵀ (the gradient of one unit), so the top layer costs a
  * broadcast instead of a matMul. SoftMax and cross-entropy targets seed the backward pass with `∂f/∂z` in closed
- * form (cross-entropy from the label-shifted logits, as `crossEntropyLoss` of target.ts).
+ * form, from the logits shifted by the class's / label's logit (as `softmaxProbability` / `crossEntropyLoss` of
+ * target.ts), so confident predictions keep their gradients.
  *
  * This function must stay **self-contained** (no imports, no outer variables): worker threads rebuild it from its
  * source text. `tf` is the tfjs namespace; `params` holds `dense{i}/kernel` (in × out), `dense{i}/kernelT` and
@@ -75,14 +76,22 @@ export function fastMlpKernel(
     values = tf.reshape(tf.slice(z, [0, unit], [n, 1]), [n]) as tfType.Tensor1D;
     g = tf.slice(layers[top].kernelT, [unit, 0], [1, -1]) as tfType.Tensor2D;
   } else if (target.kind === "softmax") {
-    const c = target.classIndex;
-    const p = tf.softmax(z) as tfType.Tensor2D;
-    const pc = tf.slice(p, [0, c], [n, 1]);
-    values = tf.reshape(pc, [n]) as tfType.Tensor1D;
-    const row = new Float32Array(z.shape[1]);
-    row[c] = 1; // tf.oneHot refuses depth 1
-    const onehot = tf.tensor2d(row, [1, z.shape[1]]);
-    const dz = tf.mul(pc, tf.sub(onehot, p)) as tfType.Tensor2D;
+    // p_k from s = z − z_k (M = max s ≥ 0, e_j = e^{s_j − M} for j ≠ k, V = Σ e_j, D = e^{−M} + V): p_k = e^{−M}/D and
+    // ∂p_k/∂z = p_k (V e_k − e)/D, i.e. p_k Σ_{j≠k} p_j at k and −p_k p_j elsewhere, without the vanishing p_k(1 − p_k).
+    const k = target.classIndex;
+    const c = z.shape[1];
+    const row = new Float32Array(c);
+    row[k] = 1; // tf.oneHot refuses depth 1
+    const onehot = tf.tensor2d(row, [1, c]);
+    const s = tf.sub(z, tf.slice(z, [0, k], [n, 1]));
+    const m = tf.max(s, 1, true);
+    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
+    const v = tf.sum(e, 1, true);
+    const expNegM = tf.exp(tf.neg(m));
+    const d = tf.add(expNegM, v);
+    const pk = tf.div(expNegM, d);
+    values = tf.reshape(pk, [n]) as tfType.Tensor1D;
+    const dz = tf.mul(tf.div(pk, d), tf.sub(tf.mul(onehot, v), e)) as tfType.Tensor2D;
     g = tf.matMul(dz, layers[top].kernelT);
   } else if (target.kind === "crossEntropy") {
     // ℓ = −log softmax(z)_y from s = z − z_y (M = max s ≥ 0, V = Σ_{j≠y} e^{s_j − M}): ℓ = M + log1p(u), u = expm1(−M) + V;

@@ -11,7 +11,8 @@ import type { Network } from "./network.js";
  *   at `x0` (fixed once, so every perturbed point reads the same logit, and a SoftPlus / Swish surrogate oracle
  *   explains the same class as the ReLU one).
  * - `{ softmax: k }` / `{ softmax: "predicted", at: x0 }`: the SoftMax probability of class k / of the class
- *   predicted at `x0`.
+ *   predicted at `x0`. Its gradient is computed from the class-shifted logits (`p_k Σ_{j≠k} p_j`, `−p_k p_j`), so
+ *   confident predictions (`p_k = 1` in float32) keep their gradient.
  * - `{ crossEntropy: y }` / `{ crossEntropy: "predicted", at: x0 }`: the cross-entropy loss `−log softmax(f(x))_y`
  *   of label y / of the class predicted at `x0` (the loss CASO/CAFO explain; the same target as `{ crossEntropy: y }`
  *   of `@smoothhess/oracle` and `@smoothhess/surrogates`). Computed stably in float32 from the label-shifted logits
@@ -108,7 +109,7 @@ export function targetValues(
     case "logit":
       return column(network.forward(x, { activation }).output, target.classIndex);
     case "softmax":
-      return column(tf.softmax(network.forward(x, { activation }).output), target.classIndex);
+      return softmaxProbability(network.forward(x, { activation }).output, target.classIndex);
     case "crossEntropy":
       return crossEntropyLoss(network.forward(x, { activation }).output, target.classIndex);
     case "neuron":
@@ -121,6 +122,51 @@ export function targetValues(
       return tf.reshape(values, [n]) as tf.Tensor1D;
     }
   }
+}
+
+/**
+ * The SoftMax probability `p_k = softmax(z)_k` of every row of the logits `z` (`n × c`), as a differentiable tfjs
+ * expression of shape `[n]`, with a gradient that stays accurate for confident predictions.
+ *
+ * From the class-shifted logits `s = z − z_k` (`s_k = 0`, `M = max_j s_j ≥ 0`, `V = Σ_{j≠k} e^{s_j − M}`,
+ * `D = e^{−M} + V`): `p_k = e^{−M}/D`, and `∂p_k/∂z_k = p_k V/D = p_k Σ_{j≠k} p_j`, `∂p_k/∂z_j = −p_k e^{s_j − M}/D =
+ * −p_k p_j` (j ≠ k). Autodiff of `tf.softmax` gives `p_k(1 − p_k)` at the class, which is 0 in float32 once `p_k`
+ * rounds to 1 (margins above ~17), dropping the `∇z_k` term of the input gradient `Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)`.
+ * The gradient is a `tf.customGrad` recomputed from the saved *input* logits (as `softmaxRows` of
+ * `@smoothhess/surrogates`); nothing overflows for any finite logits.
+ *
+ * Creates intermediate tensors: call it inside `tf.tidy` (as {@link targetValues} is).
+ *
+ * @param z - the logits, `n × c`.
+ * @param k - the class, an integer in `[0, c)` (not checked here; {@link resolveTfjsTarget} checks it).
+ * @internal the fast kernels write the same formula out (they must stay self-contained).
+ */
+export function softmaxProbability(z: tf.Tensor2D, k: number): tf.Tensor1D {
+  const [n, c] = z.shape;
+  const classRow = new Float32Array(c);
+  classRow[k] = 1;
+  const shifted = (logits: tf.Tensor) => {
+    const unit = tf.tensor2d(classRow, [1, c]);
+    const s = tf.sub(logits, tf.slice(logits, [0, k], [n, 1]));
+    const m = tf.max(s, 1, true);
+    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, unit)); // e^{s_j − M}, 0 at j = k
+    const v = tf.sum(e, 1, true);
+    const top = tf.exp(tf.neg(m));
+    const denominator = tf.add(top, v);
+    return { unit, e, v, denominator, pk: tf.div(top, denominator) };
+  };
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const logits = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([logits]);
+    return {
+      value: tf.reshape(shifted(logits).pk, [n]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const { unit, e, v, denominator, pk } = shifted(saved[0]);
+        // p_k (V e_k − e) / D: p_k Σ_{j≠k} p_j at k, −p_k p_j elsewhere
+        return tf.mul(tf.reshape(dy, [n, 1]), tf.mul(tf.div(pk, denominator), tf.sub(tf.mul(unit, v), e)));
+      },
+    };
+  })(z) as tf.Tensor1D;
 }
 
 /**
