@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { type Activation, type DenseNetwork, denseNetwork, gelu, networkOracle, relu, softplus, swish } from "@smoothhess/oracle";
+import { type DenseNetwork, networkOracle, softplus } from "@smoothhess/oracle";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useBackend } from "./backend.js";
 import { cnn1d } from "./cnn1d.js";
@@ -8,7 +8,7 @@ import { mlp } from "./mlp.js";
 import type { Network } from "./network.js";
 import { resnet18 } from "./resnet18.js";
 import { predictedClass } from "./target.js";
-import { randomPoints, worstRatio } from "./test-helpers.js";
+import { ORACLE_TEST_ACTIVATIONS, randomPoints, referenceOf, worstRatio } from "./test-helpers.js";
 import { tfjsOracle } from "./tfjs-oracle.js";
 
 beforeAll(async () => {
@@ -22,20 +22,6 @@ beforeAll(async () => {
  */
 const ATOL = 1e-6;
 const RTOL = 1e-5;
-
-/** The float64 reference network with the tfjs MLP's (float32) weights: `dense{i}/kernel` is `in × out`. */
-function referenceOf(net: Network, activation: Activation = relu): DenseNetwork {
-  const layers = [];
-  for (let i = 0; net.weights.has(`dense${i}/kernel`); i++) {
-    const kernel = net.weights.get(`dense${i}/kernel`) as tf.Variable;
-    const [inputs, outputs] = kernel.shape;
-    const w = kernel.dataSync();
-    const weights = new Float64Array(inputs * outputs);
-    for (let a = 0; a < inputs; a++) for (let b = 0; b < outputs; b++) weights[b * inputs + a] = w[a * outputs + b];
-    layers.push({ weights, bias: Float64Array.from((net.weights.get(`dense${i}/bias`) as tf.Variable).dataSync()) });
-  }
-  return denseNetwork(layers, activation);
-}
 
 /** `logsumexp(z) − z_y` of the reference network's logits at `x`, straight from `forward` (max-shifted), float64. */
 function exactCrossEntropy(net: DenseNetwork, x: ArrayLike<number>, y: number): number {
@@ -57,12 +43,7 @@ function scaleLogits(net: Network, factor: number): void {
   }
 }
 
-const activations: [string, Activation][] = [
-  ["relu", relu],
-  ["softplus 10", softplus(10)],
-  ["swish 5", swish(5)],
-  ["gelu", gelu()],
-];
+const activations = ORACLE_TEST_ACTIVATIONS;
 
 describe("tfjsOracle { crossEntropy: y } against the float64 networkOracle on the same weights", () => {
   it.each(activations)("%s: values and gradients of both engines, every label, 40 points (float32 tolerance)", async (_, activation) => {

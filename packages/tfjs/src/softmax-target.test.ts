@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { type Activation, type DenseNetwork, denseNetwork, gelu, networkOracle, relu, softplus, swish } from "@smoothhess/oracle";
+import { type Activation, networkOracle } from "@smoothhess/oracle";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useBackend } from "./backend.js";
 import { cnn1d } from "./cnn1d.js";
 import { mlp } from "./mlp.js";
 import type { Network } from "./network.js";
 import { resnet18 } from "./resnet18.js";
-import { randomPoints, worstRatio } from "./test-helpers.js";
+import { ORACLE_TEST_ACTIVATIONS, randomPoints, referenceOf, worstRatio } from "./test-helpers.js";
 import { tfjsOracle } from "./tfjs-oracle.js";
 
 beforeAll(async () => {
@@ -26,20 +26,6 @@ const RTOL = 1e-5;
  * Measured on these networks: within 1.3e-6·max|b| (the textbook seed was off by 0.74–1.32·max|b|).
  */
 const CONFIDENT_RTOL = 1e-4;
-
-/** The float64 reference network with the tfjs MLP's (float32) weights: `dense{i}/kernel` is `in × out`. */
-function referenceOf(net: Network, activation: Activation = relu): DenseNetwork {
-  const layers = [];
-  for (let i = 0; net.weights.has(`dense${i}/kernel`); i++) {
-    const kernel = net.weights.get(`dense${i}/kernel`) as tf.Variable;
-    const [inputs, outputs] = kernel.shape;
-    const w = kernel.dataSync();
-    const weights = new Float64Array(inputs * outputs);
-    for (let a = 0; a < inputs; a++) for (let b = 0; b < outputs; b++) weights[b * inputs + a] = w[a * outputs + b];
-    layers.push({ weights, bias: Float64Array.from((net.weights.get(`dense${i}/bias`) as tf.Variable).dataSync()) });
-  }
-  return denseNetwork(layers, activation);
-}
 
 /** The output logits of the tfjs network at one point (float32 forward pass). */
 function logitsAt(net: Network, x0: Float32Array, activation?: Activation): Float32Array {
@@ -69,12 +55,7 @@ function logitsWithMargin(c: number, k: number, margin: number): number[] {
   return Array.from({ length: c }, (_, j) => (j === k ? margin : others[t++ % others.length]));
 }
 
-const activations: [string, Activation][] = [
-  ["relu", relu],
-  ["softplus 10", softplus(10)],
-  ["swish 5", swish(5)],
-  ["gelu", gelu()],
-];
+const activations = ORACLE_TEST_ACTIVATIONS;
 
 describe("tfjsOracle { softmax: k } against the float64 networkOracle on the same weights", () => {
   it.each(activations)("%s: ordinary inputs, both engines, every class, 40 points (float32 tolerance)", async (_, activation) => {

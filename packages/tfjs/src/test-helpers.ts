@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
+import { type Activation, type DenseNetwork, denseNetwork, gelu, relu, softplus, swish } from "@smoothhess/oracle";
 import type { ActivationSpec } from "./activation-ops.js";
 import type { Network } from "./network.js";
 import { SeededUniform } from "./seeded-init.js";
@@ -64,3 +65,25 @@ export function snapshot(network: Network): Map<string, Float32Array> {
   for (const [k, v] of network.buffers) out.set(k, Float32Array.from(v.dataSync()));
   return out;
 }
+
+/** The float64 reference network with the tfjs MLP's (float32) weights: `dense{i}/kernel` is `in × out`. */
+export function referenceOf(net: Network, activation: Activation = relu): DenseNetwork {
+  const layers = [];
+  for (let i = 0; net.weights.has(`dense${i}/kernel`); i++) {
+    const kernel = net.weights.get(`dense${i}/kernel`) as tf.Variable;
+    const [inputs, outputs] = kernel.shape;
+    const w = kernel.dataSync();
+    const weights = new Float64Array(inputs * outputs);
+    for (let a = 0; a < inputs; a++) for (let b = 0; b < outputs; b++) weights[b * inputs + a] = w[a * outputs + b];
+    layers.push({ weights, bias: Float64Array.from((net.weights.get(`dense${i}/bias`) as tf.Variable).dataSync()) });
+  }
+  return denseNetwork(layers, activation);
+}
+
+/** The activations the oracle-vs-float64 tests run over, with their labels. */
+export const ORACLE_TEST_ACTIVATIONS: [string, Activation][] = [
+  ["relu", relu],
+  ["softplus 10", softplus(10)],
+  ["swish 5", swish(5)],
+  ["gelu", gelu()],
+];
