@@ -1,0 +1,2 @@
+// Public API of @smoothhess/onnx: re-exported by name as the package grows.
+export {};
