@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     // fast-check: a fixed seed unless FC_SEED says otherwise (CONTRIBUTING.md, "Property tests")
     setupFiles: ["@smoothhess/test-setup/fast-check"],
+    // tfjs keeps one global engine per process (the ./tfjs subpath's tests): run test files in separate forks.
+    pool: "forks",
   },
 });

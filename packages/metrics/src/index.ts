@@ -32,3 +32,6 @@ export { cafo } from "./cafo.js";
 export type { CafoOptions, CafoResult } from "./cafo.js";
 export { smoothCaso, smoothCafo } from "./smooth-caso.js";
 export type { SmoothCafoOptions, SmoothCafoResult, SmoothCasoOptions, SmoothCasoResult } from "./smooth-caso.js";
+export { monteCarloNoise } from "./monte-carlo-noise.js";
+export { firstCrossingLog, bisectLog } from "./threshold-crossing.js";
+export type { CrossingDirection } from "./threshold-crossing.js";

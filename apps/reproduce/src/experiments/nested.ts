@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { nestedInteractions, nestedInteractionsSmoothedHessianAtOrigin } from "@smoothhess/datasets";
+import { bisectLog, firstCrossingLog } from "@smoothhess/metrics";
 import { covariance, deriveSeed, networkOracle } from "@smoothhess/oracle";
 import { smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates } from "@smoothhess/surrogates";
@@ -11,7 +12,6 @@ import { nestedInteractionsRecipe } from "../nested-interactions-recipe.js";
 import { FIGURE_5 } from "../paper-numbers/figure-5.js";
 import { renderChart } from "../plot.js";
 import { meanSquaredError, referenceFromTfjsMlp } from "../reference-network.js";
-import { bisectLog, firstCrossingLog } from "../threshold-crossing.js";
 import { trainedNetwork } from "../trained-network.js";
 import { UsageError } from "../usage-error.js";
 

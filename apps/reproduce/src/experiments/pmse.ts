@@ -1,4 +1,4 @@
-import { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, PERTURBATION_MSE_RADII, gridUnion, selectHyperparameter, threeSigmaRule, type BallSampling } from "@smoothhess/metrics";
+import { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, PERTURBATION_MSE_RADII, gridUnion, monteCarloNoise, selectHyperparameter, threeSigmaRule, type BallSampling } from "@smoothhess/metrics";
 import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/oracle";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import type { SurrogateTarget } from "@smoothhess/surrogates";
@@ -8,11 +8,9 @@ import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js
 import { explainedRows, rowVector } from "../explained-points.js";
 import { imageClassifierTask, imageTaskConfig, predictedClasses, type ImageTask, type ImageTaskConfig, type ImageTaskDataset } from "../image-classifier-task.js";
 import type { PmseMethod, PmseTarget } from "../paper-numbers/paper-layout.js";
-import { penultimateNeuron, type PenultimateNeuron } from "../penultimate-neuron.js";
-import { PerturbationBall, hessianTensor } from "../perturbation-ball.js";
+import { PerturbationBall, hessianTensor, penultimateNeuron, type PenultimateNeuron } from "@smoothhess/metrics/tfjs";
 import { checkDataDirectory } from "../data-directory.js";
 import { tfjsValueOracle } from "../tfjs-value-oracle.js";
-import { monteCarloNoise } from "../monte-carlo-noise.js";
 import { UsageError } from "../usage-error.js";
 import { pmseReport } from "./pmse-report.js";
 

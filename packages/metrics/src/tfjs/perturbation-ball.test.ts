@@ -1,7 +1,10 @@
+import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { perturbationMSE, taylorModel } from "@smoothhess/metrics";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { useBackend } from "@smoothhess/tfjs";
+import { perturbationMSE } from "../perturbation-mse.js";
+import { taylorModel } from "../taylor-model.js";
 import { PerturbationBall, hessianTensor } from "./perturbation-ball.js";
 
 beforeAll(async () => {
@@ -70,6 +73,17 @@ describe("PerturbationBall", () => {
     } finally {
       h.dispose();
     }
+  });
+
+  it("keeps one tensor per ball and per Hessian, and frees them on dispose", async () => {
+    const before = tf.memory().numTensors;
+    const ball = await PerturbationBall.create(oracle, x0, { radius: 0.3, samples: 50, seed: 2 });
+    const h = hessianTensor(hessian, d);
+    ball.score(gradient, h);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    h.dispose();
+    ball.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("refuses a Hessian of the wrong size, naming it", () => {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { DimensionMismatchError, checkFiniteArray, described } from "@smoothhess/errors";
-import { sampleBall, type BallSampling } from "@smoothhess/metrics";
+import { sampleBall, type BallSampling } from "../ball-sampler.js";
 import type { ValueOracle } from "@smoothhess/oracle";
 
 /** Where and how a {@link PerturbationBall} draws its points. */
@@ -24,7 +24,10 @@ export interface HessianTensor {
   dispose(): void;
 }
 
-/** Upload a row-major symmetric `d×d` Hessian for {@link PerturbationBall} scoring. */
+/**
+ * Upload a row-major symmetric `d×d` Hessian for {@link PerturbationBall} scoring.
+ * @throws {@link DimensionMismatchError} naming `hessian` when it does not hold `d·d` entries.
+ */
 export function hessianTensor(hessian: ArrayLike<number>, d: number): HessianTensor {
   if (hessian.length !== d * d) throw new DimensionMismatchError("hessian", `a ${d}×${d} matrix (${d * d} entries)`, described(`length ${hessian.length}`));
   const tensor = tf.tensor2d(Float32Array.from(hessian), [d, d]);
@@ -39,8 +42,17 @@ export function hessianTensor(hessian: ArrayLike<number>, d: number): HessianTen
  * Same points as `perturbationMSE(oracle, model, { radius, samples, seed, sampling })` (both draw them with
  * `sampleBall` of `@smoothhess/metrics`); the anchor is the network's own `f(x₀)` for every model, as Eq. 10 says.
  * The gradient term is float64; the quadratic forms `uᵀH̃u` of all points run as one float32 matrix product on the
- * tfjs backend (`(U H̃) ⊙ U` summed by rows), ~10× faster than float64 JavaScript at d = 784. Tested equal to
- * `perturbationMSE` (relative difference < 1e-4).
+ * tfjs backend (`(U H̃) ⊙ U` summed by rows), much faster than float64 JavaScript at d = 784 (see the README's
+ * benchmark notes). Tested equal to `perturbationMSE` (relative difference < 1e-4).
+ *
+ * @example
+ * ```ts
+ * const ball = await PerturbationBall.create(valueOracle, x0, { radius: 0.5, samples: 1000, seed: 1 });
+ * const h = hessianTensor(estimate.hessian, d);
+ * const pmse = ball.score(estimate.gradient, h); // second-order model
+ * h.dispose();
+ * ball.dispose();
+ * ```
  */
 export class PerturbationBall {
   /** Displacements `u = x' − x₀`, row-major `samples × d`. */

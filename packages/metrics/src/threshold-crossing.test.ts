@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { logGrid } from "./log-grid.js";
+import { DimensionMismatchError } from "@smoothhess/errors";
 import { bisectLog, firstCrossingLog } from "./threshold-crossing.js";
 
 describe("firstCrossingLog", () => {
   it("interpolates a crossing linearly in log x: y = log10 x crosses −1.3 at x = 10^-1.3", () => {
-    const xs = logGrid(1e-3, 1, 7);
+    const xs = [-3, -2.5, -2, -1.5, -1, -0.5, 0].map((e) => 10 ** e);
     const ys = xs.map(Math.log10);
     expect(Math.log10(firstCrossingLog(xs, ys, -1.3)!)).toBeCloseTo(-1.3, 12);
     expect(firstCrossingLog(xs, ys, -1.3, { direction: "falling" })).toBeNull();
@@ -18,11 +18,16 @@ describe("firstCrossingLog", () => {
     expect(firstCrossingLog(xs, ys, 0.5, { from: 1e-3 })).toBeCloseTo(10 ** -1.5, 12);
     expect(firstCrossingLog(xs, ys, 5)).toBeNull();
   });
+
+  it("refuses abscissae and values of different lengths, naming ys", () => {
+    expect(() => firstCrossingLog([1, 2, 3], [1, 2], 0)).toThrow(DimensionMismatchError);
+    expect(() => firstCrossingLog([1, 2, 3], [1, 2], 0)).toThrow(/ys/);
+  });
 });
 
 describe("bisectLog", () => {
   it("finds where a monotone function crosses a level", () => {
     expect(bisectLog((x) => 1 / x, 40, 1e-3, 1)).toBeCloseTo(0.025, 12);
-    expect(() => bisectLog((x) => x, 5, 1, 2)).toThrow(/no sign change/);
+    expect(() => bisectLog((x) => x, 5, 1, 2)).toThrow(/changes sign/);
   });
 });

@@ -1,7 +1,17 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import type { Dataset } from "@smoothhess/datasets";
 import type { Network } from "@smoothhess/tfjs";
+
+/**
+ * Labelled examples, row-major: `x` holds `n` rows of `d` features, `y` the class index of each row. The `Dataset`
+ * of `@smoothhess/datasets` has this shape and can be passed as it is.
+ */
+export interface LabelledExamples {
+  readonly x: Float32Array;
+  readonly y: ArrayLike<number>;
+  readonly n: number;
+  readonly d: number;
+}
 
 /** The internal neuron a P_MSE experiment explains, and why it was chosen. */
 export interface PenultimateNeuron {
@@ -23,9 +33,13 @@ export interface PenultimateNeuron {
  * CIFAR-10). "Activated" is read as the ReLU output, max(0, z), averaged over the class's examples; the function the
  * experiments then explain is the neuron's pre-activation z, as in the authors' implementation.
  *
+ * @param network - a trained tfjs network whose last hidden layer is the one searched (`network.layerSizes`).
+ * @param data - the training examples; only the rows of `classIndex` are used.
+ * @param classIndex - the class whose examples are averaged.
+ * @param batch - rows per forward pass (default 2048; the result does not depend on it beyond float32 rounding).
  * @throws {@link InvalidArgumentError} when the class has no example in `data`.
  */
-export function penultimateNeuron(network: Network, data: Dataset, classIndex: number, batch = 2048): PenultimateNeuron {
+export function penultimateNeuron(network: Network, data: LabelledExamples, classIndex: number, batch = 2048): PenultimateNeuron {
   const layer = network.layerSizes.length;
   const units = network.layerSizes[layer - 1];
   const rows: number[] = [];
