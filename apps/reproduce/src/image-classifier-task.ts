@@ -12,9 +12,8 @@ import {
   type DatasetSplits,
 } from "@smoothhess/datasets";
 import type { DenseNetwork } from "@smoothhess/oracle";
-import { mnistRecipe, paperMnistMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
+import { mnistRecipe, paperMnistMlp, referenceFromTfjsMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
 import type { ExperimentContext, Preset } from "./experiment.js";
-import { referenceFromTfjsMlp } from "./reference-network.js";
 import { trainedNetwork } from "./trained-network.js";
 
 /** The image datasets the P_MSE and attack experiments run on without a data directory. */

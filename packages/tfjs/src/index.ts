@@ -35,3 +35,7 @@ export type { OptimizerSpec } from "./optimizer.js";
 export { fourQuadrantRecipe, mnistRecipe, cifar10Recipe } from "./paper-training.js";
 export type { TrainingRecipe } from "./paper-training.js";
 export { tfjsOuterProductKernel } from "./outer-product-kernel.js";
+export { tfjsValueOracle } from "./tfjs-value-oracle.js";
+export { referenceFromTfjsMlp } from "./reference-network.js";
+export { meanSquaredError } from "./mean-squared-error.js";
+export { useWasmConvTraining, WASM_CONV_TRAINING_BACKEND, UnsupportedConvolutionError } from "./wasm-conv-training.js";

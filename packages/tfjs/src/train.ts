@@ -11,7 +11,6 @@ import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
 import type { LearningRateSchedule } from "./learning-rate-schedule.js";
 import { checkSchedule, learningRateAt } from "./learning-rate-schedule.js";
-import { BackendUnavailableError } from "./backend-errors.js";
 import { ModelFileError } from "./model-file-error.js";
 import type { Network } from "./network.js";
 import { networkTensors } from "./network-io.js";
@@ -20,6 +19,7 @@ import { OptimizerState, checkOptimizer } from "./optimizer.js";
 import "./register-gradients.js";
 import { SeededUniform, mixSeed } from "./seeded-init.js";
 import { hasTensorDirectory, readTensorDirectory, writeTensorDirectory } from "./tensor-directory.js";
+import { WASM_CONV_TRAINING_BACKEND, useWasmConvTraining, type UnsupportedConvolutionError } from "./wasm-conv-training.js";
 
 /** A training set: `n` inputs (`n × inputSize`, row-major) and their targets. */
 export interface TrainingData {
@@ -88,11 +88,11 @@ export interface TrainResult {
  * the same weights). Batch norm runs in training mode (batch statistics; running statistics updated with momentum
  * 0.1) and dropout is applied; everything else about the model is unchanged.
  *
- * Convolutional networks cannot be trained on the wasm backend (it lacks the filter-gradient kernel): switch to
- * `cpu` or `tensorflow` first; MLPs train on any backend.
+ * On the wasm backend a convolutional network trains on {@link WASM_CONV_TRAINING_BACKEND} (the same wasm instance plus
+ * the convolution-gradient kernels tfjs-backend-wasm lacks; stride 1 only), and `"wasm"` is active again afterwards.
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for bad options or data;
- *   {@link BackendUnavailableError} for a convolutional network on wasm;
+ *   {@link UnsupportedConvolutionError} for a strided convolution on wasm;
  *   {@link ModelFileError} when a checkpoint belongs to another architecture; `AbortedError` when `signal` fires.
  *
  * @example
@@ -116,13 +116,13 @@ export async function trainNetwork(network: Network, data: TrainingData, options
   const activation = checkActivation("options.activation", options.activation ?? RELU);
   const n = checkData(network, data, loss);
   if (network.architecture !== "mlp" && tf.getBackend() === "wasm") {
-    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: weight gradients of convolutions cannot be taken.
-    throw new BackendUnavailableError(
-      "wasm",
-      ["@tensorflow/tfjs-backend-cpu", "@tensorflow/tfjs-node"],
-      `it has no Conv2DBackpropFilter kernel, so a ${network.architecture} network cannot be trained on it (oracles work); ` +
-        'call useBackend("cpu") or useBackend("tensorflow") before training',
-    );
+    // tfjs-backend-wasm has no Conv2DBackpropFilter kernel: train on the backend that adds it, then return to wasm.
+    await useWasmConvTraining();
+    try {
+      return await trainNetwork(network, data, options);
+    } finally {
+      await tf.setBackend("wasm");
+    }
   }
 
   // Resume from a checkpoint when there is one.

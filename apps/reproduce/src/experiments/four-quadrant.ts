@@ -3,11 +3,10 @@ import { fourQuadrant } from "@smoothhess/datasets";
 import { covariance, deriveSeed, networkOracle } from "@smoothhess/oracle";
 import { smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates } from "@smoothhess/surrogates";
-import { fourQuadrantRecipe, paperToyMlp, useBackend, type BackendName } from "@smoothhess/tfjs";
+import { fourQuadrantRecipe, meanSquaredError, paperToyMlp, referenceFromTfjsMlp, useBackend, type BackendName } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { logGrid } from "../log-grid.js";
 import { renderChart } from "../plot.js";
-import { meanSquaredError, referenceFromTfjsMlp } from "../reference-network.js";
 import { trainedNetwork } from "../trained-network.js";
 
 /** The off-diagonal interaction the network memorised, averaged over the four quadrants: (5 + 3 + 12 − 10)/4. */

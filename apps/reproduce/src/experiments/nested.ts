@@ -4,14 +4,13 @@ import { bisectLog, firstCrossingLog } from "@smoothhess/metrics";
 import { covariance, deriveSeed, networkOracle } from "@smoothhess/oracle";
 import { smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates } from "@smoothhess/surrogates";
-import { paperToyMlp, useBackend, type BackendName } from "@smoothhess/tfjs";
+import { meanSquaredError, paperToyMlp, referenceFromTfjsMlp, useBackend, type BackendName } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { logGrid } from "../log-grid.js";
 import { markdownTable } from "../markdown-table.js";
 import { nestedInteractionsRecipe } from "../nested-interactions-recipe.js";
 import { FIGURE_5 } from "../paper-numbers/figure-5.js";
 import { renderChart } from "../plot.js";
-import { meanSquaredError, referenceFromTfjsMlp } from "../reference-network.js";
 import { trainedNetwork } from "../trained-network.js";
 import { UsageError } from "../usage-error.js";
 

@@ -3,14 +3,13 @@ import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/orac
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import type { SurrogateTarget } from "@smoothhess/surrogates";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import { tfjsOracle, tfjsOuterProductKernel, type TfjsOracle } from "@smoothhess/tfjs";
+import { tfjsOracle, tfjsOuterProductKernel, tfjsValueOracle, type TfjsOracle } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { explainedRows, rowVector } from "../explained-points.js";
 import { imageClassifierTask, imageTaskConfig, predictedClasses, type ImageTask, type ImageTaskConfig, type ImageTaskDataset } from "../image-classifier-task.js";
 import type { PmseMethod, PmseTarget } from "../paper-numbers/paper-layout.js";
 import { PerturbationBall, hessianTensor, penultimateNeuron, type PenultimateNeuron } from "@smoothhess/metrics/tfjs";
 import { checkDataDirectory } from "../data-directory.js";
-import { tfjsValueOracle } from "../tfjs-value-oracle.js";
 import { UsageError } from "../usage-error.js";
 import { pmseReport } from "./pmse-report.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunOptions } from "../experiment.js";
+import { WASM_CONV_TRAINING_BACKEND } from "@smoothhess/tfjs";
 import { UsageError } from "../usage-error.js";
-import { WASM_CONV_TRAINING_BACKEND } from "../wasm-conv-training.js";
 import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
 import { spirometryExperiment, summariseModel, type ExplainedPoint, type SpirometryConfig } from "./spirometry.js";
 

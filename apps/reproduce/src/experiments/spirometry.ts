@@ -3,16 +3,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import { splitDataset, syntheticSpirometry, type Dataset, type SpirometryTruth } from "@smoothhess/datasets";
 import { covariance, deriveSeed } from "@smoothhess/oracle";
 import { smoothHess } from "@smoothhess/stein";
-import { cnn1d, tfjsOracle, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
+import { WASM_CONV_TRAINING_BACKEND, cnn1d, meanSquaredError, tfjsOracle, useBackend, useWasmConvTraining, type BackendName, type Network } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 import { batchMeans, intervalBlockSums, intervalSums } from "../interval-blocks.js";
 import { markdownTable } from "../markdown-table.js";
 import { SPIROMETRY_PAPER } from "../paper-numbers/figures-3-4.js";
 import { renderChart } from "../plot.js";
-import { meanSquaredError } from "../reference-network.js";
 import { trainedNetwork } from "../trained-network.js";
 import { UsageError } from "../usage-error.js";
-import { WASM_CONV_TRAINING_BACKEND, useWasmConvTraining } from "../wasm-conv-training.js";
 
 /** One of the two CNNs of Fig. 4 (same architecture, different convolution width). */
 export interface SpirometryModelSpec {
@@ -595,7 +593,7 @@ function reportMarkdown(config: SpirometryConfig, baselines: { mean: number; obs
     `${config.trainCurves.toLocaleString("en")} synthetic training curves (${config.curves.toLocaleString("en")} generated, ${Math.round(100 * config.coughProbability)} % with 1–2 coughs in [0.2, 4] s), label = FEV₁ of the`,
     `cough-free exhalation; RMSProp ${config.training.learningRate}, batch ${config.training.batchSize}, ${config.training.epochs} epochs, ×${config.training.factor} at`,
     `${config.training.milestoneFractions.map((f) => `${Math.round(100 * f)} %`).join(" and ")} of the steps (the paper gives no recipe). Training runs on \`${config.trainingBackend}\`:`,
-    "tfjs-backend-wasm cannot train convolutions and the cpu backend is ~100× slower (see `src/wasm-conv-training.ts`).",
+    "tfjs-backend-wasm cannot train convolutions and the cpu backend is ~100× slower (see `useWasmConvTraining` of `@smoothhess/tfjs`).",
     "",
     markdownTable(
       ["model", "kernel", "receptive field", "train MSE", "test MSE", "paper (UK Biobank, kernel 200)", "ratio test/paper"],

@@ -1,5 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { useBackend } from "@smoothhess/tfjs";
+import { SmoothHessError } from "@smoothhess/errors";
+import { BackendUnavailableError } from "./backend-errors.js";
+import { useBackend } from "./backend.js";
+import "./register-gradients.js";
 
 /**
  * Name of the training backend registered by {@link useWasmConvTraining}: the wasm backend (the same instance,
@@ -9,28 +12,27 @@ import { useBackend } from "@smoothhess/tfjs";
 export const WASM_CONV_TRAINING_BACKEND = "wasm-conv-training";
 
 /**
- * WORKAROUND (app-level; `@smoothhess/tfjs` is not changed). Convolutional networks cannot be trained on the
- * wasm backend (tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel, and its `Conv2DBackpropInput` is a
- * scalar loop), and the cpu backend is far too slow for the spirometry CNN: one epoch over 64 curves at kernel
- * width 200 did not finish in 10 minutes on this machine (measured while writing the spirometry experiment).
- *
- * This registers {@link WASM_CONV_TRAINING_BACKEND}: every wasm kernel under a second name, with both
- * convolution gradients written as *forward* convolutions, which wasm runs through XNNPACK:
+ * Activate {@link WASM_CONV_TRAINING_BACKEND}, registering it on first use: every kernel of the wasm backend under a
+ * second name, plus the two convolution-gradient kernels that tfjs-backend-wasm 4.22 lacks (`Conv2DBackpropFilter`)
+ * or runs as a scalar loop (`Conv2DBackpropInput`), both written as *forward* convolutions, which wasm runs through
+ * XNNPACK:
  * - input gradient: the output gradient convolved with the spatially flipped filter (in/out channels swapped),
  *   padded by `filter − 1 − pad`;
  * - filter gradient: the padded input with batch and channels swapped (`[C_in, H, W, N]`) convolved with the
  *   output gradient as a filter (`[H_out, W_out, N, C_out]`); the `[C_in, f_h, f_w, C_out]` result transposed.
- * Only stride 1 and dilation 1 (what the spirometry CNN uses); other convolutions throw. Both kernels are tested
- * against the cpu backend's gradients. `trainNetwork` only refuses the backend named `"wasm"`, so it trains
- * here; oracles and everything else keep using `"wasm"`.
  *
- * Activates the backend (registering it on first use); call `useBackend("wasm")` afterwards to go back.
+ * The backend is the wasm backend's own instance, so tensors created on `"wasm"` are used in place. `trainNetwork`
+ * switches to it by itself for a convolutional network on `"wasm"`; oracles keep using `"wasm"`, whose own kernels
+ * stay untouched. Stride 1 and dilation 1 only (1-D CNNs and ResNet blocks of stride 1); other convolutions throw.
+ * Both kernels are tested against the cpu backend's gradients. Call `useBackend("wasm")` afterwards to go back.
+ *
+ * @throws {@link BackendUnavailableError} when the wasm backend cannot be initialised.
  */
 export async function useWasmConvTraining(): Promise<void> {
   await useBackend("wasm");
   if (!tf.engine().registryFactory[WASM_CONV_TRAINING_BACKEND]) {
     const wasm = tf.findBackend("wasm");
-    if (!wasm) throw new Error("the wasm backend did not initialise");
+    if (!wasm) throw new BackendUnavailableError("wasm", ["@tensorflow/tfjs-backend-wasm"], "it did not initialise");
     tf.registerBackend(WASM_CONV_TRAINING_BACKEND, () => wasm, -1);
     for (const config of tf.getKernelsForBackend("wasm")) {
       if (config.kernelName === tf.Conv2DBackpropInput) continue;
@@ -39,7 +41,19 @@ export async function useWasmConvTraining(): Promise<void> {
     tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: WASM_CONV_TRAINING_BACKEND, kernelFunc: conv2dBackpropInput as tf.KernelFunc });
     tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: WASM_CONV_TRAINING_BACKEND, kernelFunc: conv2dBackpropFilter as tf.KernelFunc });
   }
-  if (!(await tf.setBackend(WASM_CONV_TRAINING_BACKEND))) throw new Error(`${WASM_CONV_TRAINING_BACKEND} did not initialise`);
+  if (!(await tf.setBackend(WASM_CONV_TRAINING_BACKEND))) {
+    throw new BackendUnavailableError(WASM_CONV_TRAINING_BACKEND, ["@tensorflow/tfjs-backend-wasm"], "it did not initialise");
+  }
+}
+
+/**
+ * A convolution that the kernels of {@link WASM_CONV_TRAINING_BACKEND} do not cover (a stride or dilation other than 1,
+ * or a layout other than NHWC); code `"unsupported-convolution"`. Train such a network on `"cpu"` or `"tensorflow"`.
+ */
+export class UnsupportedConvolutionError extends SmoothHessError {
+  constructor(detail: string) {
+    super("unsupported-convolution", `${WASM_CONV_TRAINING_BACKEND}: ${detail}`);
+  }
 }
 
 /** The internals of the wasm backend that its own kernels use. */
@@ -52,7 +66,7 @@ type Pad = "valid" | "same" | number | [[number, number], [number, number], [num
 
 function wasmKernel(name: string, inputs: Record<string, Info>, backend: WasmBackend, attrs: Record<string, unknown>): Info {
   const kernel = tf.getKernel(name, "wasm");
-  if (!kernel) throw new Error(`tfjs-backend-wasm has no ${name} kernel`);
+  if (!kernel) throw new BackendUnavailableError("wasm", ["@tensorflow/tfjs-backend-wasm"], `it has no ${name} kernel`);
   return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
 }
 
@@ -62,7 +76,7 @@ function convInfo(
   attrs: { strides: number | [number, number]; pad: Pad; dataFormat: "NHWC" | "NCHW"; dimRoundingMode?: "floor" | "round" | "ceil" },
   kernel: string,
 ) {
-  if (attrs.dataFormat !== "NHWC") throw new Error(`${WASM_CONV_TRAINING_BACKEND}: ${kernel} supports NHWC only, got ${attrs.dataFormat}`);
+  if (attrs.dataFormat !== "NHWC") throw new UnsupportedConvolutionError(`${kernel} supports NHWC only, got ${attrs.dataFormat}`);
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -72,7 +86,7 @@ function convInfo(
     attrs.dimRoundingMode,
   );
   if (info.strideHeight !== 1 || info.strideWidth !== 1) {
-    throw new Error(`${WASM_CONV_TRAINING_BACKEND}: ${kernel} supports stride 1 only, got ${info.strideHeight}×${info.strideWidth}`);
+    throw new UnsupportedConvolutionError(`${kernel} supports stride 1 only, got ${info.strideHeight}×${info.strideWidth}`);
   }
   return info;
 }

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { PointBatch, ValueBatch, ValueOracle } from "@smoothhess/oracle";
-import { resolveTfjsTarget, targetValues, type Network, type TfjsTarget } from "@smoothhess/tfjs";
+import { checkInteger } from "@smoothhess/errors";
+import type { Network } from "./network.js";
+import { resolveTfjsTarget, targetValues, type TfjsTarget } from "./target.js";
 
 /**
  * A value-only oracle (`ValueOracle` of `@smoothhess/oracle`) of a tfjs network's target: one forward pass per
@@ -10,8 +12,16 @@ import { resolveTfjsTarget, targetValues, type Network, type TfjsTarget } from "
  * @param network - the tfjs network (ReLU, as trained).
  * @param target - a logit, a SoftMax probability or an internal neuron (`TfjsTarget`; "predicted" resolves once).
  * @param maxBatchSize - largest batch per forward pass (default 1024).
+ * @throws {@link InvalidArgumentError} for a target the network does not have or a `maxBatchSize` below 1.
+ *
+ * @example
+ * ```ts
+ * const f = tfjsValueOracle(net, { output: 3 });
+ * const { values } = await f.evaluate(points, n);   // f at n points, float64 copies of float32 values
+ * ```
  */
 export function tfjsValueOracle(network: Network, target: TfjsTarget, maxBatchSize = 1024): ValueOracle {
+  checkInteger("maxBatchSize", maxBatchSize, 1);
   const resolved = resolveTfjsTarget(network, target);
   const d = network.inputSize;
   return {
