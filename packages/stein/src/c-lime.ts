@@ -1,6 +1,5 @@
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import { InvalidArgumentError, SmoothHessError } from "@smoothhess/errors";
-import { addTransposedProduct } from "@smoothhess/linalg";
+import { NotPositiveDefiniteError, addTransposedProduct, cholesky, solveLowerInPlace, solveLowerTransposeInPlace } from "@smoothhess/linalg";
 import type { ValueOracle } from "@smoothhess/oracle";
 import { valueUnitBlocks, type PassSummary } from "./gradient-pass.js";
 import { resolveSteinOptions, type SteinOptions } from "./stein-options.js";
@@ -25,7 +24,7 @@ export interface CLimeResult {
  * Theorem 1 of that paper: in expectation its coefficients equal SmoothGrad with the same Σ.
  *
  * Perturbations are independent by default (`antithetic: false`); `controlVariate` is ignored (the intercept
- * absorbs any constant). Needs at least d + 1 samples; the normal equations are solved by Cholesky (ml-matrix).
+ * absorbs any constant). Needs at least d + 1 samples; the normal equations are solved by Cholesky (`cholesky` of `@smoothhess/linalg`).
  *
  * @throws `InvalidArgumentError` for `samples ≤ d`, plus the errors of `smoothHess`; `SmoothHessError` with code
  *   `"singular-design"` if the sampled design is rank deficient.
@@ -54,20 +53,25 @@ export async function cLime(oracle: ValueOracle, x0: ArrayLike<number>, options:
     addTransposedProduct(gram, design, design, n, p, p);
     addTransposedProduct(moment, design, y, n, p, 1);
   }
-  const rows: number[][] = [];
-  for (let i = 0; i < p; i++) rows.push(Array.from(gram.subarray(i * p, (i + 1) * p)));
-  const decomposition = new CholeskyDecomposition(new Matrix(rows));
-  if (!decomposition.isPositiveDefinite()) {
-    throw new SmoothHessError("singular-design", "cLime: the sampled design matrix is singular; use more samples");
-  }
-  const solution = decomposition.solve(Matrix.columnVector(Array.from(moment))).to1DArray();
+  const lower = choleskyOfDesign(gram, p);
+  const solution = solveLowerTransposeInPlace(lower, p, solveLowerInPlace(lower, p, moment));
   return {
     dim: d,
-    coefficients: Float64Array.from(solution.slice(1)),
+    coefficients: solution.slice(1),
     intercept: solution[0],
     samples: resolved.samples,
     oracleCalls: summary.oracleCalls,
   };
+}
+
+/** The Cholesky factor of the Gram matrix `XᵀX` of the design; a singular design is the caller's error, named so. */
+function choleskyOfDesign(gram: Float64Array, p: number): Float64Array {
+  try {
+    return cholesky(gram, p, "design");
+  } catch (error) {
+    if (!(error instanceof NotPositiveDefiniteError)) throw error;
+    throw new SmoothHessError("singular-design", "cLime: the sampled design matrix is singular; use more samples");
+  }
 }
 
 /** Recover per-point values from a value block (antithetic blocks store pair sums and differences). */
