@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, SmoothHessError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
+import { symmetrizeInPlace } from "@smoothhess/linalg";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { Network } from "@smoothhess/tfjs";
 import { DEFAULT_DENSE_LIMIT, checkDirections, checkPointBatch } from "../check-inputs.js";
@@ -149,7 +150,7 @@ export function tfjsSurrogates(source: Network | LayerProgram, options: TfjsSurr
                 for (let r = 0; r < k; r++) eye[r * d + j0 + r] = 1;
                 h.set(await hessianTimes(compiled, activation, resolved, first, p, eye, k), j0 * d);
               }
-              symmetrize(h, d);
+              symmetrizeInPlace(h, d); // float32 round-off makes the assembled rows slightly asymmetric
             }
           } finally {
             disposeFirstOrder(first);
@@ -201,17 +202,6 @@ export function tfjsSurrogates(source: Network | LayerProgram, options: TfjsSurr
       owned?.dispose();
     },
   };
-}
-
-/** (H + Hᵀ)/2 in place: float32 round-off makes the assembled rows slightly asymmetric. */
-function symmetrize(h: Float64Array, d: number): void {
-  for (let i = 0; i < d; i++) {
-    for (let j = i + 1; j < d; j++) {
-      const v = 0.5 * (h[i * d + j] + h[j * d + i]);
-      h[i * d + j] = v;
-      h[j * d + i] = v;
-    }
-  }
 }
 
 /**
