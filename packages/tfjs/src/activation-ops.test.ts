@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationSpec } from "./activation-ops.js";
-import { activationDerivative, applyActivation, checkActivation } from "./activation-ops.js";
+import { activationDerivative, activationOps, applyActivation, checkActivation } from "./activation-ops.js";
 import { useBackend } from "./backend.js";
 import "./register-gradients.js";
 
@@ -50,6 +50,24 @@ describe("activation derivatives (used by the fast backward pass)", () => {
       const mine = Array.from(evalAt((z) => activationDerivative(z, spec), xs));
       mine.forEach((v, i) => expect(v).toBeCloseTo(auto[i], 5));
     }
+  });
+
+  it("curvature equals central differences of the slope, with β as a number or a scalar tensor (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -4, max: 4, noNaN: true }).filter((x) => Math.abs(x) > 0.05), (x) => {
+        for (const spec of specs) {
+          const h = 1e-2;
+          for (const beta of [spec.beta ?? 1, tf.scalar(spec.beta ?? 1)]) {
+            const ops = activationOps(spec, beta);
+            const [up, down] = evalAt((z) => ops.slope(z), [x + h, x - h]);
+            const [c] = evalAt((z) => ops.curvature(z), [x]);
+            expect(Math.abs(c - (up - down) / (2 * h))).toBeLessThan(5e-3);
+            if (typeof beta !== "number") beta.dispose();
+          }
+        }
+      }),
+      { numRuns: 30, seed: 5 },
+    );
   });
 
   it("validates specs", () => {

@@ -1,8 +1,8 @@
 export { useBackend, defaultBackendName, isNode } from "./backend.js";
 export type { BackendName, UseBackendOptions } from "./backend.js";
 export { UnknownBackendError, BackendUnavailableError } from "./backend-errors.js";
-export { RELU, checkActivation, applyActivation, activationDerivative } from "./activation-ops.js";
-export type { ActivationSpec } from "./activation-ops.js";
+export { RELU, checkActivation, activationOps, applyActivation, activationDerivative } from "./activation-ops.js";
+export type { ActivationSpec, TfjsActivationOps } from "./activation-ops.js";
 export type { Network, Architecture, ForwardOptions, ForwardResult } from "./network.js";
 export { mlp } from "./mlp.js";
 export type { MlpConfig, MlpOptions } from "./mlp.js";
