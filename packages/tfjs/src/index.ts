@@ -39,3 +39,4 @@ export { tfjsValueOracle } from "./tfjs-value-oracle.js";
 export { referenceFromTfjsMlp } from "./reference-network.js";
 export { meanSquaredError } from "./mean-squared-error.js";
 export { useWasmConvTraining, WASM_CONV_TRAINING_BACKEND, UnsupportedConvolutionError } from "./wasm-conv-training.js";
+export { predictedClasses, classifierAccuracy, classesAndProbability } from "./classify.js";
