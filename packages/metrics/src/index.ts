@@ -35,3 +35,5 @@ export type { SmoothCafoOptions, SmoothCafoResult, SmoothCasoOptions, SmoothCaso
 export { monteCarloNoise } from "./monte-carlo-noise.js";
 export { firstCrossingLog, bisectLog } from "./threshold-crossing.js";
 export type { CrossingDirection } from "./threshold-crossing.js";
+export { pairedDifference } from "./paired-difference.js";
+export type { PairedDifference } from "./paired-difference.js";
