@@ -1,6 +1,6 @@
 /**
  * What the paper reports for Fig. 5 (App. F.3, Nested Interactions). The figure has no table; these are the
- * numbers its caption and App. E state, copied from `/work/shared/papers/smoothhess.md`.
+ * numbers its caption and App. E state.
  */
 export const FIGURE_5 = {
   /** App. E.1: the 6-layer ReLU MLP reaches a final training MSE of ≈ 1e-1. */

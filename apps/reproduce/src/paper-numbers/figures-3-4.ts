@@ -1,6 +1,6 @@
 /**
  * What the paper states for the spirometry experiment (Sec. 5 "Qualitative Analysis of FEV₁ Prediction", Figs. 3
- * and 4, App. E.1), copied from `/work/shared/papers/smoothhess.md`. The figures have no tables; these are the
+ * and 4, App. E.1). The figures have no tables; these are the
  * numbers and claims of the text and captions.
  */
 export const SPIROMETRY_PAPER = {

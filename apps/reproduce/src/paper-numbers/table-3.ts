@@ -5,7 +5,7 @@ export type SurrogateSelectionMethod = "SP (H+G)" | "SP G" | "SW (H+G)" | "SW G"
 
 /**
  * Paper Table 3 (App. E.2.1): the β chosen on the validation set for the surrogate methods of the P_MSE experiment,
- * per dataset, target and ε = 0.25, 0.5, 1.0. Copied from `/work/shared/papers/smoothhess.md`.
+ * per dataset, target and ε = 0.25, 0.5, 1.0, as printed in the paper.
  */
 export const PAPER_TABLE_3_BETA: Readonly<Record<PaperImageDataset, Readonly<Record<PmseTarget, Readonly<Record<SurrogateSelectionMethod, PerRadius3>>>>>> = {
   mnist: {

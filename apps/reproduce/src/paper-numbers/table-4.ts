@@ -5,7 +5,7 @@ export type AttackSelectionMethod = "SH+SG" | "SG" | "SP (H+G)" | "SP G";
 
 /**
  * Paper Table 4 (App. E.2.2): the σ² (SH+SG, SG) and β (SP) chosen on the validation set for the attacks, per
- * dataset and magnitude ε. Copied from `/work/shared/papers/smoothhess.md`.
+ * dataset and magnitude ε, as printed in the paper.
  */
 export const PAPER_TABLE_4: Readonly<Record<PaperImageDataset, Readonly<Record<AttackSelectionMethod, PerRadius5>>>> = {
   mnist: {

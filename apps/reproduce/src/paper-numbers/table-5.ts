@@ -4,7 +4,7 @@ import type { PaperImageDataset, PerRadius3, PmseMethod, PmseTarget } from "./pa
  * Paper Table 5 (App. F.1): average P_MSE over test points at ε = 0.25, 0.5, 1.0, for the predicted-class logit and
  * the internal (penultimate-layer) neuron maximally activated by "three" (MNIST), "dress" (FMNIST) and "cat"
  * (CIFAR-10). Table 1 of the main text is this table without the two Swish rows (its numbers are identical).
- * Copied from `/work/shared/papers/smoothhess.md`; `1.2e-0` there is 1.2.
+ * As printed in the paper; its `1.2e-0` is 1.2.
  */
 export const PAPER_TABLE_5: Readonly<Record<PaperImageDataset, Readonly<Record<PmseTarget, Readonly<Record<PmseMethod, PerRadius3>>>>>> = {
   mnist: {

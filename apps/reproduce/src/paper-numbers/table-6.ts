@@ -2,7 +2,7 @@ import type { PaperImageDataset, PerRadius3, PmseMethod, PmseTarget } from "./pa
 
 /**
  * Paper Table 6 (App. F.1): standard deviation of P_MSE over the test points, in the layout of
- * {@link PAPER_TABLE_5}. Copied from `/work/shared/papers/smoothhess.md` as printed — including SG, MNIST logit,
+ * {@link PAPER_TABLE_5}. As printed in the paper — including SG, MNIST logit,
  * ε = 1.0 (7.1e-5), which is smaller than its mean (3.9e-4) and than SP G's 7.2e-4 beside it, probably a typo for
  * 7.1e-4.
  */

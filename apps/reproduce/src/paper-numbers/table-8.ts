@@ -10,7 +10,7 @@ export const PAPER_ATTACK_RADII: Readonly<Record<PaperImageDataset, PerRadius5>>
 /**
  * Paper Table 8 (App. F.2): post-hoc accuracy (%) of attacks on the predicted-class SoftMax probability at five
  * magnitudes ε ({@link PAPER_ATTACK_RADII}); lower is a stronger attack. Table 2 of the main text is this table
- * without the "H+G" row (its numbers are identical). Copied from `/work/shared/papers/smoothhess.md`.
+ * without the "H+G" row (its numbers are identical). As printed in the paper.
  */
 export const PAPER_TABLE_8: Readonly<Record<PaperImageDataset, Readonly<Record<AttackMethod, PerRadius5>>>> = {
   mnist: {
