@@ -37,9 +37,9 @@ export interface ExperimentContext {
 }
 
 /** What an experiment hands back; the runner writes results.json and report.md from it. */
-export interface ExperimentOutput {
+export interface ExperimentOutput<C extends object = object> {
   /** The resolved configuration (everything that determines the numbers). */
-  readonly config: Record<string, unknown>;
+  readonly config: C;
   /** Every number the experiment produced. Must be identical for a resumed and an uninterrupted run. */
   readonly results: unknown;
   /** report.md, without the header the runner adds. */
@@ -48,8 +48,13 @@ export interface ExperimentOutput {
   readonly figures: readonly string[];
 }
 
-/** One reproducible experiment of the paper. */
-export interface Experiment {
+/**
+ * One reproducible experiment of the paper, typed by its configuration `C`: `run` receives exactly what
+ * `configure` returned (the runner fingerprints it for checkpoints in between), so no cast is needed. An
+ * `Experiment<FourQuadrantConfig>` is an `Experiment` (method parameters are compared bivariantly), which is how the
+ * runner and the CLI hold experiments of different configurations in one list.
+ */
+export interface Experiment<C extends object = object> {
   /** CLI name, e.g. `four-quadrant`. */
   readonly name: string;
   /** One line for `--help`. */
@@ -58,7 +63,7 @@ export interface Experiment {
    * The configuration that determines the numbers (fingerprinted for checkpoints). Validate options here and
    * throw `UsageError` for bad ones, before any work starts.
    */
-  configure(options: RunOptions): Record<string, unknown>;
+  configure(options: RunOptions): C;
   /** Run it. */
-  run(context: ExperimentContext, config: Record<string, unknown>): Promise<ExperimentOutput>;
+  run(context: ExperimentContext, config: C): Promise<ExperimentOutput<C>>;
 }

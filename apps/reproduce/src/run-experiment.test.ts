@@ -7,7 +7,13 @@ import type { Experiment, RunOptions } from "./experiment.js";
 import { runExperiment } from "./run-experiment.js";
 
 /** A small experiment in the shape of the real ones: seeded per item, checkpointed per item. */
-function experiment(failAfter?: number): Experiment & { computed: number } {
+/** The toy experiment's configuration. */
+interface ToyConfig {
+  readonly items: number;
+  readonly seed: number;
+}
+
+function experiment(failAfter?: number): Experiment<ToyConfig> & { computed: number } {
   const state = {
     computed: 0,
     name: "toy",
@@ -15,18 +21,18 @@ function experiment(failAfter?: number): Experiment & { computed: number } {
     configure: (options: RunOptions) => ({ items: options.points ?? 6, seed: options.seed }),
     async run(context, config) {
       const rows = [];
-      for (let i = 0; i < (config.items as number); i++) {
+      for (let i = 0; i < config.items; i++) {
         const { value } = await context.checkpoints.getOrCompute(`item-${i}`, async () => {
           if (failAfter !== undefined && state.computed >= failAfter) throw new Error("killed");
           state.computed++;
-          const rng = gaussianSampler(deriveSeed(config.seed as number, i));
+          const rng = gaussianSampler(deriveSeed(config.seed, i));
           return { i, draw: rng.normal(), mean: rng.fillNormal(new Float64Array(100)).reduce((a, b) => a + b) / 100 };
         });
         rows.push(value);
       }
       return { config, results: { rows }, report: "toy\n", figures: [] };
     },
-  } satisfies Experiment & { computed: number };
+  } satisfies Experiment<ToyConfig> & { computed: number };
   return state;
 }
 

@@ -37,9 +37,9 @@ function interruptingStore(store: CheckpointStore, after: number): { store: Chec
  * `after` computed items and then resumed in the same directory. Returns both `results` as JSON text (what
  * results.json holds besides timings), and how many items the resumed run found already computed.
  */
-export async function uninterruptedAndResumed(
-  experiment: Experiment,
-  config: Record<string, unknown>,
+export async function uninterruptedAndResumed<C extends object>(
+  experiment: Experiment<C>,
+  config: C,
   after: number,
 ): Promise<{ uninterrupted: string; resumed: string; interruptedError: unknown; itemsBeforeInterrupt: number }> {
   const root = await mkdtemp(join(tmpdir(), `reproduce-${experiment.name}-`));
