@@ -1,5 +1,5 @@
 import type { Experiment } from "../experiment.js";
-import { fourQuadrantExperiment } from "./four-quadrant.js";
+import { fourQuadrantExperiment } from "./four-quadrant/experiment.js";
 import { nestedExperiment } from "./nested.js";
 import { pmseExperiment } from "./pmse.js";
 import { attackExperiment } from "./attack.js";
