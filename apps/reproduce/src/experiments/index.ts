@@ -1,6 +1,6 @@
 import type { Experiment } from "../experiment.js";
 import { fourQuadrantExperiment } from "./four-quadrant/experiment.js";
-import { nestedExperiment } from "./nested.js";
+import { nestedExperiment } from "./nested/experiment.js";
 import { pmseExperiment } from "./pmse.js";
 import { attackExperiment } from "./attack.js";
 import { spirometryExperiment } from "./spirometry.js";

@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { nestedInteractionsSmoothedHessianAtOrigin } from "@smoothhess/datasets";
-import type { RunOptions } from "../experiment.js";
-import { logGrid } from "../log-grid.js";
-import { UsageError } from "../usage-error.js";
-import { nestedExperiment, summariseNested, type NestedConfig, type SmoothHessRow } from "./nested.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
+import type { RunOptions } from "../../experiment.js";
+import { logGrid } from "../../log-grid.js";
+import { UsageError } from "../../usage-error.js";
+import type { SmoothHessRow } from "./results.js";
+import type { NestedConfig } from "./config.js";
+import { nestedExperiment } from "./experiment.js";
+import { summariseNested } from "./summary.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
 /** 41×41 grid points, 81 training steps, three σ², 2,000 gradient samples: a few seconds. */
 const tiny: NestedConfig = {
-  ...(nestedExperiment.configure(options) as NestedConfig),
+  ...(nestedExperiment.configure(options)),
   seed: 3,
   gridSpacing: 0.1,
   iterations: 60,
@@ -42,12 +45,12 @@ describe("nested", () => {
   }, 60_000);
 
   it("uses the paper's grids with --full, 200,000 iterations, and lets --points and --samples override", () => {
-    const full = nestedExperiment.configure({ ...options, preset: "full" }) as NestedConfig;
+    const full = nestedExperiment.configure({ ...options, preset: "full" });
     expect([full.iterations, full.samples, full.sigma2.length, full.betas.length]).toEqual([200_000, 100_000, 71, 101]);
     expect(full.sigma2[0]).toBeCloseTo(1e-6, 18);
     expect(full.sigma2.at(-1)).toBeCloseTo(10, 12);
     expect([full.betas[0], full.betas.at(-1)]).toEqual([0.1, expect.closeTo(1e4, 8)]);
-    const quick = nestedExperiment.configure({ ...options, points: 8, samples: 500 }) as NestedConfig;
+    const quick = nestedExperiment.configure({ ...options, points: 8, samples: 500 });
     expect([quick.sigma2.length, quick.samples]).toEqual([8, 500]);
   });
 
