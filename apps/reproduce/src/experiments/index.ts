@@ -1,7 +1,7 @@
 import type { Experiment } from "../experiment.js";
 import { fourQuadrantExperiment } from "./four-quadrant/experiment.js";
 import { nestedExperiment } from "./nested/experiment.js";
-import { pmseExperiment } from "./pmse.js";
+import { pmseExperiment } from "./pmse/experiment.js";
 import { attackExperiment } from "./attack.js";
 import { spirometryExperiment } from "./spirometry.js";
 

@@ -2,16 +2,17 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { RunOptions } from "../experiment.js";
-import { UsageError } from "../usage-error.js";
-import { pmseExperiment, type PmseConfig } from "./pmse.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
+import type { RunOptions } from "../../experiment.js";
+import { UsageError } from "../../usage-error.js";
+import type { PmseConfig } from "./config.js";
+import { pmseExperiment } from "./experiment.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
 /** A configuration small enough for a unit test: 256 training examples, 2 + 2 points, 64 gradient samples. */
 const tiny: PmseConfig = {
-  ...(pmseExperiment.configure(options) as PmseConfig),
+  ...(pmseExperiment.configure(options)),
   seed: 5,
   datasets: ["mnist"],
   models: { mnist: { dataset: "mnist", seed: 5, backend: "wasm", epochs: 1, trainExamples: 256 } },
@@ -50,7 +51,7 @@ describe("pmse", () => {
   });
 
   it("follows the paper's sizes with --full and lets --points and --samples override them", () => {
-    const full = pmseExperiment.configure({ ...options, preset: "full" }) as PmseConfig;
+    const full = pmseExperiment.configure({ ...options, preset: "full" });
     expect([full.validationPoints, full.testPoints, full.samples]).toEqual([200, 200, 100_000]);
     expect(full.radii).toEqual([0.25, 0.5, 1]);
     // pinned: the checkpoint fingerprint of resumable --full runs covers this list (numbers and order)
@@ -58,15 +59,15 @@ describe("pmse", () => {
     expect(full.betas).toEqual([...step(0.1, 1, 0.1), ...step(1, 20, 1), ...step(20, 100, 5), ...step(100, 800, 10)]);
     expect([full.betas.length, full.betas[0], full.betas[full.betas.length - 1]]).toEqual([114, 0.1, 790]);
     expect(full.betas).toContain(95); // Table 3's choice, outside App. E.2's [20 : 95 : 5]
-    const quick = pmseExperiment.configure(options) as PmseConfig;
+    const quick = pmseExperiment.configure(options);
     expect(quick.betas).toEqual([2, 5, 10, 20, 50, 100, 200, 400]);
-    const overridden = pmseExperiment.configure({ ...options, points: 7, samples: 500 }) as PmseConfig;
+    const overridden = pmseExperiment.configure({ ...options, points: 7, samples: 500 });
     expect([overridden.testPoints, overridden.samples]).toEqual([7, 500]);
   });
 });
 
 describe("the CLI on bad pmse / attack options", () => {
-  const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
+  const cli = fileURLToPath(new URL("../../cli.ts", import.meta.url));
   it.each([
     [["pmse", "--data-dir", "/no/such/cifar"], /--data-dir "\/no\/such\/cifar" does not exist/],
     [["attack", "--data-dir", "/no/such/cifar"], /--data-dir "\/no\/such\/cifar" does not exist/],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PmseSelection } from "./pmse.js";
-import { sigmaCappedByRule } from "./pmse-report.js";
+import type { PmseSelection } from "./results.js";
+import { sigmaCappedByRule } from "./ordering-notes.js";
 
 /** A three-σ-rule selection at ε = 0.5 with the given (mean, standard error) per candidate, σ ascending. */
 function selection(points: readonly (readonly [number, number])[], chosenIndex: number, order: readonly number[] = [0, 1, 2]): PmseSelection {

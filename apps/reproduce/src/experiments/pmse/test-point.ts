@@ -1,0 +1,99 @@
+import { monteCarloNoise } from "@smoothhess/metrics";
+import { hessianTensor } from "@smoothhess/metrics/tfjs";
+import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/oracle";
+import { smoothGrad, smoothHess } from "@smoothhess/stein";
+import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
+import { rowVector } from "../../explained-points.js";
+import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
+import { ACTIVATIONS, SEED_TAG, type SurrogateName } from "./config.js";
+import { balls, explainedFunction, sumOfSquares } from "./explained.js";
+import type { PmseTargetResults, PmseTestPoint } from "./results.js";
+import type { TargetRun } from "./target-run.js";
+
+/**
+ * One test point (App. E.1): SmoothHess / SmoothGrad at the chosen σ, the surrogates at the chosen β, the exact
+ * vanilla gradient, all scored on the same balls of every sampling law, with the Monte-Carlo noise floor of SH+SG
+ * and SG. `j` is the point's position among the test points (it fixes the seeds).
+ */
+export async function testPoint(run: TargetRun, row: number, j: number, selection: PmseTargetResults["selection"]): Promise<PmseTestPoint> {
+  const { config, task, neuron, surrogates, oracles, target, ds, tg, d, sigmas } = run;
+  const fn = explainedFunction(task, neuron, target, rowVector(task.splits.test.x, row, d));
+  const oracle: GradientOracle = oracles.get(target, fn.predicted);
+
+  // SmoothHess / SmoothGrad at every σ some radius chose; the seed depends on σ's place among all candidates only.
+  const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array; gradientError: number; hessianError: number }>();
+  const needHessian = new Set(selection["SH+SG"].map((s) => s.chosen));
+  for (const sigma of new Set([...selection["SH+SG"], ...selection.SG].map((s) => s.chosen))) {
+    const s = sigmas.findIndex((x) => x === sigma);
+    const options = { covariance: { sigma }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, tg, j, s) };
+    if (needHessian.has(sigma)) {
+      const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: tfjsOuterProductKernel() });
+      smooth.set(sigma, {
+        gradient: estimate.gradient,
+        hessian: estimate.hessian,
+        gradientError: sumOfSquares(estimate.standardError.gradient),
+        hessianError: estimate.standardError.hessianFrobenius ** 2,
+      });
+    } else {
+      const estimate = await smoothGrad(oracle, fn.x0, options);
+      smooth.set(sigma, { gradient: estimate.gradient, gradientError: sumOfSquares(estimate.standardError.gradient), hessianError: 0 });
+    }
+  }
+  // Surrogates at every β some radius chose: a Hessian where H+G needs it, else the gradient alone.
+  const surrogate: Record<SurrogateName, Map<number, { gradient: Float64Array; hessian?: Float64Array }>> = { softplus: new Map(), swish: new Map() };
+  for (const name of ACTIVATIONS) {
+    const [hgMethod, gMethod] = name === "softplus" ? (["SP (H+G)", "SP G"] as const) : (["SW (H+G)", "SW G"] as const);
+    const hessianBetas = new Set(selection[hgMethod].map((s) => s.chosen));
+    for (const beta of new Set([...selection[hgMethod], ...selection[gMethod]].map((s) => s.chosen))) {
+      const model = surrogates.surrogate({ name, beta });
+      if (hessianBetas.has(beta)) {
+        const { gradients, hessians } = await model.hessians(fn.x0, 1, fn.surrogateTarget);
+        surrogate[name].set(beta, { gradient: gradients, hessian: hessians });
+      } else {
+        const { gradients } = await model.oracle(fn.surrogateTarget).evaluate(fn.x0, 1);
+        surrogate[name].set(beta, { gradient: Float64Array.from(gradients) });
+      }
+    }
+  }
+  // The vanilla gradient, exact in float64.
+  const vanilla = Float64Array.from(networkOracle(task.reference, fn.surrogateTarget as { output: number }).evaluate(fn.x0, 1).gradients);
+
+  const pmse: Record<string, Record<PmseMethod, number[]>> = {};
+  const noise: Record<string, { "SH+SG": number[]; SG: number[] }> = {};
+  let value = Number.NaN;
+  for (const sampling of config.samplings) {
+    const ballsHere = await balls(config, task, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
+    value = ballsHere[0].value;
+    const scores = Object.fromEntries(
+      (["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const).map((m) => [m, [] as number[]]),
+    ) as Record<PmseMethod, number[]>;
+    try {
+      for (const [e, ball] of ballsHere.entries()) {
+        const scoreWith = (entry: { gradient: Float64Array; hessian?: Float64Array }, second: boolean): number => {
+          if (!second || !entry.hessian) return ball.score(entry.gradient);
+          const h = hessianTensor(entry.hessian, d);
+          try {
+            return ball.score(entry.gradient, h);
+          } finally {
+            h.dispose();
+          }
+        };
+        scores["SH+SG"].push(scoreWith(smooth.get(selection["SH+SG"][e].chosen)!, true));
+        scores.SG.push(scoreWith(smooth.get(selection.SG[e].chosen)!, false));
+        scores["SP (H+G)"].push(scoreWith(surrogate.softplus.get(selection["SP (H+G)"][e].chosen)!, true));
+        scores["SP G"].push(scoreWith(surrogate.softplus.get(selection["SP G"][e].chosen)!, false));
+        scores["SW (H+G)"].push(scoreWith(surrogate.swish.get(selection["SW (H+G)"][e].chosen)!, true));
+        scores["SW G"].push(scoreWith(surrogate.swish.get(selection["SW G"][e].chosen)!, false));
+        scores.G.push(ball.score(vanilla));
+      }
+    } finally {
+      ballsHere.forEach((b) => b.dispose());
+    }
+    pmse[sampling] = scores;
+    noise[sampling] = {
+      "SH+SG": config.radii.map((radius) => monteCarloNoise(smooth.get(selection["SH+SG"][config.radii.indexOf(radius)].chosen)!, radius, d, sampling, true)),
+      SG: config.radii.map((radius) => monteCarloNoise(smooth.get(selection.SG[config.radii.indexOf(radius)].chosen)!, radius, d, sampling, false)),
+    };
+  }
+  return { row, predictedClass: fn.predicted, value, pmse, noise };
+}

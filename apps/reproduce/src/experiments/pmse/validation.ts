@@ -1,0 +1,94 @@
+import { deriveSeed } from "@smoothhess/oracle";
+import { smoothHess } from "@smoothhess/stein";
+import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
+import { hessianTensor } from "@smoothhess/metrics/tfjs";
+import { rowVector } from "../../explained-points.js";
+import { ACTIVATIONS, SEED_TAG, type SurrogateName } from "./config.js";
+import { balls, explainedFunction } from "./explained.js";
+import type { SmoothHessValidation, SurrogateValidation } from "./results.js";
+import type { TargetRun } from "./target-run.js";
+
+/** Validation scores of every candidate: `[validation point]`, each `[radius][candidate]`. */
+export interface ValidationScores {
+  readonly smoothHessScores: SmoothHessValidation[];
+  readonly surrogateScores: Record<SurrogateName, SurrogateValidation[]>;
+}
+
+/**
+ * Validation (App. E.2.1): score every candidate σ (SH+SG, SG) and β (SoftPlus, Swish; H+G and G) by P_MSE at every
+ * validation point, three checkpointed items per point (SmoothHess at all σ, then each surrogate over all β).
+ */
+export async function validationScores(run: TargetRun, validationRows: readonly number[]): Promise<ValidationScores> {
+  const { context, config, task, neuron, surrogates, oracles, target, ds, tg, d, prefix, sigmas, sigmaIndex } = run;
+  const { validation } = task.splits;
+  // Validation (App. E.2.1): score every candidate σ and β at every validation point, three items per point.
+  const smoothHessScores: SmoothHessValidation[] = [];
+  const surrogateScores: Record<SurrogateName, SurrogateValidation[]> = { softplus: [], swish: [] };
+  const validationProgress = context.progress(`pmse ${prefix} validation`, validationRows.length * 3);
+  let done = 0;
+  for (const [i, row] of validationRows.entries()) {
+    const fn = explainedFunction(task, neuron, target, rowVector(validation.x, row, d));
+    const ballSeed = (e: number) => deriveSeed(config.seed, SEED_TAG.validationBall, ds, tg, i, e);
+    const sh = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-smoothhess`, async () => {
+      const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+      const oracle = oracles.get(target, fn.predicted);
+      const shsg = config.radii.map(() => [0, 0, 0]);
+      const sg = config.radii.map(() => [0, 0, 0]);
+      try {
+        for (const [s, sigma] of sigmas.entries()) {
+          const estimate = await smoothHess(oracle, fn.x0, {
+            covariance: { sigma },
+            samples: config.samples,
+            seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, tg, i, s),
+            kernel: tfjsOuterProductKernel(),
+          });
+          const h = hessianTensor(estimate.hessian, d);
+          try {
+            sigmaIndex.forEach((candidates, e) =>
+              candidates.forEach((at, c) => {
+                if (at !== s) return;
+                shsg[e][c] = ballsHere[e].score(estimate.gradient, h);
+                sg[e][c] = ballsHere[e].score(estimate.gradient);
+              }),
+            );
+          } finally {
+            h.dispose();
+          }
+        }
+      } finally {
+        ballsHere.forEach((b) => b.dispose());
+      }
+      return { shsg, sg } satisfies SmoothHessValidation;
+    });
+    smoothHessScores.push(sh.value);
+    validationProgress.update(++done);
+    for (const name of ACTIVATIONS) {
+      const sweep = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-${name}`, async () => {
+        const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+        const hg = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
+        const g = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
+        try {
+          for (const [b, beta] of config.betas.entries()) {
+            const { gradients, hessians } = await surrogates.surrogate({ name, beta }).hessians(fn.x0, 1, fn.surrogateTarget);
+            const h = hessianTensor(hessians, d);
+            try {
+              ballsHere.forEach((ball, e) => {
+                hg[e][b] = ball.score(gradients, h);
+                g[e][b] = ball.score(gradients);
+              });
+            } finally {
+              h.dispose();
+            }
+          }
+        } finally {
+          ballsHere.forEach((ball) => ball.dispose());
+        }
+        return { hg, g } satisfies SurrogateValidation;
+      });
+      surrogateScores[name].push(sweep.value);
+      validationProgress.update(++done);
+    }
+  }
+  validationProgress.stop();
+  return { smoothHessScores, surrogateScores };
+}

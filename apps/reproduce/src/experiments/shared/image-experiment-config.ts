@@ -1,0 +1,44 @@
+import { checkDataDirectory } from "../../data-directory.js";
+import type { RunOptions } from "../../experiment.js";
+import { imageTaskConfig, type ImageTaskConfig, type ImageTaskDataset } from "../../image-classifier-task.js";
+import { UsageError } from "../../usage-error.js";
+
+/** The part of the configuration that the image-classifier experiments (`pmse`, `attack`) share. */
+export interface ImageExperimentConfig {
+  /** Layout of the checkpointed items; bumped when it changes, so old checkpoints are not misread. */
+  readonly checkpointFormat: number;
+  readonly preset: string;
+  readonly seed: number;
+  readonly backend: string;
+  readonly datasets: readonly ImageTaskDataset[];
+  /** The trained classifier of each dataset (the same configuration, and so the same cached model, in both). */
+  readonly models: Readonly<Record<string, ImageTaskConfig>>;
+}
+
+/**
+ * The shared head of the `pmse` and `attack` configurations, and the gradient samples: MNIST and Fashion-MNIST (a
+ * `--data-dir` with CIFAR-10 is refused: ResNet-18 training needs a tensorflow backend), `--samples` even
+ * (SmoothHess uses antithetic pairs; 2,000 quick, the paper's 100,000 full).
+ * @param what - how the refusal names the experiment's work, e.g. "runs pmse on" or "attacks".
+ */
+export function imageExperimentConfig(name: string, what: string, options: RunOptions): { head: ImageExperimentConfig; quick: boolean; samples: number } {
+  if (options.dataDir !== undefined) {
+    checkDataDirectory(options.dataDir, "cifar10");
+    throw new UsageError(
+      `${name}: CIFAR-10 found in ${options.dataDir}, but this version ${what} MNIST and Fashion-MNIST only (ResNet-18 training needs a tensorflow backend); run without --data-dir`,
+    );
+  }
+  const quick = options.preset === "quick";
+  const samples = options.samples ?? (quick ? 2000 : 100_000);
+  if (samples % 2 !== 0) throw new UsageError(`--samples must be even (SmoothHess uses antithetic pairs), got ${samples}`);
+  const datasets: ImageTaskDataset[] = ["mnist", "fmnist"];
+  const head = {
+    checkpointFormat: 1,
+    preset: options.preset,
+    seed: options.seed,
+    backend: options.backend,
+    datasets,
+    models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend)])),
+  };
+  return { head, quick, samples };
+}
