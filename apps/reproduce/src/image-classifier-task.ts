@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs-core";
 import {
   EMBEDDED_MNIST_SPLIT_SIZES,
   FASHION_MNIST_CLASSES,
@@ -12,7 +11,7 @@ import {
   type DatasetSplits,
 } from "@smoothhess/datasets";
 import type { DenseNetwork } from "@smoothhess/oracle";
-import { mnistRecipe, paperMnistMlp, referenceFromTfjsMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
+import { classifierAccuracy, mnistRecipe, paperMnistMlp, referenceFromTfjsMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
 import type { ExperimentContext, Preset } from "./experiment.js";
 import { trainedNetwork } from "./trained-network.js";
 
@@ -128,29 +127,4 @@ export async function imageClassifierTask(context: ExperimentContext, config: Im
       accuracy,
     },
   };
-}
-
-/** Fraction of `data` the network classifies correctly (arg-max of the logits, tfjs forward pass in batches). */
-export function classifierAccuracy(network: Network, data: Dataset, batch = 2048): number {
-  const predicted = predictedClasses(network, data.x, data.n, batch);
-  let correct = 0;
-  for (let i = 0; i < data.n; i++) if (predicted[i] === data.y[i]) correct++;
-  return correct / data.n;
-}
-
-/** Arg-max class of the network at `n` points (row-major `n × inputSize`), tfjs forward pass in batches. */
-export function predictedClasses(network: Network, points: ArrayLike<number>, n: number, batch = 2048): Int32Array {
-  const d = network.inputSize;
-  const out = new Int32Array(n);
-  for (let start = 0; start < n; start += batch) {
-    const m = Math.min(batch, n - start);
-    const chunk =
-      points instanceof Float32Array
-        ? points.subarray(start * d, (start + m) * d)
-        : Float32Array.from(Array.prototype.slice.call(points, start * d, (start + m) * d) as number[]);
-    const classes = tf.tidy(() => tf.argMax(network.forward(tf.tensor2d(chunk, [m, d])).output, 1));
-    out.set(classes.dataSync(), start);
-    classes.dispose();
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ import type { Experiment } from "../experiment.js";
 import { fourQuadrantExperiment } from "./four-quadrant/experiment.js";
 import { nestedExperiment } from "./nested/experiment.js";
 import { pmseExperiment } from "./pmse/experiment.js";
-import { attackExperiment } from "./attack.js";
+import { attackExperiment } from "./attack/experiment.js";
 import { spirometryExperiment } from "./spirometry.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */

@@ -1,40 +1,16 @@
-import { join } from "node:path";
-import type { TopLevelSpec } from "vega-lite";
-import { discordantPairs, formatRanking, orderingSummary } from "../method-ordering.js";
-import { markdownTable, ratio, scientific } from "../markdown-table.js";
-import { ATTACK_METHODS } from "../paper-numbers/paper-layout.js";
-import { PAPER_TABLE_4 } from "../paper-numbers/table-4.js";
-import { PAPER_ATTACK_RADII, PAPER_TABLE_8 } from "../paper-numbers/table-8.js";
-import { methodColorScale } from "../method-colors.js";
-import { renderChart } from "../plot.js";
-import { SECOND_ORDER_METHODS, type AttackConfig, type AttackDatasetResults } from "./attack.js";
+import { pairedDifference } from "@smoothhess/metrics";
+import { discordantPairs, formatRanking, orderingSummary } from "../../method-ordering.js";
+import { markdownTable, ratio, scientific } from "../../markdown-table.js";
+import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
+import { PAPER_TABLE_4 } from "../../paper-numbers/table-4.js";
+import { PAPER_TABLE_8 } from "../../paper-numbers/table-8.js";
+import type { AttackResults } from "./compute.js";
+import { SECOND_ORDER_METHODS, type AttackConfig } from "./config.js";
+import { DATASET_NAMES, fixed1, paperAt, pct } from "./report-names.js";
+import type { AttackDatasetResults } from "./results.js";
 
-const DATASET_NAMES: Readonly<Record<string, string>> = { mnist: "MNIST", fmnist: "FMNIST", cifar10: "CIFAR-10" };
-
-/** Mean and standard error over test points of (unchanged by `a`) − (unchanged by `b`): a paired comparison. */
-function pairedDifference(results: AttackDatasetResults, a: string, b: string, e: number): { mean: number; standardError: number } {
-  const diffs = results.points.map((p) => p.outcomes[a].unchanged[e] - p.outcomes[b].unchanged[e]);
-  const n = diffs.length;
-  const mean = diffs.reduce((s, x) => s + x, 0) / n;
-  const variance = n > 1 ? diffs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : Number.NaN;
-  return { mean, standardError: Math.sqrt(variance / n) };
-}
-
-const pct = (x: number) => (100 * x).toFixed(1);
-const fixed1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—");
-
-/** The paper's value at our `e`-th radius of `dataset` (NaN when the run uses a radius the paper does not). */
-function paperAt(dataset: AttackDatasetResults["dataset"], radii: readonly number[], row: readonly number[], e: number): number {
-  const at = PAPER_ATTACK_RADII[dataset].indexOf(radii[e]);
-  return at < 0 ? Number.NaN : row[at];
-}
-
-/** Markdown and figures of an attack run. */
-export async function attackReport(
-  directory: string,
-  config: AttackConfig,
-  results: { datasets: readonly AttackDatasetResults[] },
-): Promise<{ report: string; figures: string[] }> {
+/** report.md of an attack run: the setup, Tables 2 / 8 and 4 next to the paper's, the reversals, the figure. */
+export function attackReport(config: AttackConfig, results: AttackResults): string {
   const lines: string[] = [];
   lines.push("## Setup", "");
   lines.push(
@@ -81,7 +57,10 @@ export async function attackReport(
       const theirs = Object.fromEntries(ATTACK_METHODS.map((m) => [m, paperAt(d.dataset, config.radii, paper[m], e)]));
       const pairs = discordantPairs(ours, theirs);
       for (const pair of pairs.filter((p) => !p.tie)) {
-        const diff = pairedDifference(d, pair.first, pair.second, e);
+        const diff = pairedDifference(
+          d.points.map((p) => p.outcomes[pair.first].unchanged[e]),
+          d.points.map((p) => p.outcomes[pair.second].unchanged[e]),
+        );
         const within = !(Math.abs(diff.mean) >= 2 * diff.standardError) || diff.standardError === 0;
         notes.push([
           `${DATASET_NAMES[d.dataset]}, ε = ${radius}`,
@@ -160,7 +139,6 @@ export async function attackReport(
       "",
     );
   }
-  const figures = await accuracyFigure(directory, config, results);
   lines.push(
     "## Figure",
     "",
@@ -170,7 +148,7 @@ export async function attackReport(
     "gradient attack does (the continuous measure above, relative to G), which separates attacks whose post-hoc accuracies tie.",
     "",
   );
-  return { report: lines.join("\n"), figures };
+  return lines.join("\n");
 }
 
 function cause(first: string, second: string, within: boolean, config: AttackConfig, d: AttackDatasetResults): string {
@@ -184,72 +162,4 @@ function cause(first: string, second: string, within: boolean, config: AttackCon
     return `σ²/β chosen on ${d.validationRows.length} validation points from ${config.variances.length}/${config.betas.length} values (paper: 200 points, 28/46 values)`;
   }
   return "our model differs from the paper's (embedded data, our training run)";
-}
-
-async function accuracyFigure(directory: string, config: AttackConfig, results: { datasets: readonly AttackDatasetResults[] }): Promise<string[]> {
-  const values: Record<string, unknown>[] = [];
-  for (const d of results.datasets) {
-    for (const m of ATTACK_METHODS) {
-      config.radii.forEach((radius, e) => {
-        values.push({ dataset: DATASET_NAMES[d.dataset], method: m, radius, source: "ours", accuracy: 100 * d.accuracy[m].value[e] });
-        values.push({ dataset: DATASET_NAMES[d.dataset], method: m, radius, source: "paper", accuracy: paperAt(d.dataset, config.radii, PAPER_TABLE_8[d.dataset][m], e) });
-      });
-    }
-  }
-  const encoding = {
-    x: { field: "radius", type: "quantitative" as const, title: "attack magnitude ε", axis: { values: [...config.radii], format: ".2~f" } },
-    y: { field: "accuracy", type: "quantitative" as const, title: "post-hoc accuracy (%)", scale: { domain: [0, 100] } },
-    color: { field: "method", type: "nominal" as const, title: "method", scale: methodColorScale(ATTACK_METHODS) },
-  };
-  const probabilities: Record<string, unknown>[] = [];
-  for (const d of results.datasets) {
-    const mean = (m: string, e: number) => d.points.reduce((a, p) => a + p.outcomes[m].probability[e], 0) / d.points.length;
-    for (const m of ATTACK_METHODS.filter((x) => x !== "Random")) {
-      config.radii.forEach((radius, e) => {
-        probabilities.push({ dataset: DATASET_NAMES[d.dataset], method: m, radius, probability: mean(m, e) - mean("G", e) });
-      });
-    }
-  }
-  const datasets = results.datasets.map((d) => DATASET_NAMES[d.dataset]);
-  const facet = { field: "dataset", type: "nominal" as const, title: null, header: { labelFontSize: 13 }, sort: datasets };
-  const spec: TopLevelSpec = {
-    title: {
-      text: "Attacks on the predicted SoftMax probability (lower: stronger)",
-      subtitle: [
-        "top: post-hoc accuracy, ours solid with points, paper (Table 8) dashed;",
-        "bottom: mean probability of the originally predicted class after each attack minus that after the gradient (G) attack",
-        "(ours; continuous, so it separates attacks that tie above; below 0: stronger than G; Random is off the scale)",
-      ],
-    },
-    vconcat: [
-      {
-        data: { values },
-        facet,
-        spec: {
-          width: 300,
-          height: 230,
-          layer: [
-            { transform: [{ filter: "datum.source === 'ours'" }], mark: { type: "line", point: true }, encoding },
-            { transform: [{ filter: "datum.source === 'paper'" }], mark: { type: "line", strokeDash: [5, 4], opacity: 0.8 }, encoding },
-          ],
-        },
-      },
-      {
-        data: { values: probabilities },
-        facet,
-        spec: {
-          width: 300,
-          height: 180,
-          mark: { type: "line", point: true },
-          encoding: {
-            x: encoding.x,
-            y: { field: "probability", type: "quantitative" as const, title: "Δ mean probability vs G" },
-            color: encoding.color,
-          },
-        },
-      },
-    ],
-  };
-  const { svg, png } = await renderChart(spec, join(directory, "attack-accuracy"));
-  return [svg, png].map((p) => p.split(/[\\/]/).pop() as string);
 }

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { RunOptions } from "../experiment.js";
-import { ATTACK_METHODS } from "../paper-numbers/paper-layout.js";
-import { UsageError } from "../usage-error.js";
-import { attackExperiment, type AttackConfig } from "./attack.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
+import type { RunOptions } from "../../experiment.js";
+import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
+import { UsageError } from "../../usage-error.js";
+import type { AttackConfig } from "./config.js";
+import { attackExperiment } from "./experiment.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
 /** Small enough for a unit test: 256 training examples, 1 validation and 1 test point, 64 gradient samples. */
 const tiny: AttackConfig = {
-  ...(attackExperiment.configure(options) as AttackConfig),
+  ...(attackExperiment.configure(options)),
   seed: 6,
   datasets: ["mnist"],
   models: { mnist: { dataset: "mnist", seed: 6, backend: "wasm", epochs: 1, trainExamples: 256 } },
@@ -43,7 +44,7 @@ describe("attack", () => {
   });
 
   it("follows the paper's sizes and grids with --full", () => {
-    const full = attackExperiment.configure({ ...options, preset: "full" }) as AttackConfig;
+    const full = attackExperiment.configure({ ...options, preset: "full" });
     expect([full.validationPoints, full.testPoints, full.samples, full.energy]).toEqual([200, 400, 100_000, 0.98]);
     expect(full.radii).toEqual([0.25, 0.5, 0.75, 1.25, 1.75]);
     expect([full.variances.length, full.betas.length]).toEqual([28, 46]);
@@ -51,7 +52,7 @@ describe("attack", () => {
     const step = (a: number, b: number, c: number) => Array.from({ length: Math.round((b - a) / c) }, (_, i) => Number((a + i * c).toPrecision(12)));
     expect(full.variances).toEqual([0.001, 0.005, ...step(0.01, 0.1, 0.01), ...step(0.15, 1, 0.05)]);
     expect(full.betas).toEqual([...step(1, 20, 1), ...step(20, 100, 5), ...step(100, 210, 10)]);
-    const quick = attackExperiment.configure(options) as AttackConfig;
+    const quick = attackExperiment.configure(options);
     expect([quick.variances, quick.betas]).toEqual([[0.01, 0.1], [5, 20]]);
   });
 });

@@ -1,0 +1,65 @@
+import { deriveSeed } from "@smoothhess/oracle";
+import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
+import { tfjsOracle, type TfjsOracle } from "@smoothhess/tfjs";
+import type { ExperimentContext } from "../../experiment.js";
+import { explainedRows } from "../../explained-points.js";
+import { imageClassifierTask, type ImageTaskDataset } from "../../image-classifier-task.js";
+import { DATASET_KEYS, SEED_TAG, type AttackConfig } from "./config.js";
+import type { AttackDatasetResults, AttackTestPoint } from "./results.js";
+import { selectAttackHyperparameters } from "./selection.js";
+import { testPoint } from "./test-point.js";
+import { attackValidation } from "./validation.js";
+
+/** Every number of an attack run (results.json). */
+export interface AttackResults {
+  readonly datasets: readonly AttackDatasetResults[];
+}
+
+/** Tables 2 and 8: every dataset of the configuration, one after the other. */
+export async function computeAttack(context: ExperimentContext, config: AttackConfig): Promise<AttackResults> {
+  const datasets: AttackDatasetResults[] = [];
+  for (const dataset of config.datasets) datasets.push(await runDataset(context, config, dataset));
+  return { datasets };
+}
+
+/** Validation, selection and test of one dataset, and the post-hoc accuracies. */
+async function runDataset(context: ExperimentContext, config: AttackConfig, dataset: ImageTaskDataset): Promise<AttackDatasetResults> {
+  const task = await imageClassifierTask(context, config.models[dataset]);
+  const ds = DATASET_KEYS.indexOf(dataset);
+  const { validation, test } = task.splits;
+  const validationRows = explainedRows(validation.n, config.validationPoints, deriveSeed(config.seed, SEED_TAG.validationRows, ds));
+  const testRows = explainedRows(test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
+  const surrogates = tfjsSurrogates(task.network);
+  const oracles = new Map<number, TfjsOracle>();
+  const softmaxOracle = (k: number) => {
+    let o = oracles.get(k);
+    if (!o) oracles.set(k, (o = tfjsOracle(task.network, { softmax: k }, { engine: "fast" })));
+    return o;
+  };
+  try {
+    const run = { context, config, task, ds, surrogates, softmaxOracle };
+    const validationOutcomes = await attackValidation(run, validationRows);
+    const selection = await selectAttackHyperparameters(config, validationRows, validationOutcomes);
+
+    const testProgress = context.progress(`attack ${dataset} test`, testRows.length);
+    const points: AttackTestPoint[] = [];
+    for (const [j, row] of testRows.entries()) {
+      const { value } = await context.checkpoints.getOrCompute(`test-${dataset}-${j}`, () =>
+        testPoint(run, selection, j, row),
+      );
+      points.push(value);
+      testProgress.update(j + 1);
+    }
+    testProgress.stop();
+
+    const accuracy: Record<string, { value: number[]; standardError: number[] }> = {};
+    for (const method of Object.keys(points[0].outcomes)) {
+      const value = config.radii.map((_, e) => points.reduce((s, p) => s + p.outcomes[method].unchanged[e], 0) / points.length);
+      accuracy[method] = { value, standardError: value.map((a) => Math.sqrt((a * (1 - a)) / points.length)) };
+    }
+    return { dataset, model: task.summary, validationRows, testRows, selection, accuracy, points };
+  } finally {
+    surrogates.dispose();
+    for (const o of oracles.values()) await o.dispose();
+  }
+}

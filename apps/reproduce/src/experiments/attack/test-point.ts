@@ -1,0 +1,87 @@
+import { firstOrderAttack, hessianEigen, randomAttack, secondOrderAttack } from "@smoothhess/metrics";
+import { deriveSeed, networkOracle } from "@smoothhess/oracle";
+import { smoothGrad, smoothHess } from "@smoothhess/stein";
+import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
+import { classesAndProbability, predictedClasses, tfjsOuterProductKernel } from "@smoothhess/tfjs";
+import type { SymmetricEigen } from "@smoothhess/linalg";
+import { rowVector } from "../../explained-points.js";
+import type { AttackMethod } from "../../paper-numbers/paper-layout.js";
+import { SECOND_ORDER_METHODS, SEED_TAG, type SecondOrderMethod } from "./config.js";
+import type { DatasetRun } from "./dataset-run.js";
+import { outcomes } from "./outcomes.js";
+import type { AttackDatasetResults, AttackOutcome, AttackTestPoint } from "./results.js";
+
+/**
+ * One attacked test point (App. E.1): every method at its chosen σ² / β and every radius, the second-order attacks
+ * both reduced and exact. `j` is the point's position among the test points (it fixes the random attack's seeds).
+ */
+export async function testPoint(run: DatasetRun, selection: AttackDatasetResults["selection"], j: number, row: number): Promise<AttackTestPoint> {
+  const { config, task, ds, surrogates, softmaxOracle } = run;
+  const d = task.network.inputSize;
+  const x0 = rowVector(task.splits.test.x, row, d);
+  const k = predictedClasses(task.network, x0, 1)[0];
+  const oracle = softmaxOracle(k);
+  const byRadius = <T>(choose: (e: number) => T): T[] => config.radii.map((_, e) => choose(e));
+  const reduced: Record<string, Float64Array[]> = {};
+  const exact: Record<string, Float64Array[]> = {};
+  const ranks: Record<string, number[]> = {};
+  const attackWith = (method: SecondOrderMethod, e: number, x: Float64Array, gradient: ArrayLike<number>, eigen: SymmetricEigen) => {
+    const radius = config.radii[e];
+    const r = secondOrderAttack({ x0: x, gradient, eigen, radius, method: "reduced", energy: config.energy });
+    (reduced[method] ??= [])[e] = r.point;
+    (ranks[method] ??= [])[e] = r.rank;
+    (exact[method] ??= [])[e] = secondOrderAttack({ x0: x, gradient, eigen, radius, method: "exact" }).point;
+  };
+
+  // SH+SG and SG at their chosen σ² per radius; one SmoothHess (and one eigendecomposition) per distinct σ².
+  const variances = [...new Set([...selection["SH+SG"], ...selection.SG].map((s) => s.chosen))];
+  const smooth = new Map<number, { gradient: Float64Array; eigen?: SymmetricEigen }>();
+  for (const variance of variances) {
+    const options = { covariance: { variance }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
+    if (selection["SH+SG"].some((s) => s.chosen === variance)) {
+      const estimate = await smoothHess(oracle, x0, { ...options, kernel: tfjsOuterProductKernel() });
+      smooth.set(variance, { gradient: estimate.gradient, eigen: hessianEigen(estimate.hessian, d) });
+    } else {
+      smooth.set(variance, { gradient: (await smoothGrad(oracle, x0, options)).gradient });
+    }
+  }
+  byRadius((e) => {
+    const s = smooth.get(selection["SH+SG"][e].chosen)!;
+    attackWith("SH+SG", e, x0, s.gradient, s.eigen!);
+  });
+  // SoftPlus at the chosen β per radius.
+  const softplus = new Map<number, { gradient: Float64Array; eigen?: SymmetricEigen }>();
+  for (const beta of new Set([...selection["SP (H+G)"], ...selection["SP G"]].map((s) => s.chosen))) {
+    const model = surrogates.surrogate({ name: "softplus", beta });
+    if (selection["SP (H+G)"].some((s) => s.chosen === beta)) {
+      const { gradients, hessians } = await model.hessians(x0, 1, { softmax: k });
+      softplus.set(beta, { gradient: gradients, eigen: hessianEigen(hessians, d) });
+    } else {
+      softplus.set(beta, { gradient: Float64Array.from((await model.oracle({ softmax: k }).evaluate(x0, 1)).gradients) });
+    }
+  }
+  byRadius((e) => {
+    const s = softplus.get(selection["SP (H+G)"][e].chosen)!;
+    attackWith("SP (H+G)", e, x0, s.gradient, s.eigen!);
+  });
+  // The vanilla SoftMax Hessian (factored, exact in float64) and gradient of the ReLU network.
+  const vanilla = softmaxHessian(referenceSurrogates(task.reference).original, x0, k);
+  const vanillaEigen = hessianEigen(vanilla.hessian, d);
+  byRadius((e) => attackWith("H+G", e, x0, vanilla.gradient, vanillaEigen));
+  const gradient = Float64Array.from(networkOracle(task.reference, { softmax: k }).evaluate(x0, 1).gradients);
+
+  const attacked: Record<string, Float64Array[]> = {
+    "SH+SG": reduced["SH+SG"],
+    SG: byRadius((e) => firstOrderAttack({ x0, gradient: smooth.get(selection.SG[e].chosen)!.gradient, radius: config.radii[e] }).point),
+    "SP (H+G)": reduced["SP (H+G)"],
+    "SP G": byRadius((e) => firstOrderAttack({ x0, gradient: softplus.get(selection["SP G"][e].chosen)!.gradient, radius: config.radii[e] }).point),
+    "H+G": reduced["H+G"],
+    G: byRadius((e) => firstOrderAttack({ x0, gradient, radius: config.radii[e] }).point),
+    Random: byRadius((e) => randomAttack({ x0, radius: config.radii[e], seed: deriveSeed(config.seed, SEED_TAG.random, ds, j, e) }).point),
+  } satisfies Record<AttackMethod, Float64Array[]>;
+  for (const method of SECOND_ORDER_METHODS) attacked[`${method} (exact)`] = exact[method];
+  const result: Record<string, AttackOutcome> = {};
+  for (const [method, pointsHere] of Object.entries(attacked)) result[method] = await outcomes(task.network, x0, k, pointsHere);
+  const probability = classesAndProbability(task.network, x0, 1, k).probability[0];
+  return { row, predictedClass: k, probability, outcomes: result, ranks: ranks as Record<SecondOrderMethod, number[]> };
+}
