@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { RunOptions } from "../experiment.js";
+import type { RunOptions } from "../../experiment.js";
 import { WASM_CONV_TRAINING_BACKEND } from "@smoothhess/tfjs";
-import { UsageError } from "../usage-error.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "./resume-harness.test-helper.js";
-import { spirometryExperiment, summariseModel, type ExplainedPoint, type SpirometryConfig } from "./spirometry.js";
+import { UsageError } from "../../usage-error.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import type { SpirometryConfig } from "./config.js";
+import { spirometryExperiment } from "./experiment.js";
+import type { ExplainedPoint } from "./results.js";
+import { summariseModel } from "./summary.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
 /** 400 curves, two 2-block CNNs with 4 channels trained one epoch on 64 curves, two explained curves, 32 samples each. */
 const tiny: SpirometryConfig = {
-  ...(spirometryExperiment.configure(options) as SpirometryConfig),
+  ...(spirometryExperiment.configure(options)),
   seed: 2,
   curves: 400,
   trainCurves: 300,
@@ -57,7 +60,7 @@ describe("spirometry", () => {
   }, 90_000);
 
   it("follows the paper's model with --full, trains convnets off plain wasm, and lets --points and --samples override", () => {
-    const full = spirometryExperiment.configure({ ...options, preset: "full" }) as SpirometryConfig;
+    const full = spirometryExperiment.configure({ ...options, preset: "full" });
     expect(full.models).toEqual([
       { name: "narrow", kernel: 5 },
       { name: "wide", kernel: 200 },
@@ -65,7 +68,7 @@ describe("spirometry", () => {
     expect([full.curves, full.trainCurves, full.testCurves, full.trainExamples]).toEqual([8721, 6977, 1744, 6977]);
     expect([full.blocks, full.channels, full.intervalSamples]).toEqual([10, 20, 10]);
     expect(full.trainingBackend).toBe(WASM_CONV_TRAINING_BACKEND);
-    const cpu = spirometryExperiment.configure({ ...options, backend: "cpu", points: 5, samples: 160 }) as SpirometryConfig;
+    const cpu = spirometryExperiment.configure({ ...options, backend: "cpu", points: 5, samples: 160 });
     expect([cpu.trainingBackend, cpu.earlyCoughCurves, cpu.lateCoughCurves, cpu.samples]).toEqual(["cpu", 3, 2, 160]);
   });
 
