@@ -21,7 +21,6 @@ export interface ValidationScores {
 export async function validationScores(run: TargetRun, validationRows: readonly number[]): Promise<ValidationScores> {
   const { context, config, task, neuron, surrogates, oracles, target, ds, tg, d, prefix, sigmas, sigmaIndex } = run;
   const { validation } = task.splits;
-  // Validation (App. E.2.1): score every candidate σ and β at every validation point, three items per point.
   const smoothHessScores: SmoothHessValidation[] = [];
   const surrogateScores: Record<SurrogateName, SurrogateValidation[]> = { softplus: [], swish: [] };
   const validationProgress = context.progress(`pmse ${prefix} validation`, validationRows.length * 3);
