@@ -4,7 +4,8 @@
  * difference of the two Hessians. Run: `pnpm --filter @smoothhess/tfjs bench:kernel`.
  */
 import { machineLine, measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, type GradientOracle } from "@smoothhess/oracle";
+import { type GradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 // The built bundle, not src: tfjs-core's deep imports do not resolve under plain Node ESM (see NOTES). The path is
 // a variable so that typechecking (which runs before this package is built) takes the types from src.
