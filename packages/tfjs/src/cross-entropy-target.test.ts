@@ -167,7 +167,7 @@ describe("tfjsOracle { crossEntropy: y }: convnets, worker threads, predicted la
     }
   });
 
-  it("worker threads (which rebuild the kernel from its source) give the calling thread's numbers", async () => {
+  it("worker threads (the bundled worker module) give the calling thread's numbers", async () => {
     const net = mlp({ sizes: [20, 32, 16, 5], seed: 9 });
     const n = 64;
     const x = randomPoints(2, n, 20);

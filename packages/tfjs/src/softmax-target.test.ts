@@ -165,7 +165,7 @@ describe("tfjsOracle { softmax: k } at margin 20: convnets and worker threads", 
     }
   });
 
-  it("worker threads (which rebuild the kernel from its source) give the calling thread's numbers and the float64 oracle's", async () => {
+  it("worker threads (the bundled worker module) give the calling thread's numbers and the float64 oracle's", async () => {
     const net = mlp({ sizes: [20, 32, 16, 5], seed: 9 });
     const x0 = randomPoints(2, 1, 20);
     const k = 3;

@@ -7,8 +7,9 @@ import { isNode } from "./backend.js";
 import { convnetKernelParams, mlpKernelParams } from "./kernel-params.js";
 import { convnetKernel } from "./fast-convnet-kernel.js";
 import { fastMlpKernel } from "./fast-mlp-kernel.js";
+import type { KernelHead, KernelTarget } from "./kernel-target.js";
 import { KernelWorkerPool } from "./kernel-worker-pool.js";
-import type { HostTensor } from "./kernel-worker-pool.js";
+import type { HostTensor, KernelName } from "./kernel-worker-protocol.js";
 import type { Network } from "./network.js";
 import { toFloat32Batch } from "./point-batch.js";
 import "./register-gradients.js";
@@ -52,8 +53,14 @@ export class OracleDisposedError extends SmoothHessError {
   }
 }
 
-type Kernel = typeof fastMlpKernel | typeof convnetKernel;
-type KernelTarget = { kind: "logit" | "softmax" | "crossEntropy"; classIndex: number } | { kind: "neuron"; layer: number; unit: number } | { kind: "head" };
+type Kernel = (
+  spec: never,
+  params: Readonly<Record<string, tf.Tensor>>,
+  activation: ActivationSpec,
+  target: KernelTarget,
+  x: tf.Tensor2D,
+  head?: KernelHead,
+) => [tf.Tensor1D, tf.Tensor2D];
 
 /**
  * A {@link GradientOracle} over a tfjs {@link Network}: `evaluate(points, n)` returns the target's values
@@ -76,6 +83,7 @@ export class TfjsOracle implements GradientOracle {
 
   private readonly network: Network;
   private readonly kernel?: Kernel;
+  private readonly kernelName?: KernelName;
   private readonly kernelSpec?: unknown;
   private readonly kernelParams?: Record<string, tf.Tensor>;
   private readonly workerCount: number;
@@ -109,7 +117,8 @@ export class TfjsOracle implements GradientOracle {
     if (engine === "fast") {
       // Snapshot of the weights in kernel form: later changes to the network do not reach this oracle.
       const { spec, params } = isMlp ? mlpKernelParams(network) : convnetKernelParams(network);
-      this.kernel = isMlp ? fastMlpKernel : convnetKernel;
+      this.kernel = (isMlp ? fastMlpKernel : convnetKernel) as Kernel;
+      this.kernelName = isMlp ? "mlp" : "convnet";
       this.kernelSpec = spec;
       this.kernelParams = params;
     }
@@ -170,7 +179,7 @@ export class TfjsOracle implements GradientOracle {
 
   private fastInProcess(x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
     const target = this.target;
-    let head: ((z: tf.Tensor2D) => [tf.Tensor1D, tf.Tensor2D]) | undefined;
+    let head: KernelHead | undefined;
     if (target.kind === "fn") {
       head = (z) => {
         let v: tf.Tensor1D | undefined;
@@ -183,9 +192,9 @@ export class TfjsOracle implements GradientOracle {
         return [v as tf.Tensor1D, dz];
       };
     }
-    const kernel = this.kernel as (...args: unknown[]) => [tf.Tensor1D, tf.Tensor2D];
+    const kernel = this.kernel as Kernel;
     const [v, g] = tf.tidy(() =>
-      kernel(tf, this.kernelSpec, this.kernelParams, this.activation, this.kernelTarget(), tf.tensor2d(x, [n, this.dim]), head),
+      kernel(this.kernelSpec as never, this.kernelParams as Record<string, tf.Tensor>, this.activation, this.kernelTarget(), tf.tensor2d(x, [n, this.dim]), head),
     );
     try {
       return { values: v.dataSync() as Float32Array, gradients: g.dataSync() as Float32Array };
@@ -204,7 +213,7 @@ export class TfjsOracle implements GradientOracle {
       const backend = this.workerBackend ?? (tf.getBackend() === "cpu" ? "cpu" : "wasm");
       this.pool = KernelWorkerPool.create(
         this.workerCount,
-        this.kernel as Kernel,
+        this.kernelName as KernelName,
         this.kernelSpec,
         host,
         this.activation,
