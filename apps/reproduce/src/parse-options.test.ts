@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SmoothHessError } from "@smoothhess/errors";
 import { parseOptions, positiveNumber } from "./parse-options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -23,5 +24,18 @@ describe("parseOptions", () => {
     expect(() => parseOptions({ points: "0" })).toThrowError("--points must be an integer ≥ 1, got \"0\"");
     expect(() => parseOptions({ samples: "1e3x" })).toThrow(UsageError);
     expect(() => positiveNumber("--epsilon", "-0.5")).toThrowError("--epsilon must be a number > 0, got \"-0.5\"");
+  });
+
+  it("usage errors are SmoothHessErrors with code \"usage\" and their own name", () => {
+    const error = (() => {
+      try {
+        parseOptions({ quick: true, full: true });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SmoothHessError);
+    expect((error as SmoothHessError).code).toBe("usage");
+    expect((error as Error).name).toBe("UsageError");
   });
 });

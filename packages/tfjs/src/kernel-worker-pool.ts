@@ -1,4 +1,4 @@
-import { SmoothHessError } from "@smoothhess/errors";
+import { DisposedError, SmoothHessError } from "@smoothhess/errors";
 import type { ActivationSpec } from "./activation-ops.js";
 import type { KernelTarget } from "./kernel-target.js";
 import type { HostTensor, KernelName, KernelRequest, KernelWorkerData, KernelWorkerMessage } from "./kernel-worker-protocol.js";
@@ -173,7 +173,7 @@ export class KernelWorkerPool {
   /** Terminate every worker. */
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
-    this.fail(new Error("the pool was disposed"));
+    this.fail(new DisposedError("this worker pool", "create a new one"));
   }
 
   // Workers are unref'ed while idle (a forgotten pool does not keep the process alive) and ref'ed while a

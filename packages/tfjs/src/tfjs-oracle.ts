@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
@@ -46,12 +46,14 @@ export interface TfjsOracleOptions {
   readonly maxBatchSize?: number;
 }
 
-/** The oracle was used after `dispose()`. */
-export class OracleDisposedError extends SmoothHessError {
-  constructor() {
-    super("oracle-disposed", "this oracle was disposed; create a new one");
-  }
-}
+/**
+ * The oracle was used after `dispose()`: the same class as {@link DisposedError} of `@smoothhess/errors` (code
+ * `"disposed"`), under its former name.
+ * @deprecated Catch `DisposedError` from `@smoothhess/errors`, which every backend throws.
+ */
+export const OracleDisposedError = DisposedError;
+/** @deprecated Use `DisposedError` from `@smoothhess/errors`. */
+export type OracleDisposedError = DisposedError;
 
 type Kernel = (
   spec: never,
@@ -126,7 +128,7 @@ export class TfjsOracle implements GradientOracle {
 
   /** Values and input gradients of the target at `n` points (`n × dim`, row-major). */
   async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
-    if (this.disposed) throw new OracleDisposedError();
+    if (this.disposed) throw new DisposedError("this tfjs oracle", "create a new one with tfjsOracle()");
     const x = toFloat32Batch(points, n, this.dim);
     const values = new Float64Array(n);
     const gradients = new Float32Array(n * this.dim);
@@ -140,7 +142,10 @@ export class TfjsOracle implements GradientOracle {
     return { values, gradients };
   }
 
-  /** Free the fast path's weight snapshot and stop worker threads. Further `evaluate` calls throw. */
+  /**
+   * Free the fast path's weight snapshot and stop worker threads. Further `evaluate` calls throw
+   * `DisposedError` (code `"disposed"`); disposing twice does nothing.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
