@@ -7,7 +7,8 @@ import { machineLine, measure, printTable } from "@smoothhess/bench-tools";
 import { type GradientOracle } from "@smoothhess/oracle";
 import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
-// The built bundle, not src: tfjs-core's deep imports do not resolve under plain Node ESM (see NOTES). The path is
+// The built bundle, not src: tfjs-core's deep imports (`@tensorflow/tfjs-core/dist/…`, extensionless inside) do not
+// resolve under plain Node ESM. The path is
 // a variable so that typechecking (which runs before this package is built) takes the types from src.
 const bundle = "../dist/index.js";
 const { tfjsOuterProductKernel, useBackend } = (await import(bundle)) as typeof import("../src/index.js");
