@@ -1,2 +1,5 @@
 // Public API of @smoothhess/onnx: re-exported by name as the package grows.
-export {};
+export { onnxOuterProductKernel, KernelDisposedError } from "./outer-product-kernel.js";
+export type { OnnxOuterProductKernel, OnnxOuterProductKernelOptions } from "./outer-product-kernel.js";
+export { OnnxRuntimeUnavailableError } from "./ort-module.js";
+export type { OrtModule } from "./ort-module.js";
