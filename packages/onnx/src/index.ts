@@ -3,3 +3,8 @@ export { onnxOuterProductKernel, KernelDisposedError } from "./outer-product-ker
 export type { OnnxOuterProductKernel, OnnxOuterProductKernelOptions } from "./outer-product-kernel.js";
 export { OnnxRuntimeUnavailableError } from "./ort-module.js";
 export type { OrtModule } from "./ort-module.js";
+export { networkToOnnx } from "./network-export.js";
+export type { NetworkLike, OnnxExportOptions } from "./network-export.js";
+export { denseNetworkToOnnx } from "./dense-network-export.js";
+export type { ExportActivation } from "./export-activation.js";
+export type { WeightTensor } from "./export-tensors.js";

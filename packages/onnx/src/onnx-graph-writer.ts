@@ -42,7 +42,13 @@ export class OnnxGraphWriter {
     return name;
   }
 
-  /** Declare a float32 graph input. */
+  /** Keep `name` from being handed out by {@link OnnxGraphWriter.fresh} (graph inputs and outputs). */
+  reserve(name: string): void {
+    if (this.used.has(name)) throw new Error(`tensor name ${name} is already used`);
+    this.used.add(name);
+  }
+
+  /** Declare a float32 graph input (its name reserved before, or fresh). */
   input(name: string, dims: readonly Dimension[]): string {
     this.used.add(name);
     this.inputs.push(valueInfo(name, dims));
@@ -78,15 +84,19 @@ export class OnnxGraphWriter {
 
   /** Append a node; returns its output names (fresh names from `outputs` hints). */
   node(opType: string, inputs: readonly string[], outputHints: readonly string[], attributes: Record<string, AttributeValue> = {}): string[] {
-    const output = outputHints.map((hint) => this.fresh(hint));
+    return this.nodeWithOutputs(opType, inputs, outputHints.map((hint) => this.fresh(hint)), attributes);
+  }
+
+  /** Append a node whose outputs have exactly the given (reserved or fresh) names. */
+  nodeWithOutputs(opType: string, inputs: readonly string[], output: readonly string[], attributes: Record<string, AttributeValue> = {}): string[] {
     this.nodes.push({
       opType,
       name: this.fresh(`${output[0]}/${opType}`),
       input: [...inputs],
-      output,
+      output: [...output],
       attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
     });
-    return output;
+    return [...output];
   }
 
   /** One-output convenience of {@link OnnxGraphWriter.node}. */
