@@ -8,3 +8,6 @@ export type { NetworkLike, OnnxExportOptions } from "./network-export.js";
 export { denseNetworkToOnnx } from "./dense-network-export.js";
 export type { ExportActivation } from "./export-activation.js";
 export type { WeightTensor } from "./export-tensors.js";
+export { layersModelToOnnx, SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS } from "./layers-model-export.js";
+export type { LayersModelLike, LayersModelExportOptions } from "./layers-model-export.js";
+export { UnsupportedLayerError } from "./unsupported-layer-error.js";
