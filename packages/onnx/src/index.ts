@@ -22,8 +22,6 @@ export { buildGradientGraph } from "./gradient-graph.js";
 export type { GradientGraph } from "./gradient-graph.js";
 export { onnxOuterProductKernel, KernelDisposedError } from "./outer-product-kernel.js";
 export type { OnnxOuterProductKernel, OnnxOuterProductKernelOptions } from "./outer-product-kernel.js";
-export { OnnxRuntimeUnavailableError } from "./ort-module.js";
-export type { OrtModule } from "./ort-module.js";
 export { networkToOnnx } from "./network-export.js";
 export type { NetworkLike, OnnxExportOptions } from "./network-export.js";
 export { denseNetworkToOnnx } from "./dense-network-export.js";

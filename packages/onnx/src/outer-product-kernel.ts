@@ -1,22 +1,17 @@
-import type { InferenceSession } from "onnxruntime-common";
 import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
 import { OnnxGraphWriter } from "./onnx-graph-writer.js";
-import { resolveOrtModule, type OrtModule } from "./ort-module.js";
+import { createSession, defaultRuntime, machineCores, type OnnxRuntime, type SessionSettings } from "./runtime.js";
 
 /** Options of {@link onnxOuterProductKernel}. */
-export interface OnnxOuterProductKernelOptions {
-  /** ONNX Runtime intra-op threads of the GEMM. Default: ONNX Runtime's own default (one per physical core). */
-  readonly threads?: number;
+export interface OnnxOuterProductKernelOptions extends SessionSettings {
   /**
    * Most rows multiplied in one float32 GEMM; longer inputs are split and each block's product is added to the
    * float64 accumulator separately, which bounds the float32 rounding by that of a `blockRows`-term sum. Default
    * 1024.
    */
   readonly blockRows?: number;
-  /** The ONNX Runtime module: default `onnxruntime-node`; pass `onnxruntime-web` in a browser. */
-  readonly runtime?: OrtModule;
-  /** Extra session options (e.g. `executionProviders: ["cuda"]`); `threads` wins over `intraOpNumThreads`. */
-  readonly sessionOptions?: InferenceSession.SessionOptions;
+  /** The ONNX Runtime binding: default `onnxruntime-node`; pass `onnxruntime-web` in a browser. */
+  readonly runtime?: OnnxRuntime;
 }
 
 /**
@@ -56,8 +51,9 @@ const DEFAULT_BLOCK_ROWS = 1024;
  * more than one block does — the precision contract of `@smoothhess/stein`'s README. Entries beyond float32's
  * range (~3.4e38) overflow.
  *
- * @throws {@link InvalidArgumentError} for `threads` or `blockRows` that are not integers ≥ 1 or a `runtime` that
- *   is not an ONNX Runtime module; {@link OnnxRuntimeUnavailableError} when no runtime can be loaded.
+ * @param options - `threads` (ONNX Runtime intra-op threads; default the machine's cores), `blockRows`,
+ *   `executionProviders`, `runtime`.
+ * @throws {@link InvalidArgumentError} for `threads` or `blockRows` that are not integers ≥ 1.
  * @example
  * ```ts
  * const kernel = await onnxOuterProductKernel();
@@ -69,14 +65,12 @@ const DEFAULT_BLOCK_ROWS = 1024;
  * ```
  */
 export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOptions = {}): Promise<OnnxOuterProductKernel> {
-  const threads = options.threads === undefined ? undefined : checkInteger("options.threads", options.threads, 1);
+  const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const blockRows = checkInteger("options.blockRows", options.blockRows ?? DEFAULT_BLOCK_ROWS, 1);
-  const ort = await resolveOrtModule(options.runtime);
-  const session = await ort.InferenceSession.create(transposedProductModel(), {
-    ...options.sessionOptions,
-    ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
-  });
-  const provider = firstProvider(options.sessionOptions);
+  const ort = options.runtime ?? (await defaultRuntime());
+  const owned = await createSession(ort, transposedProductModel(), { threads, executionProviders: options.executionProviders });
+  const session = owned.session;
+  const provider = firstProvider(options.executionProviders);
   let bufferA = new Float32Array(0);
   let bufferB = new Float32Array(0);
   let disposed = false;
@@ -117,7 +111,7 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
       if (disposed) return;
       disposed = true;
       bufferA = bufferB = new Float32Array(0);
-      await session.release();
+      await owned.release();
     },
   };
 }
@@ -130,8 +124,8 @@ function copyRows(target: Float32Array, source: ArrayLike<number>, offset: numbe
   }
 }
 
-function firstProvider(sessionOptions: InferenceSession.SessionOptions | undefined): string {
-  const first = sessionOptions?.executionProviders?.[0];
+function firstProvider(providers: SessionSettings["executionProviders"]): string {
+  const first = providers?.[0];
   if (first === undefined) return "cpu";
   return typeof first === "string" ? first : first.name;
 }
