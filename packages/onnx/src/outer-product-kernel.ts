@@ -1,3 +1,4 @@
+import type { Tensor } from "onnxruntime-common";
 import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
 import { OnnxGraphWriter } from "./onnx-graph-writer.js";
 import { createSession, defaultRuntime, machineCores, type OnnxRuntime, type SessionSettings } from "./runtime.js";
@@ -73,6 +74,7 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
   const provider = firstProvider(options.executionProviders);
   let bufferA = new Float32Array(0);
   let bufferB = new Float32Array(0);
+  let output: Tensor | undefined;
   let disposed = false;
 
   return {
@@ -97,23 +99,25 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
         copyRows(blockA, a, start * p);
         copyRows(blockB, b, start * q);
         const feeds = { a: new ort.Tensor("float32", blockA, [count, p]), b: new ort.Tensor("float32", blockB, [count, q]) };
-        const result = await session.run(feeds);
+        // A pre-allocated output saves ONNX Runtime a p×q allocation per block.
+        if (output === undefined || output.dims[0] !== p || output.dims[1] !== q) output = new ort.Tensor("float32", new Float32Array(p * q), [p, q]);
+        const result = await session.run(feeds, { product: output });
         const product = result.product;
-        try {
-          const values = product.data as Float32Array;
-          for (let k = 0; k < p * q; k++) out[k] += values[k];
-        } finally {
-          product.dispose();
-        }
+        addInto(out, product.data as Float32Array, p * q);
       }
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
       bufferA = bufferB = new Float32Array(0);
+      output = undefined;
       await owned.release();
     },
   };
+}
+
+function addInto(out: Float64Array, values: Float32Array, length: number): void {
+  for (let k = 0; k < length; k++) out[k] += values[k];
 }
 
 function copyRows(target: Float32Array, source: ArrayLike<number>, offset: number): void {
