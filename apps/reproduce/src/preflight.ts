@@ -17,26 +17,33 @@ export async function preflight(options: RunOptions): Promise<void> {
     const info = await stat(options.dataDir).catch(() => undefined);
     if (!info?.isDirectory()) throw new UsageError(`--data-dir ${JSON.stringify(options.dataDir)} does not exist or is not a directory`);
   }
-  await checkOutputDirectory(options.out);
+  const missing = await checkOutputDirectory(options.out);
   try {
     await useBackend(options.backend as BackendName);
   } catch (error) {
     if (!(error instanceof SmoothHessError)) throw error;
     throw new UsageError(`--backend ${options.backend}: ${error.message.split("\n")[0]}`);
   }
+  if (missing) await createOutputDirectory(options.out);
 }
 
-async function checkOutputDirectory(out: string): Promise<void> {
+/** Check `--out` without creating anything; true when it does not exist yet. */
+async function checkOutputDirectory(out: string): Promise<boolean> {
   const target = resolve(out);
   const info = await stat(target).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} is a file, not a directory`);
-  if (info) return;
+  if (info) return false;
   // Find the nearest existing ancestor: a regular file there is the usual mistake (--out results.json/x).
   for (let parent = dirname(target); ; parent = dirname(parent)) {
     const above = await stat(parent).catch(() => undefined);
     if (above && !above.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} cannot be created: ${parent} is a file`);
     if (above || parent === dirname(parent)) break;
   }
+  return true;
+}
+
+async function createOutputDirectory(out: string): Promise<void> {
+  const target = resolve(out);
   try {
     await mkdir(target, { recursive: true });
   } catch (error) {

@@ -28,7 +28,7 @@ export async function writeSealedJson(path: string, value: unknown, indent?: num
 
 /**
  * Read a file written by {@link writeSealedJson}; `undefined` when it does not exist.
- * @throws {@link CorruptFileError} (one line, naming the file) when it is not valid JSON, not sealed, or its value
+ * @throws the file system's error when it cannot be read; {@link CorruptFileError} (one line, naming the file) when it is not valid JSON, not sealed, or its value
  *   does not match its checksum.
  */
 export async function readSealedJson<T>(path: string): Promise<T | undefined> {
@@ -37,7 +37,8 @@ export async function readSealedJson<T>(path: string): Promise<T | undefined> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CorruptFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+    throw error; // an I/O failure (permissions, a file where a folder belongs) is not corruption: nothing to repair
+
   }
   let parsed: unknown;
   try {
