@@ -2,6 +2,7 @@ export type { PointBatch, ValueBatch, GradientBatch, ValueOracle, GradientOracle
 export { isOracle } from "./gradient-oracle.js";
 export { OracleOutputError } from "./oracle-output-error.js";
 export { checkedOracle } from "./checked-oracle.js";
+export { checkPointBatch } from "./point-batch-check.js";
 export type { CheckedOracleOptions } from "./checked-oracle.js";
 export { batchedOracle } from "./batched-oracle.js";
 export { countingOracle } from "./counting-oracle.js";
