@@ -5,6 +5,7 @@ import { UnsupportedOpError } from "../unsupported-op-error.js";
 import { NON_DIFFERENTIABLE, VJP_RULES, supportedOperators } from "./rule-table.js";
 import type { VjpContext } from "./vjp-rule.js";
 import { filledLike } from "./rules/helpers.js";
+import { isStopGradient } from "./stop-gradient.js";
 
 /** What {@link reverseMode} differentiates. */
 export interface ReverseModeRequest {
@@ -29,7 +30,7 @@ export function activeTensors(nodes: readonly IrNode[], wrt: string, shapes: Pic
   const active = new Set([wrt]);
   for (const node of nodes) {
     if (!node.inputs.some((i) => i && active.has(i))) continue;
-    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    if (NON_DIFFERENTIABLE.has(node.opType) || isStopGradient(node)) continue;
     const floatOutputs = node.outputs.filter((o) => o && isFloat(shapes.dataType(o)));
     if (floatOutputs.length === 0) continue;
     if (node.domain !== "" || !VJP_RULES.has(node.opType)) {
@@ -67,7 +68,7 @@ export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!node.outputs.some((o) => o && needed.has(o))) continue;
-    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    if (NON_DIFFERENTIABLE.has(node.opType) || isStopGradient(node)) continue;
     path.push(node);
     for (const input of node.inputs) if (input && active.has(input)) needed.add(input);
   }
