@@ -56,11 +56,24 @@ export function activeTensors(nodes: readonly IrNode[], wrt: string, shapes: Pic
  * @throws {@link UnsupportedOpError} for a node on the path that cannot be differentiated.
  */
 export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: ReverseModeRequest): string {
+  return reverseSweep(builder, shapes, request, []).gradient;
+}
+
+/**
+ * {@link reverseMode} that also returns the adjoints (gradients of the same scalar) of the tensors `adjointsOf`,
+ * `null` for a tensor the target does not depend on through differentiable operators.
+ */
+export function reverseSweep(
+  builder: GraphBuilder,
+  shapes: ShapeTable,
+  request: ReverseModeRequest,
+  adjointsOf: readonly string[],
+): { gradient: string; adjoints: Map<string, string | null> } {
   const nodes = [...builder.nodes];
   const active = activeTensors(nodes, request.wrt, shapes);
   if (!active.has(request.target)) {
     // The target does not depend on the variable: its gradient is zero.
-    return filledLike(builder, request.wrt, 0);
+    return { gradient: filledLike(builder, request.wrt, 0), adjoints: new Map(adjointsOf.map((a) => [a, null])) };
   }
   // Nodes that lead to the target (backward reachability over active tensors).
   const needed = new Set([request.target]);
@@ -107,5 +120,6 @@ export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: 
       contributions.set(input, list);
     });
   }
-  return gradientOf(request.wrt) ?? filledLike(builder, request.wrt, 0);
+  const adjoints = new Map(adjointsOf.map((a) => [a, gradientOf(a)]));
+  return { gradient: gradientOf(request.wrt) ?? filledLike(builder, request.wrt, 0), adjoints };
 }

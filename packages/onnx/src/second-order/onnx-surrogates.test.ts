@@ -64,6 +64,23 @@ describe("surrogate Hessians equal the float64 referenceSurrogates", () => {
     }
   });
 
+  it("the structured Hessian and d Hessian-vector products agree (and both run on this MLP)", async () => {
+    const structured = await onnxSurrogates(await loadOnnxModel(denseNetworkGraph(net, "float64")), { threads: 1, hessianMethod: "structured" });
+    const products = await onnxSurrogates(await loadOnnxModel(denseNetworkGraph(net, "float64")), { threads: 1, hessianMethod: "hvp" });
+    try {
+      for (const a of [{ name: "softplus", beta: 4 }, { name: "swish", beta: 3 }] as const) {
+        for (const target of targets) {
+          const h1 = await structured.surrogate(a).hessians(Float64Array.from(x0), 1, target);
+          const h2 = await products.surrogate(a).hessians(Float64Array.from(x0), 1, target);
+          expect(relativeError(h1.hessians, h2.hessians)).toBeLessThanOrEqual(1e-10);
+        }
+      }
+    } finally {
+      await structured.dispose();
+      await products.dispose();
+    }
+  });
+
   it("Hessian-vector products equal the reference's, many directions per run", async () => {
     const k = 7;
     const directions = pseudoRandom(k * d, 43);

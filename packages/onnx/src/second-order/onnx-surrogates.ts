@@ -11,6 +11,7 @@ import { gradientOracle, type OnnxOracle } from "../onnx-oracle.js";
 import { createSession, machineCores, type OwnedSession } from "../runtime.js";
 import { headDerivatives } from "./head-derivatives.js";
 import { HVP_INPUTS, buildHvpGraph, type HvpGraph } from "./hvp-graph.js";
+import { buildStructuredHessianGraph, type StructuredHessianGraph } from "./structured-hessian.js";
 import { resolveSecondOrderTarget, type ResolvedSecondOrderTarget, type SecondOrderTarget } from "./second-order-target.js";
 import { BETA_INPUT, surrogateGraph, type SmoothActivationName } from "./surrogate-graph.js";
 
@@ -94,6 +95,12 @@ export interface OnnxSurrogatesOptions {
   readonly threads?: number;
   /** Rows per run of the Hessian-vector-product graph (directions, or Hessian rows; default 1024). */
   readonly batchSize?: number;
+  /**
+   * How `hessians` computes: `"structured"` (one run: `Σ J_uᵀ diag(ā φ″(u)) J_u + J_tᵀ C J_t` from forward-mode
+   * Jacobians; for graphs whose only nonlinearities are elementwise activations, else an error), `"hvp"` (`d`
+   * Hessian-vector products with the unit vectors; any graph), or `"auto"` (default: structured where possible).
+   */
+  readonly hessianMethod?: "auto" | "structured" | "hvp";
 }
 
 type Family = "relu" | SmoothActivationName;
@@ -113,8 +120,10 @@ function checkActivation(activation: unknown): OnnxSurrogateActivation {
  * Exact second-order derivatives of an ONNX model and of its smooth surrogates (every `Relu` replaced by
  * SoftPlus_β, Swish_β or GELU, as in `@smoothhess/surrogates`), run on ONNX Runtime:
  * - Hessian-vector products by reverse-over-reverse differentiation of the graph, many directions per run;
- * - exact Hessians as `d` Hessian-vector products with the unit vectors (one batched run per `batchSize` rows),
- *   symmetrised;
+ * - exact Hessians in one run from forward-mode Jacobians of the pre-activations,
+ *   `H = Σ_a J_uᵀ diag(ā ⊙ φ″(u)) J_u + J_tᵀ C J_t` (MLPs and CNNs whose nonlinearities are elementwise
+ *   activations), or else as `d` Hessian-vector products with the unit vectors (one batched run per `batchSize`
+ *   rows); symmetrised;
  * - the head (SoftMax, cross-entropy) enters through its float64 seed and curvature at the point, so confident
  *   predictions keep their precision (see `headDerivatives`).
  * β is a graph input: a sweep over β builds nothing twice.
@@ -133,6 +142,10 @@ function checkActivation(activation: unknown): OnnxSurrogateActivation {
 export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOptions = {}): Promise<OnnxSurrogateNetwork> {
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const batchSize = checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
+  const method = options.hessianMethod ?? "auto";
+  if (method !== "auto" && method !== "structured" && method !== "hvp") {
+    throw new InvalidArgumentError("options.hessianMethod", '"auto", "structured" or "hvp"', method);
+  }
   if (!model.graph.nodes.some((n) => n.opType === "Relu")) throw new OnnxModelError("model", "no Relu node to replace by a smooth activation");
   if (model.outputShape.length !== 2) throw new OnnxModelError("model", `output shape [${model.outputShape.join(", ")}]; expected n × classes`);
   const d = model.dim;
@@ -150,10 +163,12 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
   const tensor = (data: ArrayLike<number>, dims: readonly number[]) => new model.runtime.Tensor(model.precision, floats(data), dims);
 
   interface FamilyEngine {
+    readonly family: Family;
     readonly graph: IrGraph;
     readonly model: Promise<OnnxModel>;
     readonly forward: Promise<OwnedSession>;
     readonly hvp: Map<string, Promise<{ session: OwnedSession; spec: HvpGraph }>>;
+    readonly structured: Map<string, Promise<{ session: OwnedSession; spec: StructuredHessianGraph } | undefined>>;
   }
   const engines = new Map<Family, FamilyEngine>();
   const inputShapes = (graph: IrGraph) => {
@@ -178,7 +193,7 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
       family === "relu" ? model : { ...model, graph, shapes: await probeShapes(model.runtime, graph, inputShapes(graph), "model") })();
     // Forward session: the output and every hidden pre-activation, so any target's tensor is one run away.
     const forwardGraph: IrGraph = { ...graph, opset, outputs: [model.outputName, ...model.hiddenTensors].map((name) => ({ name, dataType: graph.inputs[0].dataType })) };
-    engine = { graph, model: familyModel, forward: session(forwardGraph), hvp: new Map() };
+    engine = { family, graph, model: familyModel, forward: session(forwardGraph), hvp: new Map(), structured: new Map() };
     engines.set(family, engine);
     return engine;
   };
@@ -241,6 +256,20 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
     }
     return { gradients, products };
   };
+  /** The structured Hessian graph of a target tensor, or undefined where the graph is outside its class. */
+  const structuredOf = (engine: FamilyEngine, tensorName: string, withCurvature: boolean) => {
+    const key = `${tensorName}|${withCurvature}`;
+    let entry = engine.structured.get(key);
+    if (!entry) {
+      const size = model.shapes.shape(tensorName).slice(1).reduce((a, b) => a * b, 1);
+      entry = engine.model.then(async (m) => {
+        const spec = buildStructuredHessianGraph(engine.graph, model.graph, m.shapes, engine.family, model.inputName, tensorName, size, withCurvature, opset);
+        return spec ? { spec, session: await session(spec.graph) } : undefined;
+      });
+      engine.structured.set(key, entry);
+    }
+    return entry;
+  };
   /** Value, seed and curvature of the target's head at x0 (float64, from one forward run). */
   const headAt = async (engine: FamilyEngine, beta: number, target: ResolvedSecondOrderTarget, x0: ArrayLike<number>) => {
     const z = await forwardAt(engine, beta, x0, target.tensor);
@@ -299,10 +328,34 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
         for (let p = 0; p < count; p++) {
           const x0 = points.subarray(p * d, (p + 1) * d);
           const head = await headAt(engine, beta, resolved, x0);
-          const { gradients: g, products } = await runHvp(engine, beta, resolved, x0, identity, d, head.seed, 1, head.curvature);
           values[p] = head.value;
-          gradients.set(g.subarray(0, d), p * d);
           const block = hessians.subarray(p * d * d, (p + 1) * d * d);
+          const structured = method === "hvp" ? undefined : await structuredOf(engine, resolved.tensor, head.curvature !== null);
+          if (!structured && method === "structured") {
+            throw new OnnxModelError("options.hessianMethod", "\"structured\" needs a graph whose only nonlinearities on the path to the target are elementwise activations; use \"auto\" or \"hvp\"");
+          }
+          if (structured) {
+            const feeds = feedsOf(engine, beta, x0, 1);
+            feeds[HVP_INPUTS.seed] = tensor(head.seed, [1, head.seed.length]);
+            if (head.curvature) feeds[HVP_INPUTS.curvature] = tensor(head.curvature, [head.seed.length, head.seed.length]);
+            const out = await structured.session.session.run(feeds);
+            gradients.set(out[structured.spec.gradient].data as Float32Array, p * d);
+            for (const { name, r0, c0, rows, cols } of structured.spec.blocks) {
+              const data = out[name].data as Float32Array;
+              for (let i = 0; i < rows; i++) {
+                for (let j = 0; j < cols; j++) {
+                  const r = r0 + i, c = c0 + j;
+                  if (r === c) block[r * d + c] = data[i * cols + j];
+                  else if (r < c) block[r * d + c] = block[c * d + r] = r0 === c0 ? 0.5 * (data[i * cols + j] + data[j * cols + i]) : data[i * cols + j];
+                }
+              }
+            }
+            for (const t of Object.values(out)) t.dispose();
+            continue;
+          }
+          const run = await runHvp(engine, beta, resolved, x0, identity, d, head.seed, 1, head.curvature);
+          gradients.set(run.gradients.subarray(0, d), p * d);
+          const products = run.products;
           for (let i = 0; i < d; i++) {
             for (let j = i; j < d; j++) block[i * d + j] = block[j * d + i] = 0.5 * (products[i * d + j] + products[j * d + i]);
           }
@@ -353,7 +406,7 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await Promise.allSettled([...engines.values()].flatMap((e) => [e.forward, ...e.hvp.values()]));
+      await Promise.allSettled([...engines.values()].flatMap((e) => [e.forward, ...e.hvp.values(), ...e.structured.values()]));
       for (const o of oracles) await o.dispose();
       for (const s of owned) await s.release();
     },
