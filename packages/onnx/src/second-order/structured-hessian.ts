@@ -94,6 +94,7 @@ export function buildStructuredHessianGraph(
     if (ACTIVATION_LIKE.has(node.opType)) {
       if (!derivatives) return undefined;
       out = b.op("Mul", [t[0]!, derivatives.first]);
+      if (derivatives.second && !rowOf(node.inputs[0])) return undefined;
       if (derivatives.second) activations.push({ u: node.inputs[0], a: y, derivatives });
     } else {
       switch (node.opType) {
