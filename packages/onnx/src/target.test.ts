@@ -58,7 +58,7 @@ describe("targets equal the float64 networkOracle on the same weights", () => {
     const logits = net.forward(x0).at(-1)!;
     const k = logits.indexOf(Math.max(...logits));
     for (const kind of ["output", "softmax", "crossEntropy"] as const) {
-      const oracle = await onnxOracle(model, { target: { [kind]: "predicted", at: x0 } as OnnxTarget, threads: 1 });
+      const oracle = await onnxOracle(model, { target: { [kind]: "predicted", at: x0 } as unknown as OnnxTarget, threads: 1 });
       expect(oracle.target).toMatchObject({ unit: k });
       await oracle.dispose();
     }
