@@ -95,7 +95,8 @@ describe("exported models on the engine", () => {
 
   it("LayersModel with 'same' average pooling: gradients equal central differences of model.predict", async () => {
     // Not tf.grad here: tfjs's own avgPool gradient with "same" padding disagrees with finite differences of its
-    // forward pass (by ~50 % of the largest entry on a small CNN), while the engine's agrees. Smooth activations keep differences exact.
+    // forward pass (by ~50 % of the largest entry on a small CNN), while the engine's agrees. Smooth activations
+    // keep the differences exact.
     const model = tfl.sequential({
       layers: [
         tfl.layers.conv2d({ inputShape: [5, 4, 1], filters: 2, kernelSize: 2, padding: "same", activation: "tanh" }),
