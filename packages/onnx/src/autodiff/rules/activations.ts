@@ -3,13 +3,15 @@ import type { VjpRule } from "../vjp-rule.js";
 import { outputGradient } from "./helpers.js";
 
 /**
- * Relu: `dX = Where(X > 0, dY, 0)` (derivative 0 at 0, as PyTorch and tfjs take it). A select, not a multiply by
+ * Relu: `dX = Where(Y > 0, dY, 0)` (derivative 0 at 0, as PyTorch and tfjs take it). A select, not a multiply by
  * a cast mask, so it costs one pass and differentiates again (Where passes the gradient through the same mask).
+ * The mask reads the output `Y` (`Y > 0` exactly where `X > 0`), so the pre-activation keeps a single consumer and
+ * ONNX Runtime can still fuse Gemm/Conv with the Relu.
  */
 export const relu: VjpRule = (c) => {
   const b = c.builder;
-  const x = c.node.inputs[0];
-  return [b.op("Where", [b.op("Greater", [x, b.scalar(0)]), outputGradient(c), b.scalar(0)])];
+  const y = c.node.outputs[0];
+  return [b.op("Where", [b.op("Greater", [y, b.scalar(0)]), outputGradient(c), b.scalar(0)])];
 };
 
 /** LeakyRelu: `dX = Where(X > 0, dY, α·dY)`. */
