@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SmoothHessError } from "@smoothhess/errors";
 import { parseOptions, positiveNumber } from "./parse-options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -40,5 +41,18 @@ describe("parseOptions", () => {
 
   it("positiveNumber refuses an empty string (Number(\"\") is 0)", () => {
     expect(() => positiveNumber("--epsilon", "")).toThrow(UsageError);
+  });
+
+  it("usage errors are SmoothHessErrors with code \"usage\" and their own name", () => {
+    const error = (() => {
+      try {
+        parseOptions({ quick: true, full: true });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SmoothHessError);
+    expect((error as SmoothHessError).code).toBe("usage");
+    expect((error as Error).name).toBe("UsageError");
   });
 });

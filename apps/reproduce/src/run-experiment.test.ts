@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deriveSeed, gaussianSampler } from "@smoothhess/oracle";
+import { deriveSeed, gaussianSampler } from "@smoothhess/random";
 import type { Experiment, RunOptions } from "./experiment.js";
 import { runExperiment } from "./run-experiment.js";
 

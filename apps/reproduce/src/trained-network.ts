@@ -17,6 +17,13 @@ import { readSealedJson, writeSealedJson } from "./sealed-json.js";
 import type { ExperimentContext } from "./experiment.js";
 import { warn } from "./warnings.js";
 
+/**
+ * Version of how `@smoothhess/tfjs` turns a seed into weights and batch orders, hashed into every cache key so that
+ * models trained under an older scheme are retrained, not loaded. 2: initialisation and data order from
+ * `@smoothhess/random` (1: tfjs's own pure-rand seeding, which gave every seed the same first draws).
+ */
+const SEEDING_VERSION = 2;
+
 /** What the model cache remembers about a training run. */
 export interface TrainingRecord {
   readonly key: string;
@@ -46,7 +53,7 @@ export async function trainedNetwork(
   data: () => TrainingData,
   options: Omit<TrainOptions, "checkpointDir" | "onEpoch">,
 ): Promise<{ network: Network; record: TrainingRecord }> {
-  const key = createHash("sha256").update(stableStringify(description)).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(stableStringify({ ...description, seedingVersion: SEEDING_VERSION })).digest("hex").slice(0, 16);
   const root = join(context.options.out, "models");
   const modelDir = join(root, key);
   const recordPath = join(root, `${key}.json`);

@@ -9,8 +9,6 @@ export { countingOracle } from "./counting-oracle.js";
 export type { CountingOracle } from "./counting-oracle.js";
 export { covariance } from "./covariance.js";
 export type { Covariance, CovarianceSpec } from "./covariance.js";
-export { gaussianSampler, deriveSeed, seededPermutation } from "@smoothhess/random";
-export type { GaussianSampler } from "@smoothhess/random";
 export { relu, softplus, swish, gelu, normalCdf, normalPdf } from "./reference/activation.js";
 export type { Activation } from "./reference/activation.js";
 export { denseNetwork, affine } from "./reference/dense-network.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
+import { gaussianSampler } from "@smoothhess/random";
 import {
   covariance,
   denseNetwork,
-  gaussianSampler,
   gelu,
   networkOracle,
   normalCdf,
