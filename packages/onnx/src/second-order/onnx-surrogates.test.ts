@@ -81,6 +81,28 @@ describe("surrogate Hessians equal the float64 referenceSurrogates", () => {
     }
   });
 
+  it("a graph outside the structured class (Softmax inside) falls back to Hessian-vector products", async () => {
+    const { decodeModel, encodeModel } = await import("../ir/proto-codec.js");
+    const graph = decodeModel(denseNetworkGraph(net, "float64"), "test");
+    const withSoftmax = encodeModel({
+      ...graph,
+      nodes: [...graph.nodes.map((n) => (n.outputs[0] === "y" ? { ...n, outputs: ["logits"] } : n)), { name: "softmax", opType: "Softmax", domain: "", inputs: ["logits"], outputs: ["y"], attributes: {} }],
+    });
+    const model = await loadOnnxModel(withSoftmax);
+    const strict = await onnxSurrogates(model, { threads: 1, hessianMethod: "structured" });
+    const auto = await onnxSurrogates(model, { threads: 1 });
+    try {
+      await expect(strict.surrogate({ name: "softplus", beta: 2 }).hessians(Float64Array.from(x0), 1, { output: 2 })).rejects.toThrow(/structured/);
+      // output 2 of the softmax graph is the reference's { softmax: 2 }
+      const got = await auto.surrogate({ name: "softplus", beta: 2 }).hessians(Float64Array.from(x0), 1, { output: 2 });
+      const want = reference.surrogate({ name: "softplus", beta: 2 }).hessians(Float64Array.from(x0), 1, { softmax: 2 });
+      expect(relativeError(got.hessians, want.hessians)).toBeLessThanOrEqual(1e-9);
+    } finally {
+      await strict.dispose();
+      await auto.dispose();
+    }
+  });
+
   it("Hessian-vector products equal the reference's, many directions per run", async () => {
     const k = 7;
     const directions = pseudoRandom(k * d, 43);

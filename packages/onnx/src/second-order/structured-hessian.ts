@@ -75,14 +75,19 @@ export function buildStructuredHessianGraph(
   }
   if (!reach.has(target)) return undefined;
 
-  // Tangent pass (forward mode, batch axis = the d unit directions).
+  // Tangent pass (forward mode): the unit directions e_offset … e_{offset+rows−1} as the batch axis. Derivatives
+  // and MaxPool indices depend on the point only, so they are emitted once and shared by every part.
+  const derivativeCache = new Map<IrNode, ElementwiseDerivatives | undefined>();
+  const indexCache = new Map<IrNode, string>();
+  const zeros = attr.tensor({ dataType: floatType, dims: [1], data: floatType === 11 ? Float64Array.of(0) : Float32Array.of(0) });
+  const tangentPass = (rows: number, offset: number) => {
   const tangents = new Map<string, string>();
-  const eye = b.op("EyeLike", [b.op("ConstantOfShape", [b.int64s([d, d])], { value: attr.tensor({ dataType: floatType, dims: [1], data: floatType === 11 ? Float64Array.of(0) : Float32Array.of(0) }) })]);
-  tangents.set(inputName, b.op("Reshape", [eye, b.int64s([d, ...rowShape])]));
+  const eye = b.op("EyeLike", [b.op("ConstantOfShape", [b.int64s([rows, d])], { value: zeros })], { k: attr.int(offset) });
+  tangents.set(inputName, b.op("Reshape", [eye, b.int64s([rows, ...rowShape])]));
   const activations: { u: string; a: string; derivatives: ElementwiseDerivatives }[] = [];
   const reshapeTo = (t: string, name: string): string | undefined => {
     const row = rowOf(name);
-    return row ? b.op("Reshape", [t, b.int64s([d, ...row])]) : undefined;
+    return row ? b.op("Reshape", [t, b.int64s([rows, ...row])]) : undefined;
   };
   for (const node of nodes) {
     if (!onPath.has(node)) continue;
@@ -90,10 +95,14 @@ export function buildStructuredHessianGraph(
     const t = node.inputs.map((i) => tangents.get(i));
     const y = node.outputs[0];
     let out: string | undefined;
-    const derivatives = node.opType === "Relu" && family !== "relu" ? surrogateDerivatives(b, family, node.inputs[0]) : ACTIVATION_LIKE.has(node.opType) ? nodeDerivatives(b, node) : undefined;
+    if (!derivativeCache.has(node)) {
+      derivativeCache.set(node, node.opType === "Relu" && family !== "relu" ? surrogateDerivatives(b, family, node.inputs[0]) : ACTIVATION_LIKE.has(node.opType) ? nodeDerivatives(b, node) : undefined);
+    }
+    const derivatives = derivativeCache.get(node);
     if (ACTIVATION_LIKE.has(node.opType)) {
       if (!derivatives) return undefined;
       out = b.op("Mul", [t[0]!, derivatives.first]);
+      if (derivatives.second && !rowOf(node.inputs[0])) return undefined;
       if (derivatives.second) activations.push({ u: node.inputs[0], a: y, derivatives });
     } else {
       switch (node.opType) {
@@ -157,9 +166,9 @@ export function buildStructuredHessianGraph(
           break;
         }
         case "MaxPool": {
-          const [, indices] = b.ops("MaxPool", [node.inputs[0]], node.attributes, 2);
-          const flat = b.op("Reshape", [t[0]!, b.int64s([d, -1])]);
-          out = reshapeTo(b.op("Gather", [flat, b.op("Reshape", [indices, b.int64s([-1])])], { axis: attr.int(1) }), y);
+          if (!indexCache.has(node)) indexCache.set(node, b.op("Reshape", [b.ops("MaxPool", [node.inputs[0]], node.attributes, 2)[1], b.int64s([-1])]));
+          const flat = b.op("Reshape", [t[0]!, b.int64s([rows, -1])]);
+          out = reshapeTo(b.op("Gather", [flat, indexCache.get(node)!], { axis: attr.int(1) }), y);
           break;
         }
         case "Flatten":
@@ -183,46 +192,62 @@ export function buildStructuredHessianGraph(
   }
   const targetTangent = tangents.get(target);
   if (!targetTangent) return undefined;
+  return { tangents, activations, targetTangent };
+  };
 
-  // First order: the gradient and the adjoints ā of the activations' outputs.
-  const seed = b.op("Reshape", [HVP_INPUTS.seed, b.op("Shape", [target])]);
-  const { gradient, adjoints } = reverseSweep(b, shapes, { wrt: inputName, target, seed }, activations.map((a) => a.a));
-
-  const left: string[] = [];
-  const right: string[] = [];
-  for (const { u, a, derivatives } of activations) {
-    const adjoint = adjoints.get(a);
-    if (!adjoint || !derivatives.second) continue;
-    const m = rowOf(u)!.reduce((x, c) => x * c, 1);
-    const tu = b.op("Reshape", [tangents.get(u)!, b.int64s([d, m])]);
-    const weight = b.op("Reshape", [b.op("Mul", [adjoint, derivatives.second]), b.int64s([1, m])]);
-    left.push(b.op("Mul", [tu, weight]));
-    right.push(tu);
-  }
-  if (withCurvature) {
-    const tz = b.op("Reshape", [targetTangent, b.int64s([d, targetSize])]);
-    left.push(b.op("MatMul", [tz, HVP_INPUTS.curvature]));
-    right.push(tz);
-  }
-  // H = A Bᵀ is symmetric: with the rows split into p parts only the p(p + 1)/2 blocks on and above the diagonal
-  // are multiplied (5/8 of the work for p = 4).
+  // H = A Bᵀ is symmetric: with the directions split into p parts only the p(p + 1)/2 blocks on and above the
+  // diagonal are multiplied (5/8 of the work for p = 4). Each part runs its own tangent pass, and each block
+  // accumulates its terms through Gemm's C input, so no stacked copy of the Jacobians is made.
   const parts = d >= 256 ? 4 : 1;
   const sizes = Array.from({ length: parts }, (_, i) => Math.floor((d * (i + 1)) / parts) - Math.floor((d * i) / parts));
   const starts = sizes.map((_, i) => Math.floor((d * i) / parts));
+  const passes = [];
+  for (let i = 0; i < parts; i++) {
+    const pass = tangentPass(sizes[i], starts[i]);
+    if (!pass) return undefined;
+    passes.push(pass);
+  }
+
+  // First order: the gradient and the adjoints ā of the activations' outputs.
+  const seed = b.op("Reshape", [HVP_INPUTS.seed, b.op("Shape", [target])]);
+  const activations = passes[0].activations;
+  const { gradient, adjoints } = reverseSweep(b, shapes, { wrt: inputName, target, seed }, activations.map((a) => a.a));
+
+  // The terms of H per part: (left_t, right_t) with H = Σ_t left_t right_tᵀ.
+  const weights: (string | null)[] = activations.map(({ u, a, derivatives }) => {
+    const adjoint = adjoints.get(a);
+    if (!adjoint || !derivatives.second) return null;
+    const m = rowOf(u)!.reduce((x, c) => x * c, 1);
+    return b.op("Reshape", [b.op("Mul", [adjoint, derivatives.second]), b.int64s([1, m])]);
+  });
+  const terms = passes.map((pass, i) => {
+    const left: string[] = [];
+    const right: string[] = [];
+    pass.activations.forEach(({ u }, k) => {
+      const weight = weights[k];
+      if (!weight) return;
+      const m = rowOf(u)!.reduce((x, c) => x * c, 1);
+      const tu = b.op("Reshape", [pass.tangents.get(u)!, b.int64s([sizes[i], m])]);
+      left.push(b.op("Mul", [tu, weight]));
+      right.push(tu);
+    });
+    if (withCurvature) {
+      const tz = b.op("Reshape", [pass.targetTangent, b.int64s([sizes[i], targetSize])]);
+      left.push(b.op("MatMul", [tz, HVP_INPUTS.curvature]));
+      right.push(tz);
+    }
+    return { left, right };
+  });
   const blockNames: { name: string; r0: number; c0: number; rows: number; cols: number }[] = [];
-  const zero = () => attr.tensor({ dataType: floatType, dims: [1], data: floatType === 11 ? Float64Array.of(0) : Float32Array.of(0) });
-  if (left.length === 0) {
-    blockNames.push({ name: b.op("ConstantOfShape", [b.int64s([d, d])], { value: zero() }), r0: 0, c0: 0, rows: d, cols: d });
-  } else {
-    const A = left.length === 1 ? left[0] : b.op("Concat", left, { axis: attr.int(1) });
-    const B = right.length === 1 ? right[0] : b.op("Concat", right, { axis: attr.int(1) });
-    const aParts = parts === 1 ? [A] : b.ops("Split", [A, b.int64s(sizes)], { axis: attr.int(0) }, parts);
-    const bParts = parts === 1 ? [B] : b.ops("Split", [B, b.int64s(sizes)], { axis: attr.int(0) }, parts);
-    for (let i = 0; i < parts; i++) {
-      for (let j = i; j < parts; j++) {
-        const block = b.op("Identity", [b.op("Gemm", [aParts[i], bParts[j]], { transB: attr.int(1) })]);
-        blockNames.push({ name: block, r0: starts[i], c0: starts[j], rows: sizes[i], cols: sizes[j] });
-      }
+  for (let i = 0; i < parts; i++) {
+    for (let j = i; j < parts; j++) {
+      let block: string | undefined;
+      terms[i].left.forEach((left, t) => {
+        const inputs = block ? [left, terms[j].right[t], block] : [left, terms[j].right[t]];
+        block = b.op("Gemm", inputs, { transB: attr.int(1) });
+      });
+      block ??= b.op("ConstantOfShape", [b.int64s([sizes[i], sizes[j]])], { value: zeros });
+      blockNames.push({ name: b.op("Identity", [block]), r0: starts[i], c0: starts[j], rows: sizes[i], cols: sizes[j] });
     }
   }
   const gradientOut = b.op("Identity", [gradient]);
