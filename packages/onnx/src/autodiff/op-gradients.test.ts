@@ -117,6 +117,7 @@ const cases: OpCase[] = [
   { float32Only: true, name: "AveragePool 1-D", inputShape: [2, 7], nodes: [node("AveragePool", ["x"], ["y"], { kernel_shape: attr.ints([3]), strides: attr.ints([2]) })] },
   { float32Only: true, name: "GlobalAveragePool", inputShape: [3, 3, 4], nodes: [node("GlobalAveragePool", ["x"], ["y"])] },
   { name: "ReduceMean (axes 2, keepdims 0)", inputShape: [3, 4], nodes: [node("ReduceMean", ["x"], ["y"], { axes: attr.ints([2]), keepdims: attr.int(0) })] },
+  { name: "ReduceMean (opset 18: axes as an input)", inputShape: [3, 4], nodes: [node("ReduceMean", ["x", "ax"], ["y"], { keepdims: attr.int(1) })], constants: { ax: [[2], [1]] }, opset: 18 },
   { name: "ReduceSum (axes input)", inputShape: [3, 4], nodes: [node("ReduceSum", ["x", "ax"], ["y"])], constants: { ax: [[1], [1]] } },
   { name: "Flatten", inputShape: [2, 3], nodes: [node("Flatten", ["x"], ["y"], { axis: attr.int(1) })] },
   { name: "Reshape", inputShape: [2, 3], nodes: [node("Reshape", ["x", "s"], ["y"])], constants: { s: [[0, 3, 2], [3]] } },
