@@ -3,6 +3,7 @@ import { elu, erf, exp, gelu, leakyRelu, log, relu, sigmoid, softplus, sqrt, tan
 import { conv, convTranspose } from "./rules/convolution.js";
 import { gemm, matMul } from "./rules/linear-algebra.js";
 import { batchNormalization } from "./rules/normalization.js";
+import { pad, slice } from "./rules/padding.js";
 import { averagePool, globalAveragePool, maxPool } from "./rules/pooling.js";
 import { reduceMean, reduceSum } from "./rules/reductions.js";
 import { gatherElements, scatterElements, where } from "./rules/selection.js";
@@ -47,6 +48,8 @@ export const VJP_RULES: ReadonlyMap<string, VjpRule> = new Map<string, VjpRule>(
   ["Concat", concat],
   ["Split", split],
   ["Expand", expand],
+  ["Pad", pad],
+  ["Slice", slice],
   ["Identity", identity],
   ["Dropout", identity],
   ["Cast", cast],

@@ -89,17 +89,22 @@ describe("second order on a CNN (float32)", () => {
   });
 });
 
-describe("second order through MaxPool (float64 graph)", () => {
+describe("second order through Pad and MaxPool (float64 graph, the pattern PyTorch exports for a padded max-pool)", () => {
   it("Hessian-vector products and structured Hessians equal central differences of exact gradients", async () => {
     const f64 = (dims: number[], seed: number, scale = 0.5) => floatTensor(pseudoRandom(dims.reduce((a, b) => a * b, 1), seed).map((v) => scale * v), dims, "float64");
     const nodes: IrNode[] = [
-      node("MaxPool", ["x"], ["p"], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) }),
+      node("Pad", ["x", "pads", "fill"], ["padded"]),
+      node("MaxPool", ["padded"], ["p"], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]) }),
       node("Flatten", ["p"], ["f"], { axis: attr.int(1) }),
       node("Gemm", ["f", "W1", "b1"], ["z"], { transB: attr.int(1) }),
       node("Relu", ["z"], ["a"]),
       node("Gemm", ["a", "W2", "b2"], ["y"], { transB: attr.int(1) }),
     ];
-    const initializers = { W1: f64([7, 18], 71, 1), b1: f64([7], 72), W2: f64([3, 7], 73, 1), b2: f64([3], 74) };
+    const initializers = {
+      W1: f64([7, 18], 71, 1), b1: f64([7], 72), W2: f64([3, 7], 73, 1), b2: f64([3], 74),
+      pads: { dataType: 7, dims: [8], data: BigInt64Array.of(0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n) },
+      fill: floatTensor([-Infinity], [], "float64"),
+    };
     const model = await loadOnnxModel(graphBytes({ nodes, inputShape: [2, 5, 5], initializers, precision: "float64" }));
     const d = model.dim;
     const x0 = Float64Array.from(pseudoRandom(d, 75));
