@@ -1,5 +1,5 @@
 import { add, div, mul, neg, sub, sum } from "./rules/arithmetic.js";
-import { elu, erf, exp, gelu, leakyRelu, log, relu, sigmoid, softplus, sqrt, tanh } from "./rules/activations.js";
+import { clip, elu, erf, exp, gelu, leakyRelu, log, pow, reciprocal, relu, sigmoid, softplus, sqrt, tanh } from "./rules/activations.js";
 import { conv, convTranspose } from "./rules/convolution.js";
 import { gemm, matMul } from "./rules/linear-algebra.js";
 import { batchNormalization } from "./rules/normalization.js";
@@ -32,6 +32,9 @@ export const VJP_RULES: ReadonlyMap<string, VjpRule> = new Map<string, VjpRule>(
   ["Exp", exp],
   ["Log", log],
   ["Sqrt", sqrt],
+  ["Pow", pow],
+  ["Reciprocal", reciprocal],
+  ["Clip", clip],
   ["Conv", conv],
   ["ConvTranspose", convTranspose],
   ["BatchNormalization", batchNormalization],

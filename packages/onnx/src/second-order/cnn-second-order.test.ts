@@ -142,3 +142,52 @@ describe("second order through Pad and MaxPool (float64 graph, the pattern PyTor
     }
   });
 });
+
+describe("second order through Pow, Reciprocal, Clip and Tanh (float64 graph, Hessian-vector products)", () => {
+  it("equal central differences of exact gradients", async () => {
+    const f64 = (dims: number[], seed: number, scale = 0.5) => floatTensor(pseudoRandom(dims.reduce((a, b) => a * b, 1), seed).map((v) => scale * v), dims, "float64");
+    const nodes: IrNode[] = [
+      node("Gemm", ["x", "W1", "b1"], ["z"], { transB: attr.int(1) }),
+      node("Relu", ["z"], ["a"]),
+      node("Pow", ["a", "two"], ["sq"]),
+      node("Add", ["sq", "one"], ["s1"]),
+      node("Reciprocal", ["s1"], ["r"]),
+      node("Tanh", ["z"], ["t"]),
+      node("Clip", ["t", "lo", "hi"], ["c"]),
+      node("Add", ["r", "c"], ["h"]),
+      node("Gemm", ["h", "W2", "b2"], ["y"], { transB: attr.int(1) }),
+    ];
+    const initializers = {
+      W1: f64([6, 4], 81, 1), b1: f64([6], 82), W2: f64([3, 6], 83, 1), b2: f64([3], 84),
+      two: floatTensor([2], [], "float64"), one: floatTensor([1], [], "float64"),
+      lo: floatTensor([-0.6], [], "float64"), hi: floatTensor([0.7], [], "float64"),
+    };
+    const model = await loadOnnxModel(graphBytes({ nodes, inputShape: [4], initializers, precision: "float64" }));
+    const network = await onnxSurrogates(model, { threads: 1 });
+    try {
+      const surrogate = network.surrogate({ name: "swish", beta: 2 });
+      const x0 = pseudoRandom(4, 85);
+      const v = pseudoRandom(4, 86);
+      const { products } = await surrogate.hessianVectorProducts(x0, v, 1, { softmax: 1 });
+      const oracle = surrogate.oracle({ softmax: 1 });
+      const h = 1e-6;
+      const points = Float64Array.from([...x0.map((x, j) => x + h * v[j]), ...x0.map((x, j) => x - h * v[j])]);
+      const { gradients } = await oracle.evaluate(points, 2);
+      await oracle.dispose?.();
+      let diff = 0, norm = 0;
+      for (let j = 0; j < 4; j++) {
+        const fd = (gradients[j] - gradients[4 + j]) / (2 * h);
+        diff = Math.max(diff, Math.abs(fd - products[j]));
+        norm = Math.max(norm, Math.abs(fd));
+      }
+      expect(norm).toBeGreaterThan(0);
+      expect(diff).toBeLessThanOrEqual(1e-6 * norm);
+      const { hessians } = await surrogate.hessians(Float64Array.from(x0), 1, { softmax: 1 }); // falls back to HVPs
+      let hv = 0;
+      for (let j = 0; j < 4; j++) hv += hessians[j] * v[j];
+      expect(hv).toBeCloseTo(products[0], 8);
+    } finally {
+      await network.dispose();
+    }
+  });
+});

@@ -276,4 +276,4 @@ export function buildStructuredHessianGraph(
 }
 
 /** Elementwise activations: their tangent is `φ′(u) ⊙ T_u`, their curvature `φ″(u)`. */
-const ACTIVATION_LIKE = new Set(["Relu", "LeakyRelu", "Sigmoid", "Softplus", "Tanh", "Exp"]);
+const ACTIVATION_LIKE = new Set(["Relu", "LeakyRelu", "Clip", "Sigmoid", "Softplus", "Tanh", "Exp"]);
