@@ -1,5 +1,6 @@
 import { addTransposedProduct } from "@smoothhess/linalg";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
 import { smoothHess } from "@smoothhess/stein";
 import fc from "fast-check";
