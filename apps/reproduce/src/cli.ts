@@ -74,7 +74,9 @@ function fail(error: unknown): never {
     process.stderr.write(`smoothhess-reproduce: ${error.message.replace(/^error: /, "")}\n`);
     process.exit(2);
   }
-  if (error instanceof UsageError || (error instanceof SmoothHessError && error.code === "invalid-argument")) {
+  // A library's argument error before the run starts comes from a flag; once work has started it is a failure.
+  const beforeWork = logDirectory === undefined;
+  if (error instanceof UsageError || (beforeWork && error instanceof SmoothHessError && error.code === "invalid-argument")) {
     process.stderr.write(`smoothhess-reproduce: ${error.message.split("\n")[0]}\n`);
     process.exit(2);
   }

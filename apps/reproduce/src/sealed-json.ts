@@ -48,7 +48,7 @@ export async function readSealedJson<T>(path: string): Promise<T | undefined> {
   }
   const sealed = parsed as { sha256?: unknown; value?: unknown } | null;
   if (typeof sealed !== "object" || sealed === null || typeof sealed.sha256 !== "string" || !("value" in sealed)) {
-    throw new CorruptFileError(path, "is not a sealed checkpoint file ({ sha256, value })");
+    throw new CorruptFileError(path, "is not a sealed file ({ sha256, value }): damaged, or written by an older version without checksums");
   }
   if (sha256(JSON.stringify(sealed.value)) !== sealed.sha256) {
     throw new CorruptFileError(path, "does not match its SHA-256 (the file was changed or corrupted)");

@@ -23,8 +23,10 @@ import { type GradientOracle } from "@smoothhess/oracle";
 import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { paperMnistMlp, tfjsOracle, tfjsOuterProductKernel, useBackend, type Network } from "@smoothhess/tfjs";
-import { loadOnnxModel, networkToOnnx, onnxOracle, onnxOuterProductKernel, type OnnxModel } from "../src/index.js";
-import * as engine from "../src/index.js";
+import { loadOnnxModel, networkToOnnx, onnxOracle, onnxOuterProductKernel, onnxSurrogates, type OnnxModel } from "../src/index.js";
+import { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, gridUnion } from "@smoothhess/metrics";
+import { betaSweep } from "@smoothhess/surrogates";
+import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
 
 const BATCH = 1024;
 const TARGET_CLASS = 3;
@@ -233,16 +235,54 @@ async function smoothHessSection(net: Network, model: OnnxModel): Promise<void> 
   console.log(`engine time ÷ tfjs time (best engine row): ${bestWall.toFixed(3)} wall, ${bestCpu.toFixed(3)} CPU (target ≤ 0.25)`);
 }
 
-async function surrogateSection(model: OnnxModel): Promise<void> {
-  const api = engine as Record<string, unknown>;
-  const candidates = ["onnxSurrogateHessian", "surrogateHessian", "onnxSecondOrderModel"];
-  const found = candidates.find((name) => typeof api[name] === "function");
-  console.log("\n## SoftPlus Hessian of the MNIST MLP\n");
-  if (!found) {
-    console.log(`skipped: the engine exports no surrogate Hessian yet (looked for ${candidates.join(", ")})`);
-    return;
+/** Median wall and CPU seconds of `repeats` calls after one warm-up. */
+async function medianTime(call: () => Promise<unknown>, repeats: number): Promise<{ wall: number; cpu: number }> {
+  await call();
+  const walls: number[] = [], cpus: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    await call();
+    const usage = process.cpuUsage(cpu0);
+    walls.push((performance.now() - start) / 1000);
+    cpus.push((usage.user + usage.system) / 1e6);
   }
-  void model;
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+async function surrogateSection(net: Network, model: OnnxModel): Promise<void> {
+  const x0 = gaussianSampler(11).fillUniform(new Float64Array(784));
+  const target = { output: TARGET_CLASS } as const;
+  const softplus = { name: "softplus", beta: 10 } as const;
+  const betas = gridUnion(BETA_GRIDS.perturbationMSE.mnist, BETAS_REPORTED_OUTSIDE_GRIDS.perturbationMSE.mnist);
+  const repeats = Number(process.env.HESSIAN_REPEATS ?? 7);
+  console.log(`\n## SoftPlus Hessian (β = 10, logit ${TARGET_CLASS}) of the MNIST MLP at one point; β sweep over the ${betas.length}-value P_MSE grid\n`);
+  const rows: (string | number)[][] = [["configuration", "Hessian ms (median)", "CPU ms", "÷ tfjs (wall)", `sweep of ${betas.length} β: s`, "CPU-s"]];
+
+  const tfjs = tfjsSurrogates(net);
+  const tfjsHessian = await medianTime(() => tfjs.surrogate(softplus).hessians(x0, 1, target), Math.min(repeats, 5));
+  const reference = (await tfjs.surrogate(softplus).hessians(x0, 1, target)).hessians;
+  rows.push(["tfjs surrogates (wasm) — baseline", tfjsHessian.wall * 1000, tfjsHessian.cpu * 1000, 1, "—", "—"]);
+  tfjs.dispose();
+
+  for (const threads of [...new Set([1, CORES])]) {
+    const network = await onnxSurrogates(model, { threads });
+    const hessian = await medianTime(() => network.surrogate(softplus).hessians(x0, 1, target), repeats);
+    const engineHessian = (await network.surrogate(softplus).hessians(x0, 1, target)).hessians;
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    let steps = 0;
+    for await (const step of betaSweep(network, x0, target, { betas })) if (step.hessian.length === 784 * 784) steps++;
+    const sweepWall = (performance.now() - start) / 1000;
+    const usage = process.cpuUsage(cpu0);
+    if (steps !== betas.length) throw new Error(`sweep produced ${steps} of ${betas.length} Hessians`);
+    rows.push([`engine, ${threads} thread${threads > 1 ? "s" : ""}`, hessian.wall * 1000, hessian.cpu * 1000, hessian.wall / tfjsHessian.wall, sweepWall, (usage.user + usage.system) / 1e6]);
+    if (threads === 1) console.log(`max |H_engine − H_tfjs| = ${maxRelativeDifference(engineHessian, reference).toExponential(2)} of max |H|`);
+    await network.dispose();
+  }
+  printTable(rows);
+  console.log("targets: Hessian ≤ 50 ms (median), sweep ≤ 6 s");
 }
 
 async function main(): Promise<void> {
@@ -255,7 +295,7 @@ async function main(): Promise<void> {
   console.log(machineLine());
   if (wanted("gradients")) await gradientsSection(net, model);
   if (wanted("smoothhess")) await smoothHessSection(net, model);
-  if (wanted("surrogate")) await surrogateSection(model);
+  if (wanted("surrogate")) await surrogateSection(net, model);
   console.log(`\nload after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   net.dispose();
 }

@@ -20,6 +20,22 @@ export type { ReverseModeRequest } from "./autodiff/reverse-mode.js";
 export type { VjpRule, VjpContext } from "./autodiff/vjp-rule.js";
 export { buildGradientGraph } from "./gradient-graph.js";
 export type { GradientGraph } from "./gradient-graph.js";
+export { reverseSweep } from "./autodiff/reverse-mode.js";
+export { stopGradient } from "./autodiff/stop-gradient.js";
+// Second order: Hessian-vector products, exact Hessians and the smooth surrogates of a ReLU model.
+export { onnxSurrogates } from "./second-order/onnx-surrogates.js";
+export type {
+  OnnxSurrogateNetwork,
+  OnnxSecondOrderModel,
+  OnnxSurrogatesOptions,
+  OnnxSurrogateActivation,
+  OnnxModelActivation,
+  OnnxHessianBatch,
+  OnnxHessianVectorProducts,
+  OnnxLogitJacobian,
+} from "./second-order/onnx-surrogates.js";
+export { resolveSecondOrderTarget } from "./second-order/second-order-target.js";
+export type { SecondOrderTarget, ResolvedSecondOrderTarget } from "./second-order/second-order-target.js";
 export { onnxOuterProductKernel, KernelDisposedError } from "./outer-product-kernel.js";
 export type { OnnxOuterProductKernel, OnnxOuterProductKernelOptions } from "./outer-product-kernel.js";
 export { networkToOnnx } from "./network-export.js";

@@ -2,7 +2,7 @@ import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, checkIn
 import { activeTensors, reverseMode } from "./autodiff/reverse-mode.js";
 import { GraphBuilder } from "./ir/graph-builder.js";
 import { DataType, type IrGraph } from "./ir/graph.js";
-import { decodeModel } from "./ir/proto-codec.js";
+import { decodeModel, encodeModel } from "./ir/proto-codec.js";
 import { probeShapes, type ShapeTable } from "./ir/shape-probe.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { createSession, defaultRuntime, type OnnxRuntime } from "./runtime.js";
@@ -171,7 +171,7 @@ export async function runForward(model: OnnxModel, points: ArrayLike<number>, n:
   checkFiniteArray("points", points, count * model.dim);
   const b = new GraphBuilder(model.graph);
   const type = model.shapes.dataType(name) ?? DataType.FLOAT;
-  const bytes = (await import("./ir/proto-codec.js")).encodeModel(b.finish({ outputs: [{ name, dataType: type }] }));
+  const bytes = encodeModel(b.finish({ outputs: [{ name, dataType: type }] }));
   const owned = await createSession(model.runtime, bytes, { threads: 1 });
   try {
     const outputs: number[] = [];

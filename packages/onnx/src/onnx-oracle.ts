@@ -1,4 +1,5 @@
 import { checkInteger } from "@smoothhess/errors";
+import type { Tensor } from "onnxruntime-common";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import { buildGradientGraph } from "./gradient-graph.js";
 import { encodeModel } from "./ir/proto-codec.js";
@@ -49,6 +50,19 @@ export interface OnnxOracle extends GradientOracle {
  */
 export async function onnxOracle(model: OnnxModel, options: OnnxOracleOptions = {}): Promise<OnnxOracle> {
   const target = await resolveOnnxTarget(model, options.target ?? { output: 0 }, "options.target");
+  return gradientOracle(model, target, options);
+}
+
+/**
+ * The oracle of a resolved target on `model` (whose graph may have extra scalar inputs, given in `feeds`).
+ * @internal shared by {@link onnxOracle} and the surrogate models.
+ */
+export async function gradientOracle(
+  model: OnnxModel,
+  target: ResolvedOnnxTarget,
+  options: Omit<OnnxOracleOptions, "target">,
+  feeds: Record<string, number> = {},
+): Promise<OnnxOracle> {
   const batchSize = model.fixedBatch ?? checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const gradient = await buildGradientGraph(model, target);
@@ -74,7 +88,11 @@ export async function onnxOracle(model: OnnxModel, options: OnnxOracleOptions = 
         const data = float64 ? new Float64Array(runRows * d) : new Float32Array(runRows * d);
         data.set(points.subarray(start * d, (start + rows) * d));
         const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
-        const out = await owned.session.run({ [model.inputName]: feed });
+        const inputs: Record<string, Tensor> = { [model.inputName]: feed };
+        for (const [name, value] of Object.entries(feeds)) {
+          inputs[name] = new model.runtime.Tensor(model.precision, float64 ? Float64Array.of(value) : Float32Array.of(value), []);
+        }
+        const out = await owned.session.run(inputs);
         const v = out[gradient.value].data as Float32Array;
         const g = out[gradient.gradient].data as Float32Array;
         for (let i = 0; i < rows; i++) values[start + i] = v[i];

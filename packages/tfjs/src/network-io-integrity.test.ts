@@ -95,6 +95,11 @@ describe("saved directories are checked when read back", () => {
     ],
     ["weights.bin with flipped bytes (same length)", (p: string) => flipBytes(join(p, "weights.bin")), /weights\.bin does not match its SHA-256/],
     ["no model.json", (p: string) => rm(join(p, "model.json")), /has no model\.json/],
+    [
+      "model.json claiming format version 1 (no checksums) while it has them",
+      async (p: string) => writeFile(join(p, "model.json"), (await readFile(join(p, "model.json"), "utf8")).replace('"formatVersion": 2', '"formatVersion": 1').replace('"sizes": [\n    3,', '"sizes": [\n    4,')),
+      /model\.json does not match its checksum/,
+    ],
   ])("%s → ModelFileError naming the directory", async (name, corrupt, message) => {
     const target = await save(name.replace(/[^a-z]+/g, "-"));
     const before = await readFile(join(target, "model.json"), "utf8");

@@ -184,8 +184,9 @@ export async function readTensorDirectory(dir: string): Promise<{ json: SavedMod
       if (parsed?.format !== FORMAT || !Array.isArray(parsed.weightsManifest) || parsed.weightsManifest.length !== 1) {
         throw new ModelFileError(target, `${MODEL_JSON} is not a ${FORMAT} file (format: ${String(parsed?.format)})`);
       }
-      if (parsed.formatVersion !== 1) {
-        const { sha256: stored, ...unsigned } = parsed;
+      const { sha256: stored, ...unsigned } = parsed;
+      // Version 1 predates the checksums; a checksum that is present is verified whatever the version says.
+      if (parsed.formatVersion !== 1 || stored !== undefined || parsed.weightsSha256 !== undefined) {
         if (typeof stored !== "string" || typeof parsed.weightsSha256 !== "string") {
           throw new ModelFileError(target, `${MODEL_JSON} lacks its checksums (format version ${String(parsed.formatVersion)})`);
         }

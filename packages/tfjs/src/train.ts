@@ -64,7 +64,9 @@ export interface TrainOptions {
   /**
    * Directory for a checkpoint written (atomically) after every epoch: weights, batch-norm statistics, optimizer
    * state and the epoch count. When it already holds a checkpoint, training **resumes** from it — an interrupted
-   * run continues where it stopped and ends with the same weights as an uninterrupted one.
+   * run continues where it stopped and ends with the same weights as an uninterrupted one. The checkpoint's
+   * checksums are verified before it is used (a corrupted one throws `ModelFileError`, never resumes), and
+   * several trainings may share the directory: its writers take turns under its lock, so none fails.
    */
   readonly checkpointDir?: string;
   /** Called after every epoch (after the checkpoint is written). */
@@ -93,7 +95,8 @@ export interface TrainResult {
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for bad options or data;
  *   {@link BackendUnavailableError} for a convolutional network on wasm;
- *   {@link ModelFileError} when a checkpoint belongs to another architecture; `AbortedError` when `signal` fires.
+ *   {@link ModelFileError} when a checkpoint belongs to another architecture or does not match its checksums
+ *   (corrupted); `AbortedError` when `signal` fires.
  *
  * @example
  * ```ts

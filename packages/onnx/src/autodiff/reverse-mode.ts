@@ -5,6 +5,7 @@ import { UnsupportedOpError } from "../unsupported-op-error.js";
 import { NON_DIFFERENTIABLE, VJP_RULES, supportedOperators } from "./rule-table.js";
 import type { VjpContext } from "./vjp-rule.js";
 import { filledLike } from "./rules/helpers.js";
+import { isStopGradient } from "./stop-gradient.js";
 
 /** What {@link reverseMode} differentiates. */
 export interface ReverseModeRequest {
@@ -29,7 +30,7 @@ export function activeTensors(nodes: readonly IrNode[], wrt: string, shapes: Pic
   const active = new Set([wrt]);
   for (const node of nodes) {
     if (!node.inputs.some((i) => i && active.has(i))) continue;
-    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    if (NON_DIFFERENTIABLE.has(node.opType) || isStopGradient(node)) continue;
     const floatOutputs = node.outputs.filter((o) => o && isFloat(shapes.dataType(o)));
     if (floatOutputs.length === 0) continue;
     if (node.domain !== "" || !VJP_RULES.has(node.opType)) {
@@ -55,11 +56,24 @@ export function activeTensors(nodes: readonly IrNode[], wrt: string, shapes: Pic
  * @throws {@link UnsupportedOpError} for a node on the path that cannot be differentiated.
  */
 export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: ReverseModeRequest): string {
+  return reverseSweep(builder, shapes, request, []).gradient;
+}
+
+/**
+ * {@link reverseMode} that also returns the adjoints (gradients of the same scalar) of the tensors `adjointsOf`,
+ * `null` for a tensor the target does not depend on through differentiable operators.
+ */
+export function reverseSweep(
+  builder: GraphBuilder,
+  shapes: ShapeTable,
+  request: ReverseModeRequest,
+  adjointsOf: readonly string[],
+): { gradient: string; adjoints: Map<string, string | null> } {
   const nodes = [...builder.nodes];
   const active = activeTensors(nodes, request.wrt, shapes);
   if (!active.has(request.target)) {
     // The target does not depend on the variable: its gradient is zero.
-    return filledLike(builder, request.wrt, 0);
+    return { gradient: filledLike(builder, request.wrt, 0), adjoints: new Map(adjointsOf.map((a) => [a, null])) };
   }
   // Nodes that lead to the target (backward reachability over active tensors).
   const needed = new Set([request.target]);
@@ -67,7 +81,7 @@ export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!node.outputs.some((o) => o && needed.has(o))) continue;
-    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    if (NON_DIFFERENTIABLE.has(node.opType) || isStopGradient(node)) continue;
     path.push(node);
     for (const input of node.inputs) if (input && active.has(input)) needed.add(input);
   }
@@ -106,5 +120,6 @@ export function reverseMode(builder: GraphBuilder, shapes: ShapeTable, request: 
       contributions.set(input, list);
     });
   }
-  return gradientOf(request.wrt) ?? filledLike(builder, request.wrt, 0);
+  const adjoints = new Map(adjointsOf.map((a) => [a, gradientOf(a)]));
+  return { gradient: gradientOf(request.wrt) ?? filledLike(builder, request.wrt, 0), adjoints };
 }
