@@ -11,7 +11,9 @@ export { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js
 export { ConvergenceError } from "./convergence-error.js";
 export { checkEigen, spectrumEnergy } from "./eigenpairs.js";
 export type { EigenOrder, SpectrumEnergy, SymmetricEigen } from "./eigenpairs.js";
-export { symmetricEigen } from "./symmetric-eigen.js";
+export { symmetricEigen, symmetricEigenvalues } from "./symmetric-eigen.js";
+export { kernelBackend, setKernelBackend } from "./kernels/kernel-backend.js";
+export type { KernelBackend } from "./kernels/dense-kernels.js";
 export type { SymmetricEigenOptions } from "./symmetric-eigen.js";
 export { truncateByEnergy } from "./truncate-by-energy.js";
 export { topEigen } from "./top-eigen.js";

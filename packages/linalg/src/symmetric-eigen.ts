@@ -1,8 +1,12 @@
 import { checkInteger } from "@smoothhess/errors";
 import { type EigenOrder, type SymmetricEigen, checkEigenOrder, fixEigenvectorSigns, orderedIndices } from "./eigenpairs.js";
 import { checkSymmetric } from "./matrix-checks.js";
-import { selectedEigenpairs } from "./selected-eigenpairs.js";
-import { tridiagonalQLInPlace } from "./tridiagonal-ql.js";
+import { applyReflectors, reflectorWork, reflectorWorkLengths, tridiagonalize } from "./householder-tridiagonal.js";
+import type { DenseKernels } from "./kernels/dense-kernels.js";
+import { denseKernels } from "./kernels/kernel-backend.js";
+import { selectedTridiagonalEigenpairs } from "./selected-eigenpairs.js";
+import { tridiagonalDivideConquer, divideConquerLengths } from "./tridiagonal-divide-conquer.js";
+import { tridiagonalQL } from "./tridiagonal-ql.js";
 
 /** Options of {@link symmetricEigen}. */
 export interface SymmetricEigenOptions {
@@ -54,43 +58,128 @@ export function symmetricEigen(a: ArrayLike<number>, d: number, options: Symmetr
  * symmetric up to rounding; it is not modified.
  * @internal
  */
-export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: EigenOrder, k: number): SymmetricEigen {
-  let scale = 0;
-  for (let i = 0; i < d * d; i++) scale = Math.max(scale, Math.abs(a[i]));
-  const values = new Float64Array(d);
-  const w = new Float64Array(d * d);
-  if (scale === 0) {
-    for (let i = 0; i < d; i++) w[i * d + i] = 1;
-    return selectPairs(values, w, d, d, order, k);
-  }
-  const load = (): void => {
-    const half = 0.5 / scale;
-    for (let i = 0; i < d; i++) {
-      w[i * d + i] = a[i * d + i] / scale;
-      for (let j = 0; j < i; j++) {
-        const v = (a[i * d + j] + a[j * d + i]) * half;
-        w[i * d + j] = v;
-        w[j * d + i] = v;
-      }
-    }
-  };
-  load();
-  if (k * SELECTED_FRACTION < d && d >= 32) {
-    const selected = selectedEigenpairs(w, d, order, k);
-    if (selected) {
-      for (let j = 0; j < k; j++) selected.values[j] *= scale;
-      fixEigenvectorSigns(selected.vectors, k, d);
-      return { d, k, values: selected.values, vectors: selected.vectors };
-    }
-    load();
-  }
-  tridiagonalQLInPlace(w, d, values);
-  for (let i = 0; i < d; i++) values[i] *= scale;
-  return selectPairs(values, w, d, d, order, k);
-}
-
 /** Use the selected-eigenpairs path when fewer than `d / SELECTED_FRACTION` pairs are wanted. */
 const SELECTED_FRACTION = 4;
+
+export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: EigenOrder, k: number): SymmetricEigen {
+  const scale = largestMagnitude(a, d);
+  if (scale === 0 || d === 1) {
+    const values = Float64Array.of(d === 1 ? a[0] : 0);
+    const vectors = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) vectors[i * d + i] = 1;
+    return selectPairs(d === 1 ? values : new Float64Array(d), vectors, d, d, order, k);
+  }
+  const kernels = denseKernels();
+  try {
+    if (k * SELECTED_FRACTION < d && d >= 32) {
+      const selected = selectedDecomposition(kernels, a, d, scale, order, k);
+      if (selected) return selected;
+    }
+    return fullDecomposition(kernels, a, d, scale, order, k);
+  } finally {
+    kernels.release();
+  }
+}
+
+/**
+ * Eigenvalues of a symmetric matrix only (no vectors): the same reduction as {@link symmetricEigen}, then `O(d²)`
+ * implicit QL on the tridiagonal. Sorted by `order` (default `"magnitude"`: `|λ|` descending).
+ *
+ * @param a - row-major `d×d` symmetric matrix (any `ArrayLike<number>`, not modified).
+ * @param d - its order, an integer ≥ 1.
+ * @param options - `order` of the returned values.
+ * @throws the argument errors of {@link symmetricEigen}.
+ *
+ * @example
+ * ```ts
+ * import { symmetricEigenvalues } from "@smoothhess/linalg";
+ * symmetricEigenvalues([2, 1, 1, 2], 2, { order: "ascending" }); // Float64Array [1, 3]
+ * ```
+ */
+export function symmetricEigenvalues(a: ArrayLike<number>, d: number, options: { readonly order?: EigenOrder } = {}): Float64Array {
+  checkInteger("d", d, 1);
+  checkSymmetric("a", a, d);
+  const order = checkEigenOrder("options.order", options?.order);
+  const scale = largestMagnitude(a, d);
+  if (scale === 0) return new Float64Array(d);
+  const kernels = denseKernels();
+  try {
+    const [w, diag, off, tau, ...rest] = kernels.workspace([d * d, d, d, d, ...reflectorWorkLengths(d, 0)]);
+    loadLowerScaled(a, d, scale, w);
+    tridiagonalize(kernels, w, d, diag, off, tau, reflectorWork(rest));
+    const values = Float64Array.from(diag);
+    tridiagonalQL(values, Float64Array.from(off), d);
+    for (let i = 0; i < d; i++) values[i] *= scale;
+    return Float64Array.from(orderedIndices(values, order), (i) => values[i]);
+  } finally {
+    kernels.release();
+  }
+}
+
+/** Reduce, solve the tridiagonal problem by divide and conquer, back-transform all `d` vectors. */
+function fullDecomposition(kernels: DenseKernels, a: ArrayLike<number>, d: number, scale: number, order: EigenOrder, k: number): SymmetricEigen {
+  const arrays = kernels.workspace([d * d, d, d, d, d * d, ...divideConquerLengths(d), ...reflectorWorkLengths(d, d)]);
+  const [w, diag, off, tau, z] = arrays;
+  const dc = arrays.slice(5, 5 + divideConquerLengths(d).length);
+  const work = reflectorWork(arrays.slice(5 + dc.length));
+  loadLowerScaled(a, d, scale, w);
+  tridiagonalize(kernels, w, d, diag, off, tau, work);
+  tridiagonalDivideConquer(kernels, diag, off, d, z, dc);
+  applyReflectors(kernels, w, d, tau, z, d, work);
+  const values = new Float64Array(d);
+  for (let i = 0; i < d; i++) values[i] = diag[i] * scale;
+  return selectPairs(values, Float64Array.from(z), d, d, order, k);
+}
+
+/**
+ * Reduce, find the `k` wanted pairs of the tridiagonal by inverse iteration, back-transform only those `k` vectors;
+ * `null` when inverse iteration fails its checks (the caller then takes the full path).
+ */
+function selectedDecomposition(kernels: DenseKernels, a: ArrayLike<number>, d: number, scale: number, order: EigenOrder, k: number): SymmetricEigen | null {
+  const [w, diag, off, tau, z, ...rest] = kernels.workspace([d * d, d, d, d, k * d, ...reflectorWorkLengths(d, k)]);
+  const work = reflectorWork(rest);
+  loadLowerScaled(a, d, scale, w);
+  tridiagonalize(kernels, w, d, diag, off, tau, work);
+  const pairs = selectedTridiagonalEigenpairs(diag, off, d, order, k);
+  if (!pairs) return null;
+  z.set(pairs.vectors);
+  applyReflectors(kernels, w, d, tau, z, k, work);
+  const values = pairs.values;
+  for (let j = 0; j < k; j++) values[j] *= scale;
+  const vectors = fixEigenvectorSigns(Float64Array.from(z), k, d);
+  return { d, k, values, vectors };
+}
+
+/**
+ * The selected path alone (no fallback): `null` when inverse iteration fails its checks.
+ * @internal exported for tests.
+ */
+export function selectedEigenpairs(a: ArrayLike<number>, d: number, order: EigenOrder, k: number): SymmetricEigen | null {
+  const scale = largestMagnitude(a, d) || 1;
+  const kernels = denseKernels();
+  try {
+    return selectedDecomposition(kernels, a, d, scale, order, k);
+  } finally {
+    kernels.release();
+  }
+}
+
+/** Largest `|a[i]|` over the `d×d` entries. */
+function largestMagnitude(a: ArrayLike<number>, d: number): number {
+  let scale = 0;
+  for (let i = 0; i < d * d; i++) scale = Math.max(scale, Math.abs(a[i]));
+  return scale;
+}
+
+/** `w`'s lower triangle ← that of `(A + Aᵀ)/(2·scale)`. */
+function loadLowerScaled(a: ArrayLike<number>, d: number, scale: number, w: Float64Array): void {
+  const half = 0.5 / scale;
+  for (let i = 0; i < d; i++) {
+    const row = i * d;
+    for (let j = 0; j < i; j++) w[row + j] = (a[row + j] + a[j * d + i]) * half;
+    w[row + i] = a[row + i] / scale;
+  }
+}
 
 /**
  * Sort `count` pairs (`values[j]`, row `j` of the row-major `count×d` `rows`) into `order`, keep the first `k`,
