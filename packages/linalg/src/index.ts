@@ -20,7 +20,14 @@ export { topEigen } from "./top-eigen.js";
 export type { SymmetricOperator, TopEigenOptions, TopEigenResult } from "./top-eigen.js";
 export { eigenFromFactors } from "./eigen-from-factors.js";
 export type { EigenFromFactorsOptions } from "./eigen-from-factors.js";
-export { trustRegionStep } from "./trust-region-step.js";
+export { KRYLOV_MIN_DIMENSION, trustRegionStep } from "./trust-region-step.js";
+export { krylovTrustRegion } from "./krylov-trust-region.js";
+export type {
+  KrylovTrustRegionOptions,
+  KrylovTrustRegionProblem,
+  KrylovTrustRegionSolver,
+  KrylovTrustRegionStep,
+} from "./krylov-trust-region.js";
 export type { TrustRegionProblem, TrustRegionStep } from "./trust-region-step.js";
 export { reducedTrustRegionStep } from "./reduced-trust-region-step.js";
 export type { ReducedTrustRegionProblem, ReducedTrustRegionStep } from "./reduced-trust-region-step.js";
