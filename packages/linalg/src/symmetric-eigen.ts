@@ -1,5 +1,6 @@
-import { checkInteger } from "@smoothhess/errors";
-import { type EigenOrder, type SymmetricEigen, checkEigenOrder, fixEigenvectorSigns, orderedIndices } from "./eigenpairs.js";
+import { InvalidArgumentError, checkInteger, checkNumberInRange } from "@smoothhess/errors";
+import { type EigenOrder, type SymmetricEigen, checkEigenOrder, fixEigenvectorSigns, orderedIndices, spectrumEnergy } from "./eigenpairs.js";
+import { energyRank } from "./truncate-by-energy.js";
 import { checkSymmetric } from "./matrix-checks.js";
 import { applyReflectors, reflectorWork, reflectorWorkLengths, tridiagonalize } from "./householder-tridiagonal.js";
 import type { DenseKernels } from "./kernels/dense-kernels.js";
@@ -14,6 +15,12 @@ export interface SymmetricEigenOptions {
   readonly order?: EigenOrder;
   /** Keep only the first `k` pairs in that order (default `d`: all). `0 ≤ k ≤ d`. */
   readonly k?: number;
+  /**
+   * `T ∈ (0, 1]`: keep the fewest pairs by `|λ|` carrying a fraction `T` of `Σ|λ|` (paper Eq. 71), decided on all
+   * eigenvalues (computed without vectors) before any vector is computed; the result carries `totalMagnitude`.
+   * Implies `order: "magnitude"`; not together with `k`.
+   */
+  readonly energy?: number;
 }
 
 /**
@@ -48,7 +55,13 @@ export interface SymmetricEigenOptions {
 export function symmetricEigen(a: ArrayLike<number>, d: number, options: SymmetricEigenOptions = {}): SymmetricEigen {
   checkInteger("d", d, 1);
   checkSymmetric("a", a, d);
+  if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "an options object { order?, k?, energy? }", options);
   const order = checkEigenOrder("options.order", options.order);
+  if (options.energy !== undefined) {
+    if (options.k !== undefined) throw new InvalidArgumentError("options.k", "no k together with options.energy (give one of them)", options.k);
+    if (order !== "magnitude") throw new InvalidArgumentError("options.order", '"magnitude" (or nothing) with options.energy', options.order);
+    return symmetricEigenUnchecked(a, d, order, { energy: checkNumberInRange("options.energy", options.energy, 0, 1, { min: true }) });
+  }
   const k = options.k === undefined ? d : checkInteger("options.k", options.k, 0, d);
   return symmetricEigenUnchecked(a, d, order, k);
 }
@@ -61,24 +74,88 @@ export function symmetricEigen(a: ArrayLike<number>, d: number, options: Symmetr
 /** Use the selected-eigenpairs path when fewer than `d / SELECTED_FRACTION` pairs are wanted. */
 const SELECTED_FRACTION = 4;
 
-export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: EigenOrder, k: number): SymmetricEigen {
+/**
+ * {@link symmetricEigen} without argument checks, for callers that built `a` themselves. `a` must be finite and
+ * symmetric up to rounding; it is not modified. `count` is `k`, or `{ energy: T }` for Eq. 71's `k(T)`.
+ * @internal
+ */
+export function symmetricEigenUnchecked(a: ArrayLike<number>, d: number, order: EigenOrder, count: number | { readonly energy: number }): SymmetricEigen {
   const scale = largestMagnitude(a, d);
   if (scale === 0 || d === 1) {
     const values = Float64Array.of(d === 1 ? a[0] : 0);
     const vectors = new Float64Array(d * d);
     for (let i = 0; i < d; i++) vectors[i * d + i] = 1;
-    return selectPairs(d === 1 ? values : new Float64Array(d), vectors, d, d, order, k);
+    const all = selectPairs(d === 1 ? values : new Float64Array(d), vectors, d, d, order, d);
+    if (typeof count === "number") return count === d ? all : { d, k: count, values: all.values.slice(0, count), vectors: all.vectors.slice(0, count * d) };
+    const k = energyRank(all.values, count.energy, "a's eigenvalues", "options.energy");
+    return { d, k, values: all.values.slice(0, k), vectors: all.vectors.slice(0, k * d), totalMagnitude: spectrumEnergy(all).total };
   }
   const kernels = denseKernels();
   try {
-    if (k * SELECTED_FRACTION < d && d >= 32) {
-      const selected = selectedDecomposition(kernels, a, d, scale, order, k);
-      if (selected) return selected;
-    }
-    return fullDecomposition(kernels, a, d, scale, order, k);
+    return decompose(kernels, a, d, scale, order, count, "auto")!;
   } finally {
     kernels.release();
   }
+}
+
+/**
+ * Reduce to tridiagonal form, choose `k` (given, or Eq. 71's from all eigenvalues), then compute only those `k`
+ * vectors by inverse iteration and back-transform them when `k < d/4`, else all of them by divide and conquer.
+ */
+function decompose(
+  kernels: DenseKernels,
+  a: ArrayLike<number>,
+  d: number,
+  scale: number,
+  order: EigenOrder,
+  count: number | { readonly energy: number },
+  path: "auto" | "full" | "selected",
+): SymmetricEigen | null {
+  const fewKnown = path !== "full" && typeof count === "number" && count * SELECTED_FRACTION < d && d >= 32;
+  // every array is taken in one call (later calls may move the wasm memory); the selected path needs no d×d blocks
+  const dcLengths = fewKnown ? [] : divideConquerLengths(d);
+  const rows = fewKnown ? (count as number) : d;
+  const arrays = kernels.workspace([d * d, d, d, d, rows * d, ...dcLengths, ...reflectorWorkLengths(d, rows)]);
+  const [w, diag, off, tau, z] = arrays;
+  const dc = arrays.slice(5, 5 + dcLengths.length);
+  const work = reflectorWork(arrays.slice(5 + dcLengths.length));
+  loadLowerScaled(a, d, scale, w);
+  tridiagonalize(kernels, w, d, diag, off, tau, work);
+
+  let k: number;
+  let totalMagnitude: number | undefined;
+  if (typeof count === "number") {
+    k = count;
+  } else {
+    const values = Float64Array.from(diag);
+    tridiagonalQL(values, Float64Array.from(off), d);
+    for (let i = 0; i < d; i++) values[i] *= scale;
+    const sorted = Float64Array.from(orderedIndices(values, "magnitude"), (i) => values[i]);
+    k = energyRank(sorted, count.energy, "a's eigenvalues", "options.energy");
+    totalMagnitude = spectrumEnergy({ values: sorted }).total;
+  }
+  if (path !== "full" && k * SELECTED_FRACTION < d && d >= 32) {
+    const pairs = selectedTridiagonalEigenpairs(diag, off, d, order, k);
+    if (pairs) {
+      z.set(pairs.vectors);
+      applyReflectors(kernels, w, d, tau, z, k, work);
+      for (let j = 0; j < k; j++) pairs.values[j] *= scale;
+      const vectors = fixEigenvectorSigns(z.slice(0, k * d), k, d);
+      return withTotal({ d, k, values: pairs.values, vectors }, totalMagnitude);
+    }
+    if (path === "selected") return null;
+    // inverse iteration failed its checks: all vectors by divide and conquer (a new, larger workspace if needed)
+    if (fewKnown) return decompose(kernels, a, d, scale, order, k, "full");
+  }
+  tridiagonalDivideConquer(kernels, diag, off, d, z, dc);
+  applyReflectors(kernels, w, d, tau, z, d, work);
+  const values = new Float64Array(d);
+  for (let i = 0; i < d; i++) values[i] = diag[i] * scale;
+  return withTotal(selectPairs(values, z.slice(), d, d, order, k), totalMagnitude);
+}
+
+function withTotal(eigen: SymmetricEigen, totalMagnitude: number | undefined): SymmetricEigen {
+  return totalMagnitude === undefined ? eigen : { ...eigen, totalMagnitude };
 }
 
 /**
@@ -116,40 +193,6 @@ export function symmetricEigenvalues(a: ArrayLike<number>, d: number, options: {
   }
 }
 
-/** Reduce, solve the tridiagonal problem by divide and conquer, back-transform all `d` vectors. */
-function fullDecomposition(kernels: DenseKernels, a: ArrayLike<number>, d: number, scale: number, order: EigenOrder, k: number): SymmetricEigen {
-  const arrays = kernels.workspace([d * d, d, d, d, d * d, ...divideConquerLengths(d), ...reflectorWorkLengths(d, d)]);
-  const [w, diag, off, tau, z] = arrays;
-  const dc = arrays.slice(5, 5 + divideConquerLengths(d).length);
-  const work = reflectorWork(arrays.slice(5 + dc.length));
-  loadLowerScaled(a, d, scale, w);
-  tridiagonalize(kernels, w, d, diag, off, tau, work);
-  tridiagonalDivideConquer(kernels, diag, off, d, z, dc);
-  applyReflectors(kernels, w, d, tau, z, d, work);
-  const values = new Float64Array(d);
-  for (let i = 0; i < d; i++) values[i] = diag[i] * scale;
-  return selectPairs(values, Float64Array.from(z), d, d, order, k);
-}
-
-/**
- * Reduce, find the `k` wanted pairs of the tridiagonal by inverse iteration, back-transform only those `k` vectors;
- * `null` when inverse iteration fails its checks (the caller then takes the full path).
- */
-function selectedDecomposition(kernels: DenseKernels, a: ArrayLike<number>, d: number, scale: number, order: EigenOrder, k: number): SymmetricEigen | null {
-  const [w, diag, off, tau, z, ...rest] = kernels.workspace([d * d, d, d, d, k * d, ...reflectorWorkLengths(d, k)]);
-  const work = reflectorWork(rest);
-  loadLowerScaled(a, d, scale, w);
-  tridiagonalize(kernels, w, d, diag, off, tau, work);
-  const pairs = selectedTridiagonalEigenpairs(diag, off, d, order, k);
-  if (!pairs) return null;
-  z.set(pairs.vectors);
-  applyReflectors(kernels, w, d, tau, z, k, work);
-  const values = pairs.values;
-  for (let j = 0; j < k; j++) values[j] *= scale;
-  const vectors = fixEigenvectorSigns(Float64Array.from(z), k, d);
-  return { d, k, values, vectors };
-}
-
 /**
  * The selected path alone (no fallback): `null` when inverse iteration fails its checks.
  * @internal exported for tests.
@@ -158,7 +201,7 @@ export function selectedEigenpairs(a: ArrayLike<number>, d: number, order: Eigen
   const scale = largestMagnitude(a, d) || 1;
   const kernels = denseKernels();
   try {
-    return selectedDecomposition(kernels, a, d, scale, order, k);
+    return decompose(kernels, a, d, scale, order, k, "selected");
   } finally {
     kernels.release();
   }
