@@ -8,6 +8,7 @@ export {
 } from "./cholesky.js";
 export { matVec } from "./mat-vec.js";
 export { addTransposedProduct, symmetrizeInPlace } from "./transposed-product.js";
+export { addRowDots, mirrorUpper, rowDots, subtractRowCombinations, transpose } from "./row-kernels.js";
 export { ConvergenceError } from "./convergence-error.js";
 export { checkEigen, spectrumEnergy } from "./eigenpairs.js";
 export type { EigenOrder, SpectrumEnergy, SymmetricEigen } from "./eigenpairs.js";
