@@ -5,7 +5,8 @@
  *
  * Exports (all pointers are byte offsets into the exported memory, leading dimensions in elements, row-major):
  * - `gemm_nn(c, ldc, a, lda, b, ldb, m, n, k, alpha)`: C[m×n] += alpha·A[m×k]·B[k×n];
- * - `symv_lower(a, lda, x, y, n)`: y = A·x for the symmetric A whose lower triangle (j ≤ i) is stored.
+ * - `symv_lower(a, lda, x, y, n)`: y = A·x for the symmetric A whose lower triangle (j ≤ i) is stored;
+ * - `gemv_n(y, a, lda, x, m, k, alpha)`: y[m] += alpha·A[m×k]·x (contiguous x and y).
  */
 
 /** One register tile of `rows` rows × `pairs` f64x2 columns (or one scalar column when `pairs` is 0). */
@@ -211,11 +212,51 @@ function symvLower() {
         (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $r0) (local.get $j8))) (local.get $fx))))))))`;
 }
 
+/** y += alpha·A·x: one SIMD dot product per row, two rows per pass over x. */
+function gemvN() {
+  return `(func (export "gemv_n") (param $y i32) (param $a i32) (param $lda i32) (param $x i32) (param $m i32) (param $k i32) (param $alpha f64)
+    (local $i i32) (local $p i32) (local $lda8 i32) (local $r0 i32) (local $r1 i32) (local $p8 i32)
+    (local $acc0 v128) (local $acc1 v128) (local $xv v128) (local $s0 f64) (local $s1 f64) (local $xs f64) (local $yp i32)
+    (local.set $lda8 (i32.shl (local.get $lda) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda8))))
+      ;; the second row of the pair: the same row again when i is the last (its result is discarded)
+      (local.set $r1 (select (i32.add (local.get $r0) (local.get $lda8)) (local.get $r0)
+        (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m))))
+      (local.set $acc0 (v128.const i64x2 0 0))
+      (local.set $acc1 (v128.const i64x2 0 0))
+      (local.set $p (i32.const 0))
+      (block $pdone (loop $ploop
+        (br_if $pdone (i32.gt_s (i32.add (local.get $p) (i32.const 2)) (local.get $k)))
+        (local.set $p8 (i32.shl (local.get $p) (i32.const 3)))
+        (local.set $xv (v128.load align=8 (i32.add (local.get $x) (local.get $p8))))
+        (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (v128.load align=8 (i32.add (local.get $r0) (local.get $p8))) (local.get $xv))))
+        (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (v128.load align=8 (i32.add (local.get $r1) (local.get $p8))) (local.get $xv))))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br $ploop)))
+      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
+      (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $acc1)) (f64x2.extract_lane 1 (local.get $acc1))))
+      (if (i32.lt_s (local.get $p) (local.get $k)) (then
+        (local.set $p8 (i32.shl (local.get $p) (i32.const 3)))
+        (local.set $xs (f64.load (i32.add (local.get $x) (local.get $p8))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $r0) (local.get $p8))) (local.get $xs))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (i32.add (local.get $r1) (local.get $p8))) (local.get $xs))))))
+      (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))))
+      (f64.store (local.get $yp) (f64.add (f64.load (local.get $yp)) (f64.mul (local.get $alpha) (local.get $s0))))
+      (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m)) (then
+        (f64.store offset=8 (local.get $yp) (f64.add (f64.load offset=8 (local.get $yp)) (f64.mul (local.get $alpha) (local.get $s1))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $iloop))))`;
+}
+
 export function kernelsWat() {
   return `(module
   (memory (export "memory") 1 65536)
   ${gemmNN()}
   ${gemmColumn()}
-  ${symvLower()})
+  ${symvLower()}
+  ${gemvN()})
 `;
 }

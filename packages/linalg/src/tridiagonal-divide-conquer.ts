@@ -97,6 +97,9 @@ function merge(
   // deflation (dlaed2): tiny w components, then nearly equal d's combined by a rotation
   const kept: number[] = [];
   const deflated: number[] = [];
+  // support of each row of the block: 1 = columns [0, k), 2 = [k, m), 3 = both (after a rotation across the halves)
+  const support = new Uint8Array(m);
+  for (let j = 0; j < m; j++) support[j] = j < k ? 1 : 2;
   let previous = -1;
   for (let p = 0; p < m; p++) {
     const j = perm[p];
@@ -130,6 +133,8 @@ function merge(
       const dj = d[o + j];
       d[o + previous] = dp * c * c + dj * s * s;
       d[o + j] = dp * s * s + dj * c * c;
+      support[j] |= support[previous];
+      support[previous] |= support[j];
       deflated.push(previous);
       previous = j;
     } else {
@@ -158,22 +163,33 @@ function merge(
     const magnitude = Math.sqrt(Math.abs(prod));
     order[j] = zhat[j] < 0 ? -magnitude : magnitude;
   }
-  // rank-one eigenvectors as rows: u_q[j] = ẑ_j / (d_j − λ_q), normalised (in place of delta)
+  // The kept old vectors fall in three groups by support: first half only, both (rotated across the halves), second
+  // half only. Ordered that way (position pos[q]), the product splits into two smaller ones (dlaed3's trick):
+  // columns [0, k) need only the first two groups, columns [k, m) only the last two.
+  const groupOf = (q: number): number => (support[kept[q]] === 1 ? 0 : support[kept[q]] === 3 ? 1 : 2);
+  const count = [0, 0, 0];
+  for (let q = 0; q < K; q++) count[groupOf(q)]++;
+  const start = [0, count[0], count[0] + count[1]];
+  const pos = new Int32Array(K);
+  for (let q = 0; q < K; q++) pos[q] = start[groupOf(q)]++;
+  // rank-one eigenvectors as rows, columns in pos order: u_q[j] = ẑ_j / (d_j − λ_q), normalised (in place of delta)
+  const row = zhat; // the secular weights are no longer needed: a scratch row
   for (let q = 0; q < K; q++) {
     const r = q * K;
     let s = 0;
     for (let j = 0; j < K; j++) {
       const v = order[j] / delta[r + j];
-      delta[r + j] = v;
+      row[j] = v;
       s += v * v;
     }
     const inv = 1 / Math.sqrt(s);
-    for (let j = 0; j < K; j++) delta[r + j] *= inv;
+    for (let j = 0; j < K; j++) delta[r + pos[j]] = row[j] * inv;
   }
-  // new vectors = U · (kept old vectors): K×K times K×m
-  for (let q = 0; q < K; q++) oldRows.set(z.subarray((o + kept[q]) * n + o, (o + kept[q]) * n + o + m), q * m);
+  for (let q = 0; q < K; q++) oldRows.set(z.subarray((o + kept[q]) * n + o, (o + kept[q]) * n + o + m), pos[q] * m);
   product.fill(0, 0, K * m);
-  kernels.gemm(K, m, K, 1, delta, 0, K, oldRows, 0, m, product, 0, m);
+  const firstRows = count[0] + count[1];
+  kernels.gemm(K, k, firstRows, 1, delta, 0, K, oldRows, 0, m, product, 0, m);
+  kernels.gemm(K, m - k, K - count[0], 1, delta, count[0], K, oldRows, count[0] * m + k, m, product, k, m);
   // deflated vectors follow unchanged
   for (let q = 0; q < deflated.length; q++) {
     const j = deflated[q];

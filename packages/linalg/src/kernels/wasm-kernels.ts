@@ -16,6 +16,7 @@ interface KernelExports {
   readonly memory: WasmMemory;
   gemm_nn(c: number, ldc: number, a: number, lda: number, b: number, ldb: number, m: number, n: number, k: number, alpha: number): void;
   symv_lower(a: number, lda: number, x: number, y: number, n: number): void;
+  gemv_n(y: number, a: number, lda: number, x: number, m: number, k: number, alpha: number): void;
 }
 
 /** Workspaces above this size are given back after use (wasm memory only grows; a new instance starts small). */
@@ -86,6 +87,11 @@ export function createWasmKernels(): DenseKernels | null {
       const pa = a.byteOffset + aOff * 8;
       const pb = b.byteOffset + bOff * 8;
       const pc = c.byteOffset + cOff * 8;
+      if (n === 1 && ldb === 1 && ldc === 1) {
+        // one column with contiguous B and C: a matrix-vector product, one SIMD dot product per row
+        e.gemv_n(pc, pa, lda, pb, m, k, alpha);
+        return;
+      }
       for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
         const kb = Math.min(K_BLOCK, k - p0);
         for (let i0 = 0; i0 < m; i0 += M_BLOCK) {
