@@ -21,6 +21,7 @@ import {
   trustRegionStep,
 } from "../src/index.js";
 import { uniformGenerator } from "../src/random.js";
+import { lapackComparison } from "./lapack-comparison.js";
 
 type Row = (string | number)[];
 interface CaseResult {
@@ -52,7 +53,9 @@ function seconds(fn: () => unknown): number {
 /** Peak resident memory of this process so far, bytes. */
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
-const cases: Record<string, () => CaseResult> = {
+const cases: Record<string, () => CaseResult | Promise<CaseResult>> = {
+  lapack: lapackComparison,
+
   "dense-784": () => {
     const d = 784;
     const a = randomSymmetric(d, 1);
@@ -170,10 +173,10 @@ function calibrate(): number {
   });
 }
 
-const ROUTINE = ["dense-784", "trust-region-784", "factored-3072"];
+const ROUTINE = ["lapack", "dense-784", "trust-region-784", "factored-3072"];
 
 if (process.argv[2] === "--case") {
-  const result = cases[process.argv[3]]();
+  const result = await cases[process.argv[3]]();
   process.stdout.write(JSON.stringify(result));
 } else {
   const named = process.argv.slice(2);

@@ -4,7 +4,8 @@
  * `src/kernels/kernels-binary.ts`; `src/kernels/wasm-kernels.test.ts` checks that the embedded bytes match this text.
  *
  * Exports (all pointers are byte offsets into the exported memory, leading dimensions in elements, row-major):
- * - `gemm_nn(c, ldc, a, lda, b, ldb, m, n, k, alpha)`: C[m×n] += alpha·A[m×k]·B[k×n];
+ * - `gemm_nn(c, ldc, a, lda, b, ldb, m, n, k, alpha)`: C[m×n] += alpha·A[m×k]·B[k×n] for the even columns
+ *   `0..n − n mod 2` (the caller does an odd last one);
  * - `symv_lower(a, lda, x, y, n)`: y = A·x for the symmetric A whose lower triangle (j ≤ i) is stored;
  * - `gemv_n(y, a, lda, x, m, k, alpha)`: y[m] += alpha·A[m×k]·x (contiguous x and y).
  */
@@ -102,114 +103,95 @@ function gemmNN() {
       ${rowLoops(1)}
       (local.set $j (i32.add (local.get $j) (i32.const 2)))
       (br $j2loop)))
-    (if (i32.lt_s (local.get $j) (local.get $n)) (then
-      (call $gemm_col (local.get $c) (local.get $ldc8) (local.get $a) (local.get $lda8) (local.get $b) (local.get $ldb8)
-        (local.get $m) (local.get $j) (local.get $k) (local.get $alpha)))))`;
+    ;; an odd last column is left to the caller (the JavaScript kernel): it keeps the module under 4 KiB
+    )`;
 }
 
-/** The last single column of gemm_nn, scalar. */
-function gemmColumn() {
-  return `(func $gemm_col (param $c i32) (param $ldc8 i32) (param $a i32) (param $lda8 i32) (param $b i32) (param $ldb8 i32)
-    (param $m i32) (param $j i32) (param $k i32) (param $alpha f64)
-    (local $i i32) (local $p i32) (local $pa i32) (local $pb i32) (local $s f64) (local $addr i32)
-    (local.set $i (i32.const 0))
-    (block $idone (loop $iloop
-      (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
-      (local.set $s (f64.const 0))
-      (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda8))))
-      (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-      (local.set $p (i32.const 0))
-      (block $pdone (loop $ploop
-        (br_if $pdone (i32.ge_s (local.get $p) (local.get $k)))
-        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $pa)) (f64.load (local.get $pb)))))
-        (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
-        (local.set $pb (i32.add (local.get $pb) (local.get $ldb8)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $ploop)))
-      (local.set $addr (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc8))) (i32.shl (local.get $j) (i32.const 3))))
-      (f64.store (local.get $addr) (f64.add (f64.load (local.get $addr)) (f64.mul (local.get $s) (local.get $alpha))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $iloop))))`;
-}
-
-/** y = A·x, A symmetric with its lower triangle stored row-major; two rows per pass (y read once per pair). */
-function symvLower() {
+/**
+ * y = A·x, A symmetric with its lower triangle stored row-major. `R` rows per pass: each pair of x entries is
+ * loaded once for `R` rows and y is read and written once per pass (the reduction is bound by reading A, so more
+ * independent row streams help); the R×R diagonal block is done in scalar code; leftover rows one at a time.
+ */
+function symvLower(R = 4) {
+  const rows = Array.from({ length: R }, (_, r) => r);
+  const decl = [
+    "$i i32", "$j i32", "$lda8 i32", "$j8 i32", "$yp i32", "$xv v128", "$yv v128", "$s f64", "$fx f64", "$f0 f64",
+    ...rows.flatMap((r) => [`$r${r} i32`, `$acc${r} v128`, `$xi${r} v128`, `$fx${r} f64`, `$a${r} v128`]),
+  ];
+  const pairBody = [
+    "(local.set $j8 (i32.shl (local.get $j) (i32.const 3)))",
+    "(local.set $xv (v128.load align=8 (i32.add (local.get $x) (local.get $j8))))",
+    "(local.set $yp (i32.add (local.get $y) (local.get $j8)))",
+    "(local.set $yv (v128.load align=8 (local.get $yp)))",
+    ...rows.flatMap((r) => [
+      `(local.set $a${r} (v128.load align=8 (i32.add (local.get $r${r}) (local.get $j8))))`,
+      `(local.set $acc${r} (f64x2.add (local.get $acc${r}) (f64x2.mul (local.get $a${r}) (local.get $xv))))`,
+      `(local.set $yv (f64x2.add (local.get $yv) (f64x2.mul (local.get $a${r}) (local.get $xi${r}))))`,
+    ]),
+    "(v128.store align=8 (local.get $yp) (local.get $yv))",
+    "(local.set $j (i32.add (local.get $j) (i32.const 2)))",
+  ];
+  // y[i+r] += Σ acc_r; then the R×R diagonal block by the scalar triangle loop shared with the leftover rows
+  const diagonal = [];
+  for (let r = 0; r < R; r++) {
+    diagonal.push(`(local.set $yp (i32.add (local.get $y) (i32.shl (i32.add (local.get $i) (i32.const ${r})) (i32.const 3))))`);
+    diagonal.push(`(f64.store (local.get $yp) (f64.add (f64.load (local.get $yp)) (f64.add (f64x2.extract_lane 0 (local.get $acc${r})) (f64x2.extract_lane 1 (local.get $acc${r})))))`);
+  }
+  diagonal.push(`(call $symv_rows (local.get $a) (local.get $lda8) (local.get $x) (local.get $y) (local.get $i) (i32.add (local.get $i) (i32.const ${R})) (local.get $i))`);
   return `(func (export "symv_lower") (param $a i32) (param $lda i32) (param $x i32) (param $y i32) (param $n i32)
-    (local $i i32) (local $j i32) (local $lda8 i32) (local $r0 i32) (local $r1 i32) (local $j8 i32) (local $yp i32)
-    (local $acc0 v128) (local $acc1 v128) (local $xi v128) (local $xi1 v128) (local $a0 v128) (local $a1 v128) (local $xv v128)
-    (local $s0 f64) (local $s1 f64) (local $fx f64) (local $fx1 f64) (local $f0 f64) (local $f1 f64) (local $fxj f64)
+    ${decl.map((l) => `(local ${l})`).join(" ")}
     (local.set $lda8 (i32.shl (local.get $lda) (i32.const 3)))
     (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))
     (local.set $i (i32.const 0))
-    (block $i2done (loop $i2loop
-      (br_if $i2done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
-      (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda8))))
-      (local.set $r1 (i32.add (local.get $r0) (local.get $lda8)))
-      (local.set $fx (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
-      (local.set $fx1 (f64.load offset=8 (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
-      (local.set $xi (f64x2.splat (local.get $fx)))
-      (local.set $xi1 (f64x2.splat (local.get $fx1)))
-      (local.set $acc0 (v128.const i64x2 0 0))
-      (local.set $acc1 (v128.const i64x2 0 0))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const ${R})) (local.get $n)))
+      ${rows
+        .flatMap((r) => [
+          `(local.set $r${r} (i32.add (local.get $a) (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $lda8))))`,
+          `(local.set $fx${r} (f64.load offset=${8 * r} (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))`,
+          `(local.set $xi${r} (f64x2.splat (local.get $fx${r})))`,
+          `(local.set $acc${r} (v128.const i64x2 0 0))`,
+        ])
+        .join("\n      ")}
       (local.set $j (i32.const 0))
+      ;; i is a multiple of ${R} (even): the columns left of the block come in pairs
       (block $jdone (loop $jloop
-        (br_if $jdone (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $i)))
-        (local.set $j8 (i32.shl (local.get $j) (i32.const 3)))
-        (local.set $a0 (v128.load align=8 (i32.add (local.get $r0) (local.get $j8))))
-        (local.set $a1 (v128.load align=8 (i32.add (local.get $r1) (local.get $j8))))
-        (local.set $xv (v128.load align=8 (i32.add (local.get $x) (local.get $j8))))
-        (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (local.get $a0) (local.get $xv))))
-        (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $a1) (local.get $xv))))
-        (local.set $yp (i32.add (local.get $y) (local.get $j8)))
-        (v128.store align=8 (local.get $yp) (f64x2.add (v128.load align=8 (local.get $yp))
-          (f64x2.add (f64x2.mul (local.get $a0) (local.get $xi)) (f64x2.mul (local.get $a1) (local.get $xi1)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $i)))
+        ${pairBody.join("\n        ")}
         (br $jloop)))
-      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
-      (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $acc1)) (f64x2.extract_lane 1 (local.get $acc1))))
+      ${diagonal.join("\n      ")}
+      (local.set $i (i32.add (local.get $i) (i32.const ${R})))
+      (br $iloop)))
+    ;; leftover rows, one at a time
+    (call $symv_rows (local.get $a) (local.get $lda8) (local.get $x) (local.get $y) (local.get $i) (local.get $n) (i32.const 0)))`;
+}
+
+/** Rows `from..to` of the lower-stored symmetric product over columns `j0..i` of row `i`, one row at a time (scalar). */
+function symvRows() {
+  return `(func $symv_rows (param $a i32) (param $lda8 i32) (param $x i32) (param $y i32) (param $from i32) (param $to i32) (param $j0 i32)
+    (local $i i32) (local $j i32) (local $r0 i32) (local $j8 i32) (local $yp i32) (local $s f64) (local $fx f64) (local $f0 f64)
+    (local.set $i (local.get $from))
+    (block $odone (loop $oloop
+      (br_if $odone (i32.ge_s (local.get $i) (local.get $to)))
+      (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda8))))
+      (local.set $fx (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $s (f64.const 0))
+      (local.set $j (local.get $j0))
       (block $tdone (loop $tloop
         (br_if $tdone (i32.ge_s (local.get $j) (local.get $i)))
         (local.set $j8 (i32.shl (local.get $j) (i32.const 3)))
         (local.set $f0 (f64.load (i32.add (local.get $r0) (local.get $j8))))
-        (local.set $f1 (f64.load (i32.add (local.get $r1) (local.get $j8))))
-        (local.set $fxj (f64.load (i32.add (local.get $x) (local.get $j8))))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $f0) (local.get $fxj))))
-        (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $f1) (local.get $fxj))))
-        (local.set $yp (i32.add (local.get $y) (local.get $j8)))
-        (f64.store (local.get $yp) (f64.add (f64.load (local.get $yp))
-          (f64.add (f64.mul (local.get $f0) (local.get $fx)) (f64.mul (local.get $f1) (local.get $fx1)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $tloop)))
-      ;; the 2×2 diagonal block: a[i][i], a[i+1][i], a[i+1][i+1]
-      (local.set $j8 (i32.shl (local.get $i) (i32.const 3)))
-      (local.set $f0 (f64.load (i32.add (local.get $r0) (local.get $j8))))
-      (local.set $f1 (f64.load (i32.add (local.get $r1) (local.get $j8))))
-      (local.set $fxj (f64.load offset=8 (i32.add (local.get $r1) (local.get $j8))))
-      (local.set $yp (i32.add (local.get $y) (local.get $j8)))
-      (f64.store (local.get $yp) (f64.add (f64.load (local.get $yp))
-        (f64.add (local.get $s0) (f64.add (f64.mul (local.get $f0) (local.get $fx)) (f64.mul (local.get $f1) (local.get $fx1))))))
-      (f64.store offset=8 (local.get $yp) (f64.add (f64.load offset=8 (local.get $yp))
-        (f64.add (local.get $s1) (f64.add (f64.mul (local.get $f1) (local.get $fx)) (f64.mul (local.get $fxj) (local.get $fx1))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 2)))
-      (br $i2loop)))
-    (if (i32.lt_s (local.get $i) (local.get $n)) (then
-      (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda8))))
-      (local.set $fx (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
-      (local.set $s0 (f64.const 0))
-      (local.set $j (i32.const 0))
-      (block $odone (loop $oloop
-        (br_if $odone (i32.ge_s (local.get $j) (local.get $i)))
-        (local.set $j8 (i32.shl (local.get $j) (i32.const 3)))
-        (local.set $f0 (f64.load (i32.add (local.get $r0) (local.get $j8))))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $f0) (f64.load (i32.add (local.get $x) (local.get $j8))))))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $f0) (f64.load (i32.add (local.get $x) (local.get $j8))))))
         (local.set $yp (i32.add (local.get $y) (local.get $j8)))
         (f64.store (local.get $yp) (f64.add (f64.load (local.get $yp)) (f64.mul (local.get $f0) (local.get $fx))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $oloop)))
+        (br $tloop)))
       (local.set $j8 (i32.shl (local.get $i) (i32.const 3)))
       (local.set $yp (i32.add (local.get $y) (local.get $j8)))
       (f64.store (local.get $yp) (f64.add (f64.load (local.get $yp))
-        (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $r0) (local.get $j8))) (local.get $fx))))))))`;
+        (f64.add (local.get $s) (f64.mul (f64.load (i32.add (local.get $r0) (local.get $j8))) (local.get $fx)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $oloop))))`;
 }
 
 /** y += alpha·A·x: one SIMD dot product per row, two rows per pass over x. */
@@ -255,8 +237,8 @@ export function kernelsWat() {
   return `(module
   (memory (export "memory") 1 65536)
   ${gemmNN()}
-  ${gemmColumn()}
   ${symvLower()}
+  ${symvRows()}
   ${gemvN()})
 `;
 }

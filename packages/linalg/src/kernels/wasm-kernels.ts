@@ -98,6 +98,8 @@ export function createWasmKernels(): DenseKernels | null {
           e.gemm_nn(pc + i0 * ldc * 8, ldc, pa + (i0 * lda + p0) * 8, lda, pb + p0 * ldb * 8, ldb, Math.min(M_BLOCK, m - i0), n, kb, alpha);
         }
       }
+      // the module does pairs of columns; an odd last one here
+      if (n % 2 === 1) jsKernels.gemm(m, 1, k, alpha, a, aOff, lda, b, bOff + n - 1, ldb, c, cOff + n - 1, ldc);
     },
     symvLower(n, a, aOff, lda, x, xOff, y, yOff) {
       if (!(inMemory(a) && inMemory(x) && inMemory(y))) {
