@@ -38,7 +38,7 @@ export interface SymmetricEigen {
   readonly vectors: Float64Array;
   /**
    * `Σ|λ|` over **every** eigenvalue of the matrix the pairs come from, when the pairs held may be only its leading
-   * ones: {@link eigenFromFactors} sets it. Energy truncation ({@link reducedTrustRegionStep}, paper Eq. 71, whose
+   * ones: {@link eigenFromFactors} and {@link symmetricEigen} with `energy` set it. Energy truncation ({@link reducedTrustRegionStep}, paper Eq. 71, whose
    * denominator is `Σ_{i≤d}|λᵢ|`) measures against it, so `k(T)` is the one of the full spectrum. Absent, or within
    * `1e-10` (relative) of the held values' own `Σ|λ|`: the pairs held are the whole spectrum (see
    * {@link spectrumEnergy}).

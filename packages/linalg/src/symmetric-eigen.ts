@@ -30,22 +30,26 @@ export interface SymmetricEigenOptions {
  * unless `options.order` says `"descending"` or `"ascending"` (by value). Vectors come as the rows of a `k×d`
  * array (see {@link SymmetricEigen} for the layout and the sign convention).
  *
- * Method: Householder tridiagonalisation and implicit QL (EISPACK `tred2`/`tql2`, the algorithm of ml-matrix's
- * `EigenvalueDecomposition`), on one flat `Float64Array` laid out so that every inner loop is contiguous; the
- * matrix is scaled by its largest entry first so that no intermediate overflows. Backward stable: the
- * reconstruction error is a small multiple of `d·ε·‖A‖`. Cost `O(d³)` (2.3 s at d = 784 on one core of the
- * development machine, half of ml-matrix's time; see the README) and one `d×d` work array. When `k < d/4` pairs are
- * wanted, only those are computed (tridiagonalisation, inverse iteration and back-transformation, LAPACK
- * `dsyevx`'s scheme, about 5× faster), with a fallback to full QL if any vector fails its accuracy checks.
- * The input is symmetrised (`(A + Aᵀ)/2`) after the symmetry check, so tiny asymmetries do not leak into the
+ * Method (LAPACK `dsyevd`'s): blocked Householder reduction to tridiagonal form (panels of 32 rows, one
+ * rank-64 update of the remaining block per panel), Cuppen's divide and conquer on the tridiagonal with the
+ * Gu–Eisenstat eigenvector formula (orthogonal vectors without reorthogonalisation, deflation of small and repeated
+ * components), and the back-transformation as block reflectors. The matrix products run on the dense kernels
+ * (WebAssembly SIMD by default, plain JavaScript as fallback: see {@link setKernelBackend}); the matrix is scaled
+ * by its largest entry first so that no intermediate overflows. Backward stable: the reconstruction error is a small
+ * multiple of `d·ε·‖A‖`. Cost `O(d³)` and about five `d×d` work arrays (see the README's benchmarks against
+ * LAPACK). When `k < d/4` pairs are wanted (or `energy` leaves that few), only those vectors are computed: all
+ * eigenvalues by QL without vectors, the `k` vectors of the tridiagonal by inverse iteration, and only those `k`
+ * back-transformed (LAPACK `dsyevx`'s scheme), with a fallback to the full path if any vector fails its accuracy
+ * checks. The input is symmetrised (`(A + Aᵀ)/2`) after the symmetry check, so tiny asymmetries do not leak into the
  * result.
  *
  * @param a - row-major `d×d` symmetric matrix (any `ArrayLike<number>`, not modified).
  * @param d - its order, an integer ≥ 1.
- * @param options - order and number of pairs to keep.
+ * @param options - order, and number of pairs to keep (`k`, or `energy` for Eq. 71's `k(T)`).
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for a wrong length (non-square input),
- *   non-finite entries, an asymmetric matrix (relative tolerance 1e-10 of the largest entry), a bad `order`, or
- *   `k` outside `[0, d]`; {@link ConvergenceError} if QL fails to converge (not seen on finite input).
+ *   non-finite entries, an asymmetric matrix (relative tolerance 1e-10 of the largest entry), a bad `order`,
+ *   `k` outside `[0, d]`, `energy` outside `(0, 1]`, or `energy` with `k` or an order other than `"magnitude"`;
+ *   {@link ConvergenceError} if QL fails to converge on a leaf (not seen on finite input).
  *
  * @example
  * ```ts
