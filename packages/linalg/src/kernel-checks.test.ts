@@ -9,7 +9,9 @@ import {
   rowDots,
   solveLowerInPlace,
   solveLowerTransposeInPlace,
+  spectrumEnergy,
   subtractRowCombinations,
+  symmetricEigenvalues,
   symmetrizeInPlace,
   transpose,
 } from "./index.js";
@@ -60,6 +62,13 @@ describe("argument checks of the exported kernels", () => {
     expect(() => transpose([1, 2, 3], 2, 2)).toThrow(/^a:/);
     expect(() => symmetrizeInPlace(new Float64Array(3), 2)).toThrow(/^a:/);
     expect(() => addRowDots(new Float64Array(4), 2, x, 0, 3, -1, x, 0, 3, 2, 3)).toThrow(/^na:/);
+  });
+
+  it("spectrumEnergy and symmetricEigenvalues: malformed arguments", () => {
+    expect(() => spectrumEnergy(null as never)).toThrow(InvalidArgumentError);
+    expect(() => spectrumEnergy({ values: [1, Number.NaN] })).toThrow(/eigen.values/);
+    expect(() => spectrumEnergy({ values: [1], totalMagnitude: -1 })).toThrow(/eigen.totalMagnitude/);
+    expect(() => symmetricEigenvalues([1, 2, 2, 1], 2, null as never)).toThrow(/options/);
   });
 
   it("rowDots overwrites, and its upper mode with mirrorUpper gives the Gram matrix", () => {

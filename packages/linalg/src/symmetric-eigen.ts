@@ -180,7 +180,8 @@ function withTotal(eigen: SymmetricEigen, totalMagnitude: number | undefined): S
 export function symmetricEigenvalues(a: ArrayLike<number>, d: number, options: { readonly order?: EigenOrder } = {}): Float64Array {
   checkInteger("d", d, 1);
   checkSymmetric("a", a, d);
-  const order = checkEigenOrder("options.order", options?.order);
+  if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "an options object { order? }", options);
+  const order = checkEigenOrder("options.order", options.order);
   const scale = largestMagnitude(a, d);
   if (scale === 0) return new Float64Array(d);
   const kernels = denseKernels();
