@@ -76,7 +76,7 @@ function rowLoops(pairs) {
 
 /**
  * f64x2 accumulators per row of the main GEMM tile: 4 rows × 3 pairs = 12 accumulators, plus 3 B values and one
- * broadcast, fit the 16 SIMD registers of x86-64 (4 × 4 pairs spill; measured ~5 % slower).
+ * broadcast, fit the 16 SIMD registers of x86-64 (4 rows × 4 pairs spill).
  */
 const WIDE = 3;
 function gemmNN() {

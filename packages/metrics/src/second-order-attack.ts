@@ -94,8 +94,10 @@ export interface SecondOrderAttackResult extends AttackResult {
  * dimension reduction (Eq. 66–71) with threshold `energy`. Since the first-order step `−εG̃/‖G̃‖` is feasible, the
  * exact attack never does worse on the Taylor model than {@link firstOrderAttack}.
  *
- * Cost: one eigendecomposition when `hessian` is given (`O(d³)` dense, `O(d·m²)` factored) — pass `eigen` to
- * share it across radii — plus `O(d·k)` for the solve. Memory of a `FactoredHessian`'s decomposition: `k·d` float64
+ * Cost: with a dense `hessian` of order ≥ `KRYLOV_MIN_DIMENSION`, the exact attack needs no eigendecomposition (a
+ * Krylov subspace of typically tens to a hundred or so Hessian products, `krylovTrustRegion`), the reduced one the
+ * `k(T)` pairs of Eq. 71 only; otherwise one eigendecomposition (`O(d³)` dense, `O(d·m²)` factored). Several radii:
+ * {@link secondOrderAttacks} shares that work; or pass `eigen` for every radius, then each solve is `O(d·k)`. Memory of a `FactoredHessian`'s decomposition: `k·d` float64
  * for the pairs (all `min(d, 2m)` for `"exact"`, `k(T)` for `"reduced"`) besides the `2m×d` working copy.
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for mismatched or non-finite `gradient`,
