@@ -21,9 +21,14 @@ interface KernelExports {
 
 /** Workspaces above this size are given back after use (wasm memory only grows; a new instance starts small). */
 const KEEP_BYTES = 64 * 1024 * 1024;
-/** Cache blocks of the product: `K_BLOCK` terms, `M_BLOCK` rows of `C` per kernel call. */
+/**
+ * Cache blocks of the product: `K_BLOCK` terms, `M_BLOCK` rows and `N_BLOCK` columns of `C` per kernel call (a
+ * `K_BLOCK×N_BLOCK` block of `B`, 384 KiB, stays in the second-level cache while the rows of `A` pass). `N_BLOCK` is
+ * even, so only the last block can have the odd column the module leaves to JavaScript.
+ */
 const K_BLOCK = 128;
 const M_BLOCK = 64;
+const N_BLOCK = 384;
 
 let compiled: object | null | undefined;
 
@@ -92,10 +97,13 @@ export function createWasmKernels(): DenseKernels | null {
         e.gemv_n(pc, pa, lda, pb, m, k, alpha);
         return;
       }
-      for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
-        const kb = Math.min(K_BLOCK, k - p0);
-        for (let i0 = 0; i0 < m; i0 += M_BLOCK) {
-          e.gemm_nn(pc + i0 * ldc * 8, ldc, pa + (i0 * lda + p0) * 8, lda, pb + p0 * ldb * 8, ldb, Math.min(M_BLOCK, m - i0), n, kb, alpha);
+      for (let j0 = 0; j0 < n; j0 += N_BLOCK) {
+        const nb = Math.min(N_BLOCK, n - j0);
+        for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
+          const kb = Math.min(K_BLOCK, k - p0);
+          for (let i0 = 0; i0 < m; i0 += M_BLOCK) {
+            e.gemm_nn(pc + (i0 * ldc + j0) * 8, ldc, pa + (i0 * lda + p0) * 8, lda, pb + (p0 * ldb + j0) * 8, ldb, Math.min(M_BLOCK, m - i0), nb, kb, alpha);
+          }
         }
       }
       // the module does pairs of columns; an odd last one here
