@@ -359,7 +359,9 @@ describe("convolutional networks (tfjs, float32)", () => {
   });
 
   it("ResNet-18 (small): Hessians equal central differences, the vanilla SoftMax Hessian too", async () => {
-    const network = resnet18({ inputShape: [4, 4, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 6 });
+    // seed 3: with @smoothhess/random's initialisation, seed 6 (used before) makes class 0 so improbable at the chosen
+    // point that its SoftMax Hessian (2e-5) falls below the non-triviality floor of the check
+    const network = resnet18({ inputShape: [4, 4, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 3 });
     randomizeBatchNorm(network, 7);
     // a 10× larger classifier spreads the logits, so that the vanilla SoftMax Hessian is not tiny next to the
     // gradient (float32 differences lose ~1e-7·|∇f|/h)
