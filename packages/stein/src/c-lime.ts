@@ -1,5 +1,6 @@
-import { InvalidArgumentError, SmoothHessError } from "@smoothhess/errors";
+import { InvalidArgumentError } from "@smoothhess/errors";
 import { NotPositiveDefiniteError, addTransposedProduct, cholesky, solveLowerInPlace, solveLowerTransposeInPlace } from "@smoothhess/linalg";
+import { SingularDesignError } from "./singular-design-error.js";
 import type { ValueOracle } from "@smoothhess/oracle";
 import { valueUnitBlocks, type PassSummary } from "./gradient-pass.js";
 import { resolveSteinOptions, type SteinOptions } from "./stein-options.js";
@@ -26,8 +27,8 @@ export interface CLimeResult {
  * Perturbations are independent by default (`antithetic: false`); `controlVariate` is ignored (the intercept
  * absorbs any constant). Needs at least d + 1 samples; the normal equations are solved by Cholesky (`cholesky` of `@smoothhess/linalg`).
  *
- * @throws `InvalidArgumentError` for `samples ≤ d`, plus the errors of `smoothHess`; `SmoothHessError` with code
- *   `"singular-design"` if the sampled design is rank deficient.
+ * @throws `InvalidArgumentError` for `samples ≤ d`, plus the errors of `smoothHess`; {@link SingularDesignError}
+ *   (code `"singular-design"`) if the sampled design is rank deficient.
  */
 export async function cLime(oracle: ValueOracle, x0: ArrayLike<number>, options: SteinOptions): Promise<CLimeResult> {
   const resolved = resolveSteinOptions(oracle, x0, { antithetic: false, ...options, controlVariate: false });
@@ -70,7 +71,7 @@ function choleskyOfDesign(gram: Float64Array, p: number): Float64Array {
     return cholesky(gram, p, "design");
   } catch (error) {
     if (!(error instanceof NotPositiveDefiniteError)) throw error;
-    throw new SmoothHessError("singular-design", "cLime: the sampled design matrix is singular; use more samples");
+    throw new SingularDesignError("cLime", "use more samples or a larger covariance");
   }
 }
 

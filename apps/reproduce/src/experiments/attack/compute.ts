@@ -1,4 +1,4 @@
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
 import { tfjsOracle, type TfjsOracle } from "@smoothhess/tfjs";
 import type { ExperimentContext } from "../../experiment.js";

@@ -1,5 +1,6 @@
 import { firstOrderAttack, hessianEigen, randomAttack, secondOrderAttack } from "@smoothhess/metrics";
-import { deriveSeed, networkOracle } from "@smoothhess/oracle";
+import { networkOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
 import { classesAndProbability, predictedClasses, tfjsOuterProductKernel } from "@smoothhess/tfjs";

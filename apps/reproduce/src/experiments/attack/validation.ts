@@ -1,5 +1,5 @@
 import { hessianEigen } from "@smoothhess/metrics";
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { predictedClasses, tfjsOuterProductKernel } from "@smoothhess/tfjs";
 import { rowVector } from "../../explained-points.js";

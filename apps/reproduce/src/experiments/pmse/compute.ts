@@ -1,5 +1,5 @@
 import { penultimateNeuron } from "@smoothhess/metrics/tfjs";
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows } from "../../explained-points.js";

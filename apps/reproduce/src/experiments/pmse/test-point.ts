@@ -1,6 +1,7 @@
 import { monteCarloNoise } from "@smoothhess/metrics";
 import { hessianTensor } from "@smoothhess/metrics/tfjs";
-import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/oracle";
+import { networkOracle, type GradientOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
 import { rowVector } from "../../explained-points.js";

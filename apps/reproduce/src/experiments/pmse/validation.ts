@@ -1,4 +1,4 @@
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
 import { hessianTensor } from "@smoothhess/metrics/tfjs";

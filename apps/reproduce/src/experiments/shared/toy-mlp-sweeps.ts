@@ -1,4 +1,5 @@
-import { covariance, deriveSeed, networkOracle } from "@smoothhess/oracle";
+import { covariance, networkOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess, type SmoothHessResult } from "@smoothhess/stein";
 import { referenceSurrogates } from "@smoothhess/surrogates";
 import { meanSquaredError, paperToyMlp, referenceFromTfjsMlp, useBackend, type BackendName, type TrainOptions } from "@smoothhess/tfjs";

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type Dataset } from "@smoothhess/datasets";
-import { covariance, deriveSeed } from "@smoothhess/oracle";
+import { covariance } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { batchMeans, intervalBlockSums, intervalSums, smoothHess } from "@smoothhess/stein";
 import { tfjsOracle, type Network } from "@smoothhess/tfjs";
 import type { ExperimentContext } from "../../experiment.js";
