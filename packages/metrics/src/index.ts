@@ -32,3 +32,38 @@ export { cafo } from "./cafo.js";
 export type { CafoOptions, CafoResult } from "./cafo.js";
 export { smoothCaso, smoothCafo } from "./smooth-caso.js";
 export type { SmoothCafoOptions, SmoothCafoResult, SmoothCasoOptions, SmoothCasoResult } from "./smooth-caso.js";
+export {
+  vectorExplanationDistance,
+  matrixExplanationDistance,
+  topKIntersection,
+  topKIndices,
+  topKPairIndices,
+} from "./explanation-distance.js";
+export type { VectorExplanationDistance, MatrixExplanationDistance } from "./explanation-distance.js";
+export { explanationSensitivity } from "./explanation-sensitivity.js";
+export type {
+  Explainer,
+  Neighbourhood,
+  ExplanationSensitivityOptions,
+  ExplanationSensitivity,
+  VectorSensitivity,
+  MatrixSensitivity,
+} from "./explanation-sensitivity.js";
+export { localLipschitzEstimate } from "./local-lipschitz.js";
+export type { LocalLipschitzOptions, LocalLipschitzEstimate } from "./local-lipschitz.js";
+export {
+  smoothGradLipschitzBound,
+  smoothGradDistanceBound,
+  smoothGradRobustnessBound,
+  smoothHessLipschitzBound,
+  saliencyTaylorBound,
+  SMOOTHGRAD_GRADIENT_CONSTANT,
+  AGARWAL_SMOOTHGRAD_CONSTANT,
+  SMOOTHGRAD_VALUE_CONSTANT,
+  WANG_SMOOTHGRAD_CONSTANT,
+  SMOOTHHESS_GRADIENT_CONSTANT,
+  SMOOTHHESS_VALUE_CONSTANT,
+} from "./lipschitz-bounds.js";
+export type { BoundConstantOption, SmoothHessBoundInput } from "./lipschitz-bounds.js";
+export { denseNetworkGradientBound } from "./network-gradient-bound.js";
+export type { NetworkGradientBoundOptions } from "./network-gradient-bound.js";
