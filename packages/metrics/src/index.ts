@@ -67,3 +67,5 @@ export {
 export type { BoundConstantOption, SmoothHessBoundInput } from "./lipschitz-bounds.js";
 export { denseNetworkGradientBound } from "./network-gradient-bound.js";
 export type { NetworkGradientBoundOptions } from "./network-gradient-bound.js";
+export { eluClassifier, eluClassifierProbabilities, eluProbabilityOracle, trainEluClassifier } from "./elu-classifier.js";
+export type { EluClassifier, EluTrainingOptions } from "./elu-classifier.js";
