@@ -65,6 +65,19 @@ describe("neighbourhoods", () => {
     expect(sphere.lipschitzRatio.max).toBeCloseTo(1, 12);
   });
 
+  it("keeps the neighbours of `seed` when only `explainerSeed` changes", async () => {
+    const seen: number[] = [];
+    const recording: Explainer = (p, seed) => {
+      seen.push(seed);
+      return p;
+    };
+    const a = await explanationSensitivity(recording, [0, 0], { neighbourhood: { kind: "gaussian", scale: 1 }, seed: 4, explainerSeed: 1 });
+    const first = seen.splice(0);
+    const b = await explanationSensitivity(recording, [0, 0], { neighbourhood: { kind: "gaussian", scale: 1 }, seed: 4, explainerSeed: 2 });
+    expect(Array.from(a.points)).toEqual(Array.from(b.points));
+    expect(seen.some((s, i) => s === first[i])).toBe(false);
+  });
+
   it("is reproducible from its seed", async () => {
     const a = await explanationSensitivity(identity, [0, 0], { neighbourhood: { kind: "gaussian", scale: 1 }, seed: 9 });
     const b = await explanationSensitivity(identity, [0, 0], { neighbourhood: { kind: "gaussian", scale: 1 }, seed: 9 });

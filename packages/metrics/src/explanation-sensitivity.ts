@@ -40,8 +40,13 @@ export interface ExplanationSensitivityOptions {
   readonly shape?: "vector" | "matrix";
   /** Also compare the top-`k` features (vectors, `k ≤ d`) or interacting pairs (matrices, `k ≤ d(d−1)/2`). */
   readonly topK?: number;
-  /** Seed of the neighbours and of the explainer seeds (default 0). */
+  /** Seed of the neighbours (default 0); also of the explainer seeds unless `explainerSeed` is given. */
   readonly seed?: number;
+  /**
+   * Base of the seeds handed to the explainer (default: `seed`). Give two methods the same `seed` and different
+   * `explainerSeed`s to compare them on the same neighbours with independent Monte-Carlo draws (a paired design).
+   */
+  readonly explainerSeed?: number;
   /**
    * Seeds handed to the explainer:
    * - `"independent"` (default): a different seed at every point, as a user who explains each input afresh (and as
@@ -150,6 +155,7 @@ export async function explanationSensitivity(
   const neighbourhood = checkNeighbourhood(options.neighbourhood);
   const count = checkInteger("options.neighbours", options.neighbours ?? 10, 1);
   const seed = checkInteger("options.seed", options.seed ?? 0, -(2 ** 31), 2 ** 32 - 1);
+  const explainerBase = checkInteger("options.explainerSeed", options.explainerSeed ?? seed, -(2 ** 31), 2 ** 32 - 1);
   const seeds = options.explainerSeeds ?? "independent";
   if (seeds !== "independent" && seeds !== "common") {
     throw new InvalidArgumentError("options.explainerSeeds", '"independent" or "common"', seeds);
@@ -168,7 +174,7 @@ export async function explanationSensitivity(
   }
 
   const points = neighbourPoints(point, count, neighbourhood, seed);
-  const explainerSeed = (index: number): number => (seeds === "common" ? deriveSeed(seed, 0) : deriveSeed(seed, index));
+  const explainerSeed = (index: number): number => (seeds === "common" ? deriveSeed(explainerBase, 0) : deriveSeed(explainerBase, index));
 
   const base = await evaluate(explain, point, explainerSeed(0), "explain(x)");
   const shape = options.shape ?? inferShape(base.length, d);
@@ -203,7 +209,7 @@ export async function explanationSensitivity(
 
   let noise: VectorExplanationDistance | MatrixExplanationDistance | undefined;
   if (wantNoise) {
-    const again = await evaluate(explain, point, deriveSeed(seed, seeds === "common" ? 1 : count + 1), "explain(x) with a second seed");
+    const again = await evaluate(explain, point, deriveSeed(explainerBase, seeds === "common" ? 1 : count + 1), "explain(x) with a second seed");
     if (again.length !== base.length) {
       throw new DimensionMismatchError("explain(x) with a second seed", `length ${base.length}`, described(`length ${again.length}`));
     }
