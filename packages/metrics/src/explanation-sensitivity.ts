@@ -126,7 +126,7 @@ export type ExplanationSensitivity = VectorSensitivity | MatrixSensitivity;
  * // the gradient of f(x) = x₁² + 3x₁x₂ as explanation: it moves by H(x' − x)
  * const gradient = (p: Float64Array) => [2 * p[0] + 3 * p[1], 3 * p[0]];
  * const s = await explanationSensitivity(gradient, [1, 2], { neighbourhood: { kind: "gaussian", scale: 0.1 }, shape: "vector" });
- * console.log(s.max.l1, s.mean.l2, s.lipschitzRatio.max); // ratio ≤ ‖H‖₂ ≈ 3.54
+ * console.log(s.max.l1, s.mean.l2, s.lipschitzRatio.max); // ratio ≤ ‖H‖₂ = 1 + √10 ≈ 4.16
  * ```
  */
 export function explanationSensitivity(

@@ -5,6 +5,7 @@ import { pmseExperiment } from "./pmse.js";
 import { attackExperiment } from "./attack.js";
 import { spirometryExperiment } from "./spirometry.js";
 import { unificationExperiment } from "./unification/experiment.js";
+import { robustnessExperiment } from "./robustness/experiment.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */
-export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment, spirometryExperiment, unificationExperiment];
+export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment, spirometryExperiment, unificationExperiment, robustnessExperiment];
