@@ -23,7 +23,13 @@ export async function renderRobustnessFigure(directory: string, results: Robustn
     // saliency does not depend on σ²: keep one copy per radius
     const unique = measured.filter((r, i) => r.series !== "saliency" || measured.findIndex((q) => q.series === "saliency" && q.radius === r.radius) === i);
     const colour = { field: "series", type: "nominal" as const, title: "method", scale: { domain: ["saliency", "SmoothGrad", "SmoothHess", "SmoothGrad bound", "SmoothHess bound"], range: ["#7f7f7f", "#1f77b4", "#d62728", "#1f77b4", "#d62728"] } };
-    const x = { field: "radius", type: "quantitative" as const, scale: { type: "log" as const }, title: "ball radius ε" };
+    const radii = ds.cells.map((c) => c.radius);
+    const x = {
+      field: "radius",
+      type: "quantitative" as const,
+      scale: { type: "log" as const, domain: [Math.min(...radii) / 1.25, Math.max(...radii) * 1.25], nice: false },
+      title: "ball radius ε",
+    };
     return {
       hconcat: [
         {
@@ -44,12 +50,16 @@ export async function renderRobustnessFigure(directory: string, results: Robustn
           ],
         },
         {
-          title: `${TITLES[ds.dataset]}: (b) top-k distance`,
+          title: `${TITLES[ds.dataset]}: (b) 1 − top-k intersection`,
           width: 300,
           height: 240,
-          data: { values: unique },
-          mark: { type: "line" as const, point: true },
-          encoding: { x, y: { field: "topK", type: "quantitative" as const, title: "1 − top-k intersection (max over neighbours)" }, color: colour, detail: { field: "sigma2" }, shape: { field: "sigma2", type: "nominal" as const, title: "σ²" } },
+          layer: [
+            {
+              data: { values: unique },
+              mark: { type: "line" as const, point: true },
+              encoding: { x, y: { field: "topK", type: "quantitative" as const, title: "top-k distance (max)" }, color: colour, detail: { field: "sigma2" }, shape: { field: "sigma2", type: "nominal" as const, title: "σ²" } },
+            },
+          ],
         },
       ],
     };
@@ -59,6 +69,7 @@ export async function renderRobustnessFigure(directory: string, results: Robustn
       title: { text: "Robustness of saliency, SmoothGrad and SmoothHess (predicted logit)", subtitle: "solid: measured (worst explained point); dashed: the Lipschitz bounds with the largest gradient norm observed" },
       vconcat: rows,
       resolve: { scale: { color: "shared", shape: "shared" } },
+      config: { legend: { orient: "bottom", direction: "horizontal" } },
     },
     join(directory, "figure-robustness"),
   );

@@ -54,6 +54,6 @@ export function robustnessReport(config: RobustnessConfig, results: RobustnessRe
     "",
     ...png.map((f) => `![${f}](${f})`),
     "",
-    ...sections,
+    sections.join("\n\n"),
   ].join("\n");
 }

@@ -72,7 +72,7 @@ export async function renderUnificationFigures(directory: string, results: Unifi
     encoding: {
       x: logX("number of perturbations n"),
       y: { field: "distance", type: "quantitative" as const, scale: { type: "log" as const }, title: yTitle },
-      color: { field: "sigma2", type: "nominal" as const, title: "perturbation variance" },
+      color: { field: "sigma2", type: "nominal" as const, title: "σ²" },
     },
   });
   await renderChart(
