@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { eluClassifier, eluClassifierProbabilities, eluProbabilityOracle, trainEluClassifier } from "./elu-classifier.js";
 
 describe("eluClassifier", () => {

@@ -1,5 +1,6 @@
 import { DimensionMismatchError, InvalidArgumentError, checkInteger, checkPositive, described } from "@smoothhess/errors";
-import { gaussianSampler, seededPermutation, type GradientBatch, type PointBatch, type SyncGradientOracle } from "@smoothhess/oracle";
+import type { GradientBatch, PointBatch, SyncGradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler, seededPermutation } from "@smoothhess/random";
 
 /*
  * The function Agarwal et al. (2021, §6.1) explain: a small fully connected classifier with ELU activations

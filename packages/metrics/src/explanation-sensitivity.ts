@@ -1,5 +1,5 @@
 import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, checkInteger, checkPositive, described } from "@smoothhess/errors";
-import { deriveSeed, gaussianSampler } from "@smoothhess/oracle";
+import { deriveSeed, gaussianSampler } from "@smoothhess/random";
 import { ballSampler, checkSampling, type BallSampling } from "./ball-sampler.js";
 import {
   matrixExplanationDistance,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { denseNetwork, gelu, gaussianSampler, randomDenseNetwork, resolveTarget, valueAndGradient } from "@smoothhess/oracle";
+import { denseNetwork, gelu, randomDenseNetwork, resolveTarget, valueAndGradient } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { denseNetworkGradientBound } from "./network-gradient-bound.js";
 
 describe("denseNetworkGradientBound", () => {

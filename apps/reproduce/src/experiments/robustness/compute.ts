@@ -7,7 +7,8 @@ import {
   type MatrixSensitivity,
   type VectorSensitivity,
 } from "@smoothhess/metrics";
-import { deriveSeed, type GradientOracle } from "@smoothhess/oracle";
+import type { GradientOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess, type SmoothHessResult } from "@smoothhess/stein";
 import { tfjsOracle } from "@smoothhess/tfjs";
 import type { ExperimentContext } from "../../experiment.js";

@@ -11,7 +11,8 @@ import {
   trainEluClassifier,
   type Explainer,
 } from "@smoothhess/metrics";
-import { covariance, deriveSeed, seededPermutation, type SyncGradientOracle } from "@smoothhess/oracle";
+import { covariance, type SyncGradientOracle } from "@smoothhess/oracle";
+import { deriveSeed, seededPermutation } from "@smoothhess/random";
 import { cLime, smoothGrad, smoothHess, zerothOrderSmoothHess } from "@smoothhess/stein";
 import type { ExperimentContext } from "../../experiment.js";
 import type { UnificationConfig, UnificationDatasetSpec } from "./config.js";

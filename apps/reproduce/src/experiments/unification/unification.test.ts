@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import type { RunOptions } from "../../experiment.js";
 import { UsageError } from "../../usage-error.js";
 import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
