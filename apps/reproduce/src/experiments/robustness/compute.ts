@@ -117,6 +117,7 @@ export async function computeRobustness(context: ExperimentContext, config: Robu
     const chosen: { testIndex: number; label: number }[] = [];
     for (let i = 0; i < test.n && chosen.length < config.points; i++) if (predicted[i] === test.y[i]) chosen.push({ testIndex: i, label: test.y[i] });
 
+    if (chosen.length === 0) throw new Error(`${taskConfig.dataset}: the classifier gets no test point right, nothing to explain`);
     const perPoint: { cells: RobustnessCell[] }[] = [];
     let gradMaxCertified = 0, gradMaxObserved = 0;
     const progress = context.progress(`${taskConfig.dataset} robustness`, chosen.length * config.sigma2.length * config.radii.length);
