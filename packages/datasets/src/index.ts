@@ -52,3 +52,9 @@ export type {
 } from "./synthetic-spirometry.js";
 export { loadSpirometryCsv } from "./spirometry-csv.js";
 export type { SpirometryCsvOptions } from "./spirometry-csv.js";
+export { simulatedClusters, SIMULATED_CLUSTER_MEANS } from "./simulated-clusters.js";
+export type { SimulatedClustersOptions } from "./simulated-clusters.js";
+export { loadTabularCsv } from "./tabular-csv.js";
+export type { TabularCsv, TabularCsvOptions } from "./tabular-csv.js";
+export { standardizeFeatures } from "./standardize-features.js";
+export type { FeatureScaling } from "./standardize-features.js";

@@ -37,3 +37,40 @@ export { firstCrossingLog, bisectLog } from "./threshold-crossing.js";
 export type { CrossingDirection } from "./threshold-crossing.js";
 export { pairedDifference } from "./paired-difference.js";
 export type { PairedDifference } from "./paired-difference.js";
+export {
+  vectorExplanationDistance,
+  matrixExplanationDistance,
+  topKIntersection,
+  topKIndices,
+  topKPairIndices,
+} from "./explanation-distance.js";
+export type { VectorExplanationDistance, MatrixExplanationDistance } from "./explanation-distance.js";
+export { explanationSensitivity } from "./explanation-sensitivity.js";
+export type {
+  Explainer,
+  Neighbourhood,
+  ExplanationSensitivityOptions,
+  ExplanationSensitivity,
+  VectorSensitivity,
+  MatrixSensitivity,
+} from "./explanation-sensitivity.js";
+export { localLipschitzEstimate } from "./local-lipschitz.js";
+export type { LocalLipschitzOptions, LocalLipschitzEstimate } from "./local-lipschitz.js";
+export {
+  smoothGradLipschitzBound,
+  smoothGradDistanceBound,
+  smoothGradRobustnessBound,
+  smoothHessLipschitzBound,
+  saliencyTaylorBound,
+  SMOOTHGRAD_GRADIENT_CONSTANT,
+  AGARWAL_SMOOTHGRAD_CONSTANT,
+  SMOOTHGRAD_VALUE_CONSTANT,
+  WANG_SMOOTHGRAD_CONSTANT,
+  SMOOTHHESS_GRADIENT_CONSTANT,
+  SMOOTHHESS_VALUE_CONSTANT,
+} from "./lipschitz-bounds.js";
+export type { BoundConstantOption, SmoothHessBoundInput } from "./lipschitz-bounds.js";
+export { denseNetworkGradientBound } from "./network-gradient-bound.js";
+export type { NetworkGradientBoundOptions } from "./network-gradient-bound.js";
+export { eluClassifier, eluClassifierProbabilities, eluProbabilityOracle, trainEluClassifier } from "./elu-classifier.js";
+export type { EluClassifier, EluTrainingOptions } from "./elu-classifier.js";

@@ -4,6 +4,8 @@ import { nestedExperiment } from "./nested/experiment.js";
 import { pmseExperiment } from "./pmse/experiment.js";
 import { attackExperiment } from "./attack/experiment.js";
 import { spirometryExperiment } from "./spirometry/experiment.js";
+import { unificationExperiment } from "./unification/experiment.js";
+import { robustnessExperiment } from "./robustness/experiment.js";
 
 /** Every experiment the CLI knows, in the order `all` runs them. */
-export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment, spirometryExperiment];
+export const experiments: readonly Experiment[] = [fourQuadrantExperiment, nestedExperiment, pmseExperiment, attackExperiment, spirometryExperiment, unificationExperiment, robustnessExperiment];

@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gaussianSampler } from "@smoothhess/random";
+import type { RunOptions } from "../../experiment.js";
+import { UsageError } from "../../usage-error.js";
+import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import type { UnificationResults } from "./compute.js";
+import type { UnificationConfig } from "./config.js";
+import { unificationExperiment } from "./experiment.js";
+import { unificationReport } from "./report.js";
+
+const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
+let dir = "";
+
+/** A small CSV in the layout of UCI's files: numeric features, a categorical column, the label. */
+async function writeCsv(file: string, label: string, positive: string, negative: string, seed: number): Promise<void> {
+  const rng = gaussianSampler(seed);
+  const lines = [`f1,f2,f3,kind,${label}`];
+  for (let i = 0; i < 80; i++) {
+    const y = rng.uniform() < 0.5;
+    const shift = y ? 1 : -1;
+    lines.push([shift + rng.normal(), shift + rng.normal(), rng.normal(), i % 2 ? "a" : "b", y ? positive : negative].map(String).join(","));
+  }
+  await writeFile(file, lines.join("\n"));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "unification-"));
+  await writeCsv(join(dir, "online_shoppers_intention.csv"), "Revenue", "TRUE", "FALSE", 1);
+  await writeCsv(join(dir, "bankruptcy.csv"), "class", "1", "0", 2);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("unification", () => {
+  it("finds the UCI CSVs in --data-dir and refuses a directory without them", async () => {
+    const config = unificationExperiment.configure({ ...options, dataDir: dir }) as UnificationConfig;
+    expect(config.datasets.map((d) => d.name)).toEqual(["simulated", "online-shopping", "bankruptcy"]);
+    expect(config.sigma2).toEqual([0.01, 0.1, 1]);
+    expect([config.neighbours, config.neighbourVariance]).toEqual([10, 0.01]);
+    const empty = await mkdtemp(join(tmpdir(), "unification-empty-"));
+    try {
+      expect(() => unificationExperiment.configure({ ...options, dataDir: empty })).toThrow(UsageError);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+    expect(() => unificationExperiment.configure({ ...options, dataDir: join(dir, "absent") })).toThrow(/does not exist/);
+  });
+
+  it("runs on the Simulated set and the CSVs the test wrote, and resumes to identical numbers", async () => {
+    const base = unificationExperiment.configure({ ...options, dataDir: dir }) as UnificationConfig;
+    const tiny: UnificationConfig = {
+      ...base,
+      datasets: base.datasets.map((d) => ({ ...d, epochs: 3 })),
+      points: 2,
+      perturbations: [3, 40],
+      sigma2: [0.1, 1],
+      neighbours: 3,
+    };
+    const { uninterrupted, resumed, interruptedError } = await uninterruptedAndResumed(unificationExperiment, tiny, 2);
+    expect(interruptedError).toBeInstanceOf(SimulatedInterrupt);
+    expect(resumed).toBe(uninterrupted);
+    const results = JSON.parse(uninterrupted) as UnificationResults;
+    expect(results.datasets.map((d) => [d.name, d.d])).toEqual([["simulated", 2], ["online-shopping", 3], ["bankruptcy", 3]]);
+    for (const ds of results.datasets) {
+      for (const s of ds.sigma) {
+        // C-LIME needs more than d perturbations: absent at n = 3 when d = 3
+        expect(s.rows[0].equivalence.smoothGradCLime === null).toBe(ds.d >= 3);
+        expect(s.rows[1].robustness.smoothGrad).toBeGreaterThan(0);
+        expect(s.lipschitz.smoothGrad).toBeLessThanOrEqual(s.lipschitz.smoothGradBound);
+        expect(s.lipschitz.smoothHess).toBeLessThanOrEqual(s.lipschitz.smoothHessBound);
+      }
+    }
+    const report = unificationReport(tiny, results, ["figure-2.png"]);
+    expect(report).toContain("## Online Shopping (d = 3");
+    expect(report).toContain("SmoothGrad below C-LIME at");
+  }, 120_000);
+});
