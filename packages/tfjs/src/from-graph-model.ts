@@ -16,8 +16,6 @@ export interface GraphModelLike {
   execute(inputs: tf.Tensor, outputs?: string): unknown;
   /** The graph's constant tensors by node name (read for the fast-path conversion). */
   readonly weights?: Readonly<Record<string, readonly tf.Tensor[]>>;
-  /** The loaded artifacts; `modelTopology` is the GraphDef (read for the fast-path conversion). */
-  readonly artifacts?: { readonly modelTopology?: unknown };
 }
 
 interface GraphNode {
@@ -35,7 +33,9 @@ interface GraphNode {
  * orientation; the caller disposes them.
  */
 export function graphDenseReluStack(model: GraphModelLike): { layers: DenseKernel[] } | { reason: string } {
-  const topology = model.artifacts?.modelTopology as { node?: GraphNode[] } | undefined;
+  // The GraphDef of a loaded model sits in its (TypeScript-private) `artifacts`; without it the graph stays opaque.
+  const artifacts = (model as { artifacts?: { modelTopology?: unknown } }).artifacts;
+  const topology = artifacts?.modelTopology as { node?: GraphNode[] } | undefined;
   const weights = model.weights;
   if (!topology?.node || !weights) return { reason: "its GraphDef or weights are not available" };
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return { reason: "it has more than one input or output" };

@@ -228,7 +228,7 @@ describe("detection of Dense/ReLU stacks", () => {
 
   it("a graph with another op runs by autograd", async () => {
     const g = await graphModel();
-    const topology = g.artifacts?.modelTopology as { node: { op: string }[] };
+    const topology = (g as unknown as { artifacts: { modelTopology: { node: { op: string }[] } } }).artifacts.modelTopology;
     const changed = { ...g, inputs: g.inputs, outputs: g.outputs, weights: g.weights, execute: g.execute.bind(g), artifacts: { modelTopology: { node: topology.node.map((n) => (n.op === "Relu" ? { ...n, op: "Elu" } : n)) } } };
     expect(graphDenseReluStack(changed as unknown as GraphModelLike)).toEqual({ reason: expect.stringContaining("Elu") });
     g.dispose();
