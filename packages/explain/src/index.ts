@@ -1,0 +1,14 @@
+export { interactions, DEFAULT_EXPLAIN_SAMPLES } from "./interactions.js";
+export type { InteractionsOptions } from "./interactions.js";
+export { Interactions } from "./interaction-result.js";
+export type { InteractionPair, InteractionsData } from "./interaction-result.js";
+export { chooseSigma, DEFAULT_EPSILON_PER_RANGE } from "./default-sigma.js";
+export type { SigmaChoice } from "./default-sigma.js";
+export { DEFAULT_TARGET, describeTarget } from "./explain-target.js";
+export type { ExplainTarget } from "./explain-target.js";
+export type { ExplainableModel, LayersModelShape, GraphModelShape, TfjsNetworkShape } from "./explainable-model.js";
+export { BackendMissingError } from "./backend-missing-error.js";
+export { renderSvg } from "./render-svg.js";
+export type { HeatmapOptions } from "./heatmap-specs.js";
+export type { NestedArray } from "./nested.js";
+export type { ImageGrid } from "./image-grid.js";
