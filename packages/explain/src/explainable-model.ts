@@ -25,6 +25,22 @@ export interface TfjsNetworkShape {
   forward(...args: never[]): unknown;
 }
 
+/** An ONNX model loaded by `loadOnnxModel` of `@smoothhess/onnx`, as far as this package looks at it. */
+export interface OnnxModelShape {
+  readonly graph: unknown;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputShape: readonly number[];
+  readonly dim: number;
+  readonly runtime: unknown;
+}
+
+/**
+ * An ONNX model to load with `@smoothhess/onnx`: a file path (Node) or the model's bytes (e.g. a `fetch` result in a
+ * browser).
+ */
+export type OnnxSource = string | Uint8Array | ArrayBuffer;
+
 /**
  * Anything {@link interactions} explains:
  *
@@ -32,9 +48,19 @@ export interface TfjsNetworkShape {
  * - a `Network` of `@smoothhess/tfjs`;
  * - a function `(x: tf.Tensor) => tf.Tensor` of tfjs ops (give `inputShape`);
  * - a float64 `DenseNetwork` of `@smoothhess/oracle` (no backend needed);
+ * - an ONNX model: a path or bytes of a `.onnx` file, or a model from `loadOnnxModel` (needs `@smoothhess/onnx` and
+ *   an ONNX Runtime: `onnxruntime-node`, or `onnxruntime-web` passed as `options.onnxRuntime`);
  * - any `GradientOracle` (its function is fixed, so no `target`).
  */
-export type ExplainableModel = GradientOracle | DenseNetwork | TfjsNetworkShape | LayersModelShape | GraphModelShape | ((x: never) => unknown);
+export type ExplainableModel =
+  | GradientOracle
+  | DenseNetwork
+  | TfjsNetworkShape
+  | LayersModelShape
+  | GraphModelShape
+  | OnnxModelShape
+  | OnnxSource
+  | ((x: never) => unknown);
 
 /** @internal How a model was turned into an oracle for one input. */
 export interface PreparedOracle {
@@ -50,8 +76,48 @@ export interface PreparedOracle {
 
 /** Options that reach the backend. */
 export interface BackendOptions {
-  readonly engine?: "auto" | "fast" | "autograd";
+  readonly engine?: "auto" | "fast" | "autograd" | "onnx";
   readonly inputShape?: readonly number[];
+  /** ONNX Runtime binding for ONNX models (default `onnxruntime-node`). */
+  readonly onnxRuntime?: unknown;
+  /** ONNX Runtime intra-op threads (default: the machine's cores). */
+  readonly threads?: number;
+}
+
+/** The part of `@smoothhess/onnx` this package calls. */
+interface OnnxModule {
+  loadOnnxModel(source: OnnxSource, options?: { runtime?: unknown }): Promise<OnnxModelShape>;
+  onnxOracle(
+    model: OnnxModelShape,
+    options: { target?: unknown; threads?: number },
+  ): Promise<GradientOracle & { readonly target: { readonly unit?: number }; dispose(): Promise<void> }>;
+}
+
+async function loadOnnx(): Promise<OnnxModule> {
+  let module: Partial<OnnxModule>;
+  try {
+    module = (await import("@smoothhess/onnx")) as unknown as Partial<OnnxModule>;
+  } catch (error) {
+    throw new BackendMissingError("@smoothhess/onnx", "an ONNX model", error);
+  }
+  if (typeof module.loadOnnxModel !== "function" || typeof module.onnxOracle !== "function") {
+    throw new BackendMissingError("@smoothhess/onnx", "an ONNX model (the installed version has no loadOnnxModel/onnxOracle)");
+  }
+  return module as OnnxModule;
+}
+
+/**
+ * @internal Load an ONNX source (path or bytes) once, so a batch of inputs shares it; other models pass through.
+ */
+export async function loadModel(model: ExplainableModel, options: BackendOptions): Promise<ExplainableModel> {
+  if (typeof model === "string" || model instanceof Uint8Array || model instanceof ArrayBuffer) {
+    const onnx = await loadOnnx();
+    return onnx.loadOnnxModel(model, options.onnxRuntime !== undefined ? { runtime: options.onnxRuntime } : {});
+  }
+  if (options.engine === "onnx" && modelKind(model) !== "onnx") {
+    throw new InvalidArgumentError("options.engine", '"onnx" only for an ONNX model (a .onnx path, its bytes or a loadOnnxModel result)', options.engine);
+  }
+  return model;
 }
 
 type TfjsModule = typeof import("@smoothhess/tfjs");
@@ -65,10 +131,11 @@ async function loadTfjs(): Promise<TfjsModule> {
 }
 
 /** @internal Which kind of model this is (duck-typed: no backend is imported to tell). */
-export function modelKind(model: unknown): "oracle" | "dense" | "network" | "layers" | "graph" | "function" | undefined {
+export function modelKind(model: unknown): "oracle" | "dense" | "network" | "layers" | "graph" | "function" | "onnx" | undefined {
   if (typeof model === "function") return "function";
   if (typeof model !== "object" || model === null) return undefined;
   const m = model as Record<string, unknown>;
+  if (typeof m.inputName === "string" && typeof m.outputName === "string" && m.graph !== undefined && m.runtime !== undefined) return "onnx";
   if (typeof m.withActivation === "function" && Array.isArray(m.layers) && typeof m.inputDim === "number") return "dense";
   if (typeof m.forward === "function" && typeof m.inputSize === "number" && m.weights instanceof Map) return "network";
   if (Array.isArray(m.layers) && typeof m.apply === "function") return "layers";
@@ -99,6 +166,25 @@ export async function prepareOracle(
     }
     case "dense":
       return denseOracle(model as DenseNetwork, x, effectiveTarget, options);
+    case "onnx": {
+      if (options.engine !== undefined && options.engine !== "auto" && options.engine !== "onnx") {
+        throw new InvalidArgumentError("options.engine", '"auto" or "onnx" for an ONNX model', options.engine);
+      }
+      const onnx = await loadOnnx();
+      const onnxModel = model as OnnxModelShape;
+      const oracle = await onnx.onnxOracle(onnxModel, { target: withAnchor(effectiveTarget, x), threads: options.threads });
+      const t = effectiveTarget as Record<string, unknown>;
+      const predicted = ["output", "softmax", "crossEntropy"].some((key) => t[key] === "predicted");
+      return {
+        oracle,
+        inputShape: onnxModel.inputShape.slice(1),
+        engine: "onnx",
+        target: describeTarget(effectiveTarget, predicted ? oracle.target.unit : undefined),
+        dispose: async () => {
+          await oracle.dispose();
+        },
+      };
+    }
     case "network":
     case "layers":
     case "graph":
@@ -139,13 +225,14 @@ export async function prepareOracle(
     default:
       throw new InvalidArgumentError(
         "model",
-        "a tf.LayersModel, tf.GraphModel, @smoothhess/tfjs Network, tensor function, DenseNetwork or GradientOracle",
+        "a tf.LayersModel, tf.GraphModel, @smoothhess/tfjs Network, tensor function, ONNX model, DenseNetwork or GradientOracle",
         model,
       );
   }
 }
 
 function withAnchor(target: ExplainTarget, x: Float64Array): import("@smoothhess/tfjs").TfjsTarget {
+  // the backends' targets take the point whose predicted class is explained as `at`
   const t = target as Record<string, unknown>;
   for (const key of ["output", "softmax", "crossEntropy"]) {
     if (t[key] === "predicted") return { ...t, at: x } as never;

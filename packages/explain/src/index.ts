@@ -6,7 +6,7 @@ export { chooseSigma, DEFAULT_EPSILON_PER_RANGE } from "./default-sigma.js";
 export type { SigmaChoice } from "./default-sigma.js";
 export { DEFAULT_TARGET, describeTarget } from "./explain-target.js";
 export type { ExplainTarget } from "./explain-target.js";
-export type { ExplainableModel, LayersModelShape, GraphModelShape, TfjsNetworkShape } from "./explainable-model.js";
+export type { ExplainableModel, LayersModelShape, GraphModelShape, TfjsNetworkShape, OnnxModelShape, OnnxSource } from "./explainable-model.js";
 export { BackendMissingError } from "./backend-missing-error.js";
 export { renderSvg } from "./render-svg.js";
 export type { HeatmapOptions } from "./heatmap-specs.js";

@@ -2,7 +2,7 @@ import { InvalidArgumentError, checkFiniteArray, isNumericArray } from "@smoothh
 import { smoothHess, type SteinProgress } from "@smoothhess/stein";
 import { chooseSigma } from "./default-sigma.js";
 import { DEFAULT_TARGET, type ExplainTarget } from "./explain-target.js";
-import { type ExplainableModel, prepareOracle } from "./explainable-model.js";
+import { type ExplainableModel, loadModel, prepareOracle } from "./explainable-model.js";
 import { Interactions } from "./interaction-result.js";
 
 /** Default gradient samples per explained input. */
@@ -23,8 +23,15 @@ export interface InteractionsOptions {
   readonly samples?: number;
   /** Seed of the perturbations: same seed, same result. Default 0. */
   readonly seed?: number;
-  /** Gradient engine of tfjs models: `"auto"` (default; fast for Dense/ReLU stacks), `"fast"` or `"autograd"`. */
-  readonly engine?: "auto" | "fast" | "autograd";
+  /**
+   * Gradient engine: for tfjs models `"auto"` (default; fast for Dense/ReLU stacks), `"fast"` or `"autograd"`; for
+   * ONNX models `"onnx"` (the only one; `"auto"` picks it).
+   */
+  readonly engine?: "auto" | "fast" | "autograd" | "onnx";
+  /** ONNX models: the ONNX Runtime binding (default `onnxruntime-node`; pass `onnxruntime-web` in a browser). */
+  readonly onnxRuntime?: unknown;
+  /** ONNX models: ONNX Runtime intra-op threads (default: the machine's cores). */
+  readonly threads?: number;
   /** Shape of one input (functions, graphs without static shapes, or to reshape an oracle's flat input). */
   readonly inputShape?: readonly number[];
   /** Image layout for the pixel heatmaps (`[H, W]` or `[H, W, C]`) when the input shape is flat and not square. */
@@ -43,7 +50,9 @@ export interface InteractionsOptions {
  * SVG heatmaps.
  *
  * `model` is a `tf.LayersModel`, `tf.GraphModel`, `@smoothhess/tfjs` `Network`, a tensor function (these need the
- * optional peer `@smoothhess/tfjs`, loaded on first use), a float64 `DenseNetwork`, or any `GradientOracle`. The
+ * optional peer `@smoothhess/tfjs`, loaded on first use), an ONNX model (a `.onnx` path or bytes, or a
+ * `loadOnnxModel` result; needs the optional peer `@smoothhess/onnx`), a float64 `DenseNetwork`, or any
+ * `GradientOracle`. The
  * target is chosen per call (default: the predicted class's logit, resolved per input).
  *
  * @throws `InvalidArgumentError` / `DimensionMismatchError` naming the argument at fault (`x`, `options.sigma`,
@@ -72,19 +81,17 @@ export async function interactions(
     return Float64Array.from(checkFiniteArray(batch ? `x[${k}]` : "x", xi));
   });
   if (inputs.length === 0 || inputs[0].length === 0) throw new InvalidArgumentError("x", "an input (or a non-empty batch of inputs)", x);
+  const loaded = await loadModel(model, options);
   const results: Interactions[] = [];
   for (let k = 0; k < inputs.length; k++) {
-    results.push(await explainOne(model, inputs[k], options, k, inputs.length));
+    results.push(await explainOne(loaded, inputs[k], options, k, inputs.length));
   }
   return batch ? results : results[0];
 }
 
 async function explainOne(model: ExplainableModel, x: Float64Array, options: InteractionsOptions, index: number, count: number): Promise<Interactions> {
   const sigma = chooseSigma(x, { sigma: options.sigma, epsilon: options.epsilon });
-  const prepared = await prepareOracle(model, x, options.target, options.target ?? DEFAULT_TARGET, {
-    engine: options.engine,
-    inputShape: options.inputShape,
-  });
+  const prepared = await prepareOracle(model, x, options.target, options.target ?? DEFAULT_TARGET, options);
   try {
     const samples = options.samples ?? DEFAULT_EXPLAIN_SAMPLES;
     const seed = options.seed ?? 0;
