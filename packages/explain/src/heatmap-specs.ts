@@ -186,7 +186,7 @@ export function pairsSpec(
         mark: { type: "rule", opacity: 0.85 },
         encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" }, color: signColor, strokeWidth: { field: "w", type: "quantitative", scale: null, legend: null } },
       },
-      { data: { values: ends }, mark: { type: "circle", size: 30, opacity: 1 }, encoding: { x, y, color: signColor } },
+      { data: { values: ends }, mark: { type: "circle", size: 30, opacity: 1 }, encoding: { x, y, color: { ...signColor, legend: null } } },
     ],
     resolve: { scale: { color: "independent" } },
     config: { view: { stroke: null } },
