@@ -8,7 +8,7 @@ export interface ImageGrid {
 }
 
 /**
- * @internal The image layout of an input: `imageShape` when given (`[H, W]` or `[H, W, C]`), else the input shape
+ * The image layout of an input: `imageShape` when given (`[H, W]` or `[H, W, C]`), else the input shape
  * when it has rank 2 or 3 (`[H, W]`, `[H, W, C]`), else a square `√d × √d` grayscale image.
  * @throws {@link InvalidArgumentError} when none fits (pass `imageShape`); {@link DimensionMismatchError} when
  *   `imageShape` does not hold `dim` values.
@@ -33,7 +33,7 @@ export function imageGrid(dim: number, inputShape: readonly number[] | undefined
 }
 
 /**
- * @internal Pixel-level interactions: entry (p, q) sums the Hessian entries of every channel of pixel p with every
+ * Pixel-level interactions: entry (p, q) sums the Hessian entries of every channel of pixel p with every
  * channel of pixel q (the identity for one channel).
  */
 export function pixelInteractions(hessian: Float64Array, grid: ImageGrid): Float64Array {

@@ -12,3 +12,8 @@ export { renderSvg } from "./render-svg.js";
 export type { HeatmapOptions } from "./heatmap-specs.js";
 export type { NestedArray } from "./nested.js";
 export type { ImageGrid } from "./image-grid.js";
+export { slic, slicInRange, superpixelInteractions } from "./slic.js";
+export type { SlicOptions, Segmentation } from "./slic.js";
+export { superpixelView } from "./superpixel-view.js";
+export type { SuperpixelInteractions, SuperpixelOptions } from "./superpixel-view.js";
+export { imageGrid, pixelInteractions } from "./image-grid.js";

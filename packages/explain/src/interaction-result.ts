@@ -4,6 +4,7 @@ import { type HeatmapOptions, matrixSpec, overlaySpec, pairsSpec } from "./heatm
 import { greyLevels, imageGrid, pixelInteractions, type ImageGrid } from "./image-grid.js";
 import { type NestedArray, nest, unravel } from "./nested.js";
 import { renderSvg } from "./render-svg.js";
+import { type SuperpixelInteractions, type SuperpixelOptions, superpixelView } from "./superpixel-view.js";
 
 /** One interacting pair of input features (i < j, or i = j with `includeDiagonal`). */
 export interface InteractionPair {
@@ -180,6 +181,14 @@ export class Interactions {
     const view = grid.channels === 1 ? this : undefined;
     const pairs = (view ? this.topPairs(k) : topOf(matrix, pixels, k)).map((e, rank) => ({ p: e.i, q: e.j, value: e.value, rank }));
     return renderSvg(pairsSpec(grid, greyLevels(this.input, grid), pairs, { title: `top ${pairs.length} interacting pixel pairs`, ...options }));
+  }
+
+  /**
+   * Interactions between super-pixels (paper Fig. 6): the image segmented by SLIC into 20-25 super-pixels (or
+   * `options.segmentation`), SmoothHess summed over every pair of super-pixels, with a heatmap view.
+   */
+  superpixels(options: SuperpixelOptions = {}): SuperpixelInteractions {
+    return superpixelView(this.input, this.grid(), this.hessian, options);
   }
 
   /** A few lines: target, engine, σ and how it was chosen, samples, top pairs. */
