@@ -192,3 +192,26 @@ export function pairsSpec(
     config: { view: { stroke: null } },
   } as TopLevelSpec;
 }
+
+/** @internal The image in grey with the boundaries between super-pixels (thin, white) and one outlined (black). */
+export function segmentsSpec(grid: ImageGrid, grey: ArrayLike<number>, labels: Int32Array, chosen: number, options: HeatmapOptions): TopLevelSpec {
+  const size = options.cellSize ?? 10;
+  const boundaries: { x: number; y: number; x2: number; y2: number }[] = [];
+  for (let r = 0; r < grid.height; r++) {
+    for (let c = 0; c < grid.width; c++) {
+      const p = r * grid.width + c;
+      if (c + 1 < grid.width && labels[p] !== labels[p + 1]) boundaries.push({ x: c + 1, y: r, x2: c + 1, y2: r + 1 });
+      if (r + 1 < grid.height && labels[p] !== labels[p + grid.width]) boundaries.push({ x: c, y: r + 1, x2: c + 1, y2: r + 1 });
+    }
+  }
+  const thin = outlineLayer(grid, boundaries);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: options.title ?? "super-pixels",
+    width: grid.width * size,
+    height: grid.height * size,
+    layer: [imageLayer(grid, grey), { ...thin, mark: { type: "rule", color: "#f2b134", strokeWidth: 1 } }, outlineLayer(grid, outlineSegments(grid, (p) => labels[p] === chosen))],
+    resolve: { scale: { color: "independent" } },
+    config: { view: { stroke: null } },
+  } as TopLevelSpec;
+}

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
-import { type HeatmapOptions, overlaySpec } from "./heatmap-specs.js";
+import type { TopLevelSpec } from "vega-lite";
+import { type HeatmapOptions, overlaySpec, segmentsSpec } from "./heatmap-specs.js";
 import { greyLevels, pixelInteractions, type ImageGrid } from "./image-grid.js";
 import { renderSvg } from "./render-svg.js";
 import { type Segmentation, type SlicOptions, slicInRange, superpixelInteractions } from "./slic.js";
@@ -30,6 +31,10 @@ export interface SuperpixelInteractions {
    * super-pixel outlined in black (paper Fig. 6). The colour scale spans ± the largest |value| of that row.
    */
   svg(segment?: number, options?: HeatmapOptions): Promise<string>;
+  /** The Vega-Lite spec {@link SuperpixelInteractions.svg} renders (to compose figures). */
+  spec(segment?: number, options?: HeatmapOptions): TopLevelSpec;
+  /** The image in grey with every super-pixel's boundary drawn thin and `segment`'s outlined thick. */
+  imageSpec(segment?: number, options?: HeatmapOptions): TopLevelSpec;
 }
 
 /**
@@ -68,16 +73,21 @@ export function superpixelView(image: ArrayLike<number>, grid: ImageGrid, hessia
     matrix,
     strongest,
     interactionsWith: row,
-    async svg(segment = strongest, heatmap: HeatmapOptions = {}) {
+    spec(segment = strongest, heatmap: HeatmapOptions = {}) {
       const values = row(segment);
       const perPixel = Float64Array.from(segmentation.labels, (l) => values[l]);
-      return renderSvg(
-        overlaySpec(grid, grey, perPixel, (p) => segmentation.labels[p] === segment, {
-          title: `interactions with super-pixel ${segment}`,
-          opacity: 0.65,
-          ...heatmap,
-        }),
-      );
+      return overlaySpec(grid, grey, perPixel, (p) => segmentation.labels[p] === segment, {
+        title: `interactions with super-pixel ${segment}`,
+        opacity: 0.65,
+        ...heatmap,
+      });
+    },
+    async svg(segment = strongest, heatmap: HeatmapOptions = {}) {
+      return renderSvg(this.spec(segment, heatmap));
+    },
+    imageSpec(segment = strongest, heatmap: HeatmapOptions = {}) {
+      checkInteger("segment", segment, 0, count - 1);
+      return segmentsSpec(grid, grey, segmentation.labels, segment, { title: `${count} super-pixels`, ...heatmap });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { quadraticOracle } from "@smoothhess/oracle";
 import { describe, expect, it } from "vitest";
 import { interactions } from "./interactions.js";
+import { renderSvg } from "./render-svg.js";
 import { superpixelView } from "./superpixel-view.js";
 
 describe("super-pixel interactions (paper Fig. 6)", () => {
@@ -39,5 +40,9 @@ describe("super-pixel interactions (paper Fig. 6)", () => {
     expect(svg).toContain("SmoothHess · P_MSE 0.01");
     expect((svg.match(/<line /g) ?? []).length).toBeGreaterThanOrEqual(24); // the 6×6 quadrant's outline
     await expect(exact.svg(4)).rejects.toThrow(/segment/);
+    // the image view: thin boundaries between the four quadrants (two lines of 12 unit edges) plus the outline
+    const imageView = await renderSvg(exact.imageSpec(0));
+    expect(imageView).toContain("4 super-pixels");
+    expect((imageView.match(/<line /g) ?? []).length).toBeGreaterThanOrEqual(24 + 24);
   });
 });
