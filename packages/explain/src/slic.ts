@@ -150,9 +150,10 @@ function enforceConnectivity(labels: Int32Array, h: number, w: number, minSize: 
 }
 
 /**
- * SLIC with a number of super-pixels in `[min, max]` (the paper segments into 20-25): tries desired counts from
- * `max` downwards and upwards until the connected result falls in the range.
- * @throws `InvalidArgumentError` when no desired count in `[1, pixels]` gives a count in range.
+ * SLIC with a number of super-pixels in `[min, max]` (the paper segments into 20-25). Connectivity enforcement makes
+ * the count jump with the desired K on some images, so desired counts around the range are tried with the given
+ * compactness first, then with ½, 2, ¼ and 4 times it; the first segmentation in range is returned.
+ * @throws `InvalidArgumentError` when none lands in the range (the message lists the counts reached).
  */
 export function slicInRange(
   image: ArrayLike<number>,
@@ -163,17 +164,24 @@ export function slicInRange(
   const min = checkInteger("range.min", range.min ?? 20, 1);
   const max = checkInteger("range.max", range.max ?? 25, min);
   const pixels = grid.height * grid.width;
-  const tried: number[] = [];
-  for (let delta = 0; delta <= pixels; delta++) {
-    for (const k of delta === 0 ? [max] : [max - delta, max + delta]) {
-      if (k < 1 || k > pixels) continue;
-      const s = slic(image, grid, { ...options, segments: k });
-      tried.push(s.count);
+  const compactness = checkPositive("options.compactness", options.compactness ?? 0.1);
+  const desired: number[] = [];
+  for (let k = max; k >= Math.max(1, Math.floor(min / 2)); k--) desired.push(k);
+  for (let k = max + 1; k <= 2 * max; k++) desired.push(k);
+  const reached = new Set<number>();
+  for (const factor of [1, 0.5, 2, 0.25, 4]) {
+    for (const k of desired) {
+      if (k > pixels) continue;
+      const s = slic(image, grid, { ...options, compactness: compactness * factor, segments: k });
+      reached.add(s.count);
       if (s.count >= min && s.count <= max) return s;
     }
-    if (delta > 4 * max) break;
   }
-  throw new InvalidArgumentError("range", `a super-pixel count SLIC reaches on this image (counts reached: ${[...new Set(tried)].sort((a, b) => a - b).join(", ")})`, range);
+  throw new InvalidArgumentError(
+    "range",
+    `a super-pixel count SLIC reaches on this image (counts reached: ${[...reached].sort((a, b) => a - b).join(", ")})`,
+    range,
+  );
 }
 
 /**
