@@ -27,6 +27,7 @@ export type { TfjsOracleOptions, GradientEngine } from "./tfjs-oracle.js";
 export { WorkerFailedError } from "./kernel-worker-pool.js";
 export { saveNetwork, loadNetwork } from "./network-io.js";
 export { ModelFileError } from "./model-file-error.js";
+export { NodeOnlyError } from "./node-only-error.js";
 export { trainNetwork } from "./train.js";
 export type { TrainingData, TrainOptions, TrainResult, EpochReport } from "./train.js";
 export { learningRateAt, checkSchedule } from "./learning-rate-schedule.js";
