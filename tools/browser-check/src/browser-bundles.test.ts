@@ -77,7 +77,7 @@ describe("every package bundles for the browser", () => {
         hasErrorLogged: () => false,
         hasWarned: false,
       },
-      build: { write: false, minify: false, rollupOptions: { onwarn: (w) => warnings.push(w.message) } },
+      build: { write: false, minify: false, rollupOptions: { onwarn: (w: { message: string }) => warnings.push(w.message) } },
       plugins: [
         {
           name: "record-node-builtins",
@@ -131,8 +131,8 @@ describe("every package bundles for the browser", () => {
       const page = await browser.newPage();
       await page.setContent("<!doctype html><html><body></body></html>");
       await page.addScriptTag({ content: result.outputFiles[0].text, type: "module" });
-      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, undefined, { timeout: 60_000 });
-      const printed = await page.evaluate(() => (window as { __result?: unknown }).__result);
+      await page.waitForFunction(() => (globalThis as { __result?: unknown }).__result !== undefined, undefined, { timeout: 60_000 });
+      const printed = await page.evaluate(() => (globalThis as { __result?: unknown }).__result);
       expect(printed).toEqual({ gradients: 3, nodeOnly: true, code: "node-only", engine: "fast" });
     } finally {
       await browser.close();
