@@ -21,6 +21,9 @@ describe("SVG heatmaps", () => {
     const pixel = await r.pixelSvg([1, 2]);
     expect(pixel).toContain("interactions with pixel (1, 2)");
     expect(count(pixel, /<line /g)).toBeGreaterThanOrEqual(4); // the chosen pixel's outline
+    const gradient = await r.smoothGradSvg();
+    expect(gradient).toContain("SmoothGrad");
+    expect(count(gradient, /<line /g)).toBe(0); // nothing outlined
     const pairs = await r.topPairsSvg(5);
     expect(pairs).toContain("top 5 interacting pixel pairs");
     expect(count(pairs, /<line /g)).toBeGreaterThanOrEqual(5);

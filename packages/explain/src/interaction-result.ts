@@ -173,6 +173,15 @@ export class Interactions {
     );
   }
 
+  /** SmoothGrad per pixel (channels summed) as an SVG heatmap over the image in grey. */
+  async smoothGradSvg(options: HeatmapOptions = {}): Promise<string> {
+    const grid = this.grid();
+    const pixels = grid.height * grid.width;
+    const values = new Float64Array(pixels);
+    for (let p = 0; p < pixels; p++) for (let b = 0; b < grid.channels; b++) values[p] += this.smoothGrad[p * grid.channels + b];
+    return renderSvg(overlaySpec(grid, greyLevels(this.input, grid), values, () => false, { title: "SmoothGrad", legend: "gradient", ...options }));
+  }
+
   /** The input image in grey with its k most interacting pixel pairs drawn as lines (red positive, blue negative). */
   async topPairsSvg(k = 10, options: HeatmapOptions = {}): Promise<string> {
     const grid = this.grid();

@@ -22,13 +22,17 @@ export interface SuperpixelInteractions {
   readonly segmentation: Segmentation;
   /** `count × count`: `M[a, b]` sums the interactions of every pixel of a with every pixel of b. */
   readonly matrix: Float64Array;
-  /** The super-pixel with the largest total |interaction| with the others (a default to show). */
+  /**
+   * A default super-pixel to show: the one with the largest total |interaction| with the others among the
+   * super-pixels brighter than the image's mean (on the object, not the background), or among all when none is.
+   */
   readonly strongest: number;
   /** Row a of the matrix: super-pixel a's interaction with every super-pixel. */
   interactionsWith(segment: number): Float64Array;
   /**
    * A heatmap over the image in grey: every pixel coloured by its super-pixel's interaction with `segment`, that
-   * super-pixel outlined in black (paper Fig. 6). The colour scale spans ± the largest |value| of that row.
+   * super-pixel outlined in black and left uncoloured (paper Fig. 6). The colour scale spans ± the largest |value|
+   * shown.
    */
   svg(segment?: number, options?: HeatmapOptions): Promise<string>;
   /** The Vega-Lite spec {@link SuperpixelInteractions.svg} renders (to compose figures). */
@@ -56,13 +60,24 @@ export function superpixelView(image: ArrayLike<number>, grid: ImageGrid, hessia
   }
   const matrix = superpixelInteractions(pixelInteractions(hessian, grid), segmentation);
   const count = segmentation.count;
+  const grey = greyLevels(image, grid);
+  const brightness = new Float64Array(count);
+  const sizes = new Float64Array(count);
+  let mean = 0;
+  segmentation.labels.forEach((l, p) => {
+    brightness[l] += grey[p];
+    sizes[l] += 1;
+    mean += grey[p] / pixels;
+  });
+  const onObject = Array.from({ length: count }, (_, a) => brightness[a] / sizes[a] > mean);
+  const candidates = onObject.some(Boolean) ? onObject : onObject.map(() => true);
   let strongest = 0, best = -1;
   for (let a = 0; a < count; a++) {
+    if (!candidates[a]) continue;
     let s = 0;
     for (let b = 0; b < count; b++) if (b !== a) s += Math.abs(matrix[a * count + b]);
     if (s > best) [best, strongest] = [s, a];
   }
-  const grey = greyLevels(image, grid);
   const row = (segment: number) => {
     const a = checkInteger("segment", segment, 0, count - 1);
     return matrix.slice(a * count, (a + 1) * count);
@@ -75,7 +90,8 @@ export function superpixelView(image: ArrayLike<number>, grid: ImageGrid, hessia
     interactionsWith: row,
     spec(segment = strongest, heatmap: HeatmapOptions = {}) {
       const values = row(segment);
-      const perPixel = Float64Array.from(segmentation.labels, (l) => values[l]);
+      // the chosen super-pixel is outlined, not coloured: its self-interaction would set the scale of the others
+      const perPixel = Float64Array.from(segmentation.labels, (l) => (l === segment ? 0 : values[l]));
       return overlaySpec(grid, grey, perPixel, (p) => segmentation.labels[p] === segment, {
         title: `interactions with super-pixel ${segment}`,
         opacity: 0.65,
