@@ -1,25 +1,14 @@
-import { open, rename, rm, mkdir } from "node:fs/promises";
-import { dirname, basename, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import writeFileAtomicLibrary from "write-file-atomic";
 
 /**
- * Write a file atomically: write a temporary file beside it, flush it to disk, then rename it over the target.
- * A reader (or a resumed run) sees either the old file or the new one, never half of one.
+ * Write a file atomically with `write-file-atomic` (npm's own helper): the data goes to a temporary file beside the
+ * target, is flushed to disk and renamed over it, so a reader (or a resumed run) sees either the old file or the
+ * new one, never half of one; concurrent writes to one path from this process are queued. Creates missing parent
+ * directories.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(temporary, "w");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomicLibrary(path, typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }

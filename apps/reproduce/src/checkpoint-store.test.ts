@@ -1,10 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
-import { UsageError } from "./usage-error.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -42,12 +41,75 @@ describe("CheckpointStore", () => {
     expect(b.value).toEqual({ value: 0.1 + 0.2, vector: [1 / 3, Math.PI] });
   });
 
-  it("refuses to resume checkpoints of another configuration unless told to start fresh", async () => {
-    const store = await CheckpointStore.open(dir, "config-a");
+  it("keeps each configuration's checkpoints apart: another configuration neither blocks nor deletes them", async () => {
+    const a = await CheckpointStore.open(dir, "config-a".padEnd(64, "0"));
+    await a.put("point-0", 1);
+    const b = await CheckpointStore.open(dir, "config-b".padEnd(64, "0"));
+    expect(await b.get("point-0")).toBeUndefined();
+    await b.put("point-0", 2);
+    expect(await (await CheckpointStore.open(dir, "config-a".padEnd(64, "0"))).get("point-0")).toBe(1);
+  });
+
+  it("fresh removes only the checkpoints of the configuration it opens", async () => {
+    const a = await CheckpointStore.open(dir, "config-a".padEnd(64, "0"));
+    await a.put("point-0", 1);
+    const b = await CheckpointStore.open(dir, "config-b".padEnd(64, "0"));
+    await b.put("point-0", 2);
+    const freshA = await CheckpointStore.open(dir, "config-a".padEnd(64, "0"), { fresh: true });
+    expect(await freshA.get("point-0")).toBeUndefined();
+    expect(await (await CheckpointStore.open(dir, "config-b".padEnd(64, "0"))).get("point-0")).toBe(2);
+  });
+
+  it.each([
+    ["truncated", (text: string) => text.slice(0, text.length - 9)],
+    ["empty", () => ""],
+    ["null", () => "null"],
+    ["valid JSON with one number changed", (text: string) => text.replace("0.30000000000000004", "999")],
+    ["an unsealed value (an older version's file)", () => JSON.stringify({ value: 0.1 + 0.2 })],
+  ])("a %s checkpoint is reported in one line naming the file and recomputed, never used", async (_, corrupt) => {
+    const warnings: string[] = [];
+    const store = await CheckpointStore.open(dir, "c".repeat(64), { warn: (m) => warnings.push(m) });
+    await store.put("point-0", { value: 0.1 + 0.2 });
+    const file = join(store.directory, "point-0.json");
+    const text = await readFile(file, "utf8");
+    expect(text).toContain("0.30000000000000004");
+    await writeFile(file, corrupt(text));
+    let computed = 0;
+    const again = await CheckpointStore.open(dir, "c".repeat(64), { warn: (m) => warnings.push(m) });
+    const { value, resumed } = await again.getOrCompute("point-0", async () => {
+      computed++;
+      return { value: 0.1 + 0.2 };
+    });
+    expect({ value, resumed, computed }).toEqual({ value: { value: 0.1 + 0.2 }, resumed: false, computed: 1 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(file);
+    expect(warnings[0]).toMatch(/recomputing this item$/);
+    expect(warnings[0].split("\n")).toHaveLength(1);
+    expect((await again.get("point-0")) as unknown).toEqual({ value: 0.1 + 0.2 }); // repaired on disk
+  });
+
+  it("a corrupted manifest discards that configuration's items with a warning", async () => {
+    const warnings: string[] = [];
+    const store = await CheckpointStore.open(dir, "d".repeat(64), { warn: (m) => warnings.push(m) });
     await store.put("point-0", 1);
-    await expect(CheckpointStore.open(dir, "config-b")).rejects.toThrow(UsageError);
-    const fresh = await CheckpointStore.open(dir, "config-b", { fresh: true });
-    expect(await fresh.get("point-0")).toBeUndefined();
+    await writeFile(join(store.directory, "manifest.json"), "{");
+    const again = await CheckpointStore.open(dir, "d".repeat(64), { warn: (m) => warnings.push(m) });
+    expect(await again.get("point-0")).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/manifest\.json: is not valid JSON .*discarding the checkpoints/)]);
+  });
+
+  it("bind: items computed from other weights are discarded when the dependency's digest changes", async () => {
+    const warnings: string[] = [];
+    const store = await CheckpointStore.open(dir, "e".repeat(64), { warn: (m) => warnings.push(m) });
+    await store.bind("model-x", "digest-1");
+    await store.put("point-0", 1);
+    const same = await CheckpointStore.open(dir, "e".repeat(64), { warn: (m) => warnings.push(m) });
+    await same.bind("model-x", "digest-1");
+    expect(await same.get("point-0")).toBe(1);
+    const changed = await CheckpointStore.open(dir, "e".repeat(64), { warn: (m) => warnings.push(m) });
+    await changed.bind("model-x", "digest-2");
+    expect(await changed.get("point-0")).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/model-x changed .* discarding 1 of them/)]);
   });
 
   it("rejects keys that are not safe file names", async () => {

@@ -1,7 +1,11 @@
 import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockOutputDirectory } from "./output-lock.js";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -16,12 +20,27 @@ async function invoke(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "smoothhess-cli-"));
+  await writeFile(join(scratch, "a-file"), "x");
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+function expectOneLine(stderr: string): void {
+  expect(stderr.trim().split("\n")).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
 describe("CLI", () => {
-  it("prints help with every experiment", async () => {
+  it("prints help with every experiment and the exit codes", async () => {
     const { code, stdout } = await invoke("--help");
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: smoothhess-reproduce");
     expect(stdout).toContain("--quick");
+    expect(stdout).toContain("2 usage error");
   });
 
   it.each([
@@ -29,11 +48,72 @@ describe("CLI", () => {
     [["all", "--points", "0"], /--points must be an integer ≥ 1/],
     [["all", "--quick", "--full"], /--quick and --full exclude each other/],
     [["all", "--bogus"], /unknown option '--bogus'/],
+    [["all", "--backend", "bogus"], /--backend must be one of wasm, cpu, tensorflow, got "bogus"/],
+    [["four-quadrant", "--samples", "3"], /--samples must be even/],
+    [["four-quadrant", "--seed", ""], /--seed must be an integer ≥ 0, got ""/],
+    [["four-quadrant", "--out", ""], /--out must not be empty/],
+    [["four-quadrant", "--data-dir", "/no/such/directory"], /--data-dir "\/no\/such\/directory" does not exist or is not a directory/],
   ])("%j → one line on stderr, exit code 2, no stack trace", async (args, message) => {
     const { code, stderr } = await invoke(...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expectOneLine(stderr);
+  });
+
+  it("--out that is a file, under a file, or not writable → exit 2 before any work", async () => {
+    const file = join(scratch, "a-file");
+    const cases: [string, RegExp][] = [
+      [file, /is a file, not a directory/],
+      [join(file, "sub"), /cannot be created: .*a-file is a file/],
+      ["/sys/smoothhess-out", /cannot be created \(permission denied or read-only file system\)/],
+    ];
+    if (process.getuid?.() !== 0) {
+      const readOnly = join(scratch, "read-only");
+      await mkdir(readOnly);
+      await chmod(readOnly, 0o555);
+      cases.push([join(readOnly, "out"), /cannot be created \(permission denied/], [readOnly, /is not writable/]);
+    }
+    for (const [out, message] of cases) {
+      const { code, stderr } = await invoke("four-quadrant", "--quiet", "--out", out);
+      expect(code, out).toBe(2);
+      expect(stderr, out).toMatch(message);
+      expectOneLine(stderr);
+    }
+  });
+
+  it("--backend tensorflow without @tensorflow/tfjs-node → exit 2 naming the package, nothing written", async () => {
+    const out = join(scratch, "tf");
+    const { code, stderr } = await invoke("four-quadrant", "--quiet", "--backend", "tensorflow", "--out", out);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^smoothhess-reproduce: --backend tensorflow: .*@tensorflow\/tfjs-node/);
+    expectOneLine(stderr);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/); // not even --out was created
+  });
+
+  it("a second run on a locked --out is refused with exit 2", async () => {
+    const out = join(scratch, "locked");
+    await mkdir(out);
+    const release = await lockOutputDirectory(out);
+    try {
+      const { code, stderr } = await invoke("four-quadrant", "--quiet", "--out", out);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/is in use by another smoothhess-reproduce run/);
+      expectOneLine(stderr);
+    } finally {
+      await release();
+    }
+  });
+
+  it("a runtime failure (after the wasm backend is loaded) → one line naming a log with the stack, exit 1, not 7", async () => {
+    const out = join(scratch, "broken");
+    await mkdir(join(out, "four-quadrant"), { recursive: true });
+    await writeFile(join(out, "four-quadrant", "checkpoints"), "a file where a folder belongs");
+    const { code, stderr } = await invoke("four-quadrant", "--quiet", "--out", out);
+    expect(code).toBe(1);
+    const log = join(out, "smoothhess-reproduce-error.log");
+    expect(stderr).toMatch(/^smoothhess-reproduce: .*(ENOTDIR|EEXIST).* \(stack trace in .*smoothhess-reproduce-error\.log\)\n$/);
+    expect(stderr).toContain(log);
+    expectOneLine(stderr);
+    expect(await readFile(log, "utf8")).toMatch(/\n\s+at /);
   });
 });

@@ -1,4 +1,4 @@
-import { seededPermutation } from "@smoothhess/oracle";
+import { seededPermutation } from "@smoothhess/random";
 
 /**
  * The rows of a data split that an experiment explains: the first `count` entries of a seeded permutation of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sampleBall } from "@smoothhess/metrics";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { monteCarloNoise } from "./monte-carlo-noise.js";
 
 describe("monteCarloNoise", () => {

@@ -15,33 +15,53 @@ export interface RawFlags {
   quiet?: boolean;
 }
 
-/** Validate CLI flags into {@link RunOptions}; every problem is a one-line {@link UsageError}. */
+/** The tfjs backends the CLI can run on in Node (`webgl`/`webgpu` need a browser). */
+export const CLI_BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
+
+/**
+ * Validate CLI flags into {@link RunOptions}; every problem is a one-line {@link UsageError}. Only the flags
+ * themselves are checked here (syntax, ranges, parity, names); what needs the file system or a backend is checked
+ * by `preflight` before any work starts.
+ */
 export function parseOptions(flags: RawFlags): RunOptions {
   if (flags.quick && flags.full) throw new UsageError("--quick and --full exclude each other");
   const preset: Preset = flags.full ? "full" : "quick";
+  const samples = optionalInteger("--samples", flags.samples, 2);
+  // Every experiment estimates SmoothHess with antithetic pairs (δ, −δ), which need an even sample count.
+  if (samples !== undefined && samples % 2 !== 0) throw new UsageError(`--samples must be even (SmoothHess uses antithetic pairs), got ${samples}`);
+  const backend = flags.backend ?? "wasm";
+  if (!(CLI_BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend must be one of ${CLI_BACKENDS.join(", ")}, got ${JSON.stringify(backend)}`);
+  }
   return {
     preset,
     points: optionalInteger("--points", flags.points, 1),
-    samples: optionalInteger("--samples", flags.samples, 2),
+    samples,
     seed: optionalInteger("--seed", flags.seed, 0) ?? 0,
-    backend: flags.backend ?? "wasm",
-    out: flags.out ?? "results",
+    backend,
+    out: nonEmpty("--out", flags.out) ?? "results",
     fresh: flags.fresh ?? false,
-    dataDir: flags.dataDir,
+    dataDir: nonEmpty("--data-dir", flags.dataDir),
     quiet: flags.quiet ?? false,
   };
 }
 
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === "") throw new UsageError(`${flag} must not be empty`);
+  return value;
+}
+
 function optionalInteger(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Number("") and Number("  ") are 0, so an empty value would pass as 0 without this check.
+  const n = /^\s*[+-]?\d+(\.\d*)?([eE][+-]?\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > 2 ** 31 - 1) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
 /** Parse a positive number flag (such as ε); a {@link UsageError} otherwise. */
 export function positiveNumber(flag: string, value: string): number {
-  const n = Number(value);
+  const n = value.trim() === "" ? Number.NaN : Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number > 0, got ${JSON.stringify(value)}`);
   return n;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { perturbationMSE, taylorModel } from "@smoothhess/metrics";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { useBackend } from "@smoothhess/tfjs";
 import { PerturbationBall, hessianTensor } from "./perturbation-ball.js";
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deriveSeed, gaussianSampler } from "@smoothhess/oracle";
+import { deriveSeed, gaussianSampler } from "@smoothhess/random";
 import type { Experiment, RunOptions } from "./experiment.js";
 import { runExperiment } from "./run-experiment.js";
 
@@ -57,9 +57,34 @@ describe("runExperiment", () => {
     expect(await readFile(join(out, "a", "toy", "report.md"), "utf8")).toContain("# toy");
   });
 
-  it("refuses to resume into checkpoints of another configuration", async () => {
+  it("a failed run of one configuration neither blocks nor loses to a run of another; rerunning it resumes", async () => {
+    await expect(runExperiment(experiment(3), options(out))).rejects.toThrow("killed");
+    const other = experiment();
+    await runExperiment(other, { ...options(out), seed: 4 }); // no --fresh needed
+    expect(other.computed).toBe(6);
+    const resumed = experiment();
+    await runExperiment(resumed, options(out));
+    expect(resumed.computed).toBe(3); // the failed run's three items were kept
+  });
+
+  it("--fresh recomputes only the current configuration", async () => {
     await runExperiment(experiment(), options(out));
-    await expect(runExperiment(experiment(), { ...options(out), seed: 4 })).rejects.toThrow(/another configuration/);
-    await runExperiment(experiment(), { ...options(out), seed: 4, fresh: true });
+    await runExperiment(experiment(), { ...options(out), seed: 4 });
+    const fresh = experiment();
+    await runExperiment(fresh, { ...options(out), fresh: true });
+    expect(fresh.computed).toBe(6);
+    const other = experiment();
+    await runExperiment(other, { ...options(out), seed: 4 });
+    expect(other.computed).toBe(0);
+  });
+
+  it("writes SHA256SUMS of results.json and report.md in sha256sum format", async () => {
+    await runExperiment(experiment(), options(out));
+    const sums = await readFile(join(out, "toy", "SHA256SUMS"), "utf8");
+    const { createHash } = await import("node:crypto");
+    const expected = await Promise.all(
+      ["results.json", "report.md"].map(async (name) => `${createHash("sha256").update(await readFile(join(out, "toy", name))).digest("hex")}  ${name}\n`),
+    );
+    expect(sums).toBe(expected.join(""));
   });
 });

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import type { Experiment, RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
+import { sha256 } from "./sealed-json.js";
 
 /** Paths of what a run wrote. */
 export interface RunSummary {
@@ -12,18 +14,21 @@ export interface RunSummary {
   readonly resultsPath: string;
   readonly reportPath: string;
   readonly figures: readonly string[];
+  /** `SHA256SUMS` beside them (`sha256sum -c SHA256SUMS` checks results.json, report.md and the figures). */
+  readonly checksumsPath: string;
   readonly wallSeconds: number;
 }
 
 /**
- * Run one experiment: open its checkpoint store (refusing to mix configurations), run it, and write
- * `results.json` (config, seed, package versions, backend, timings, every number) and `report.md` atomically.
+ * Run one experiment: open its checkpoint store (one folder per configuration, so configurations never mix), run
+ * it, and write `results.json` (config, seed, package versions, backend, timings, every number), `report.md` and
+ * `SHA256SUMS` (of those two and the figures, in `sha256sum` format) atomically.
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
   const config = experiment.configure(options);
   const directory = join(options.out, experiment.name);
   const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
-  const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, { fresh: options.fresh });
+  const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, { fresh: options.fresh, config: { experiment: experiment.name, config } });
   const started = performance.now();
   const output = await experiment.run(
     {
@@ -52,7 +57,11 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
   await writeFileAtomic(reportPath, header + output.report);
-  return { directory, resultsPath, reportPath, figures: output.figures, wallSeconds };
+  const checksumsPath = join(directory, "SHA256SUMS");
+  const lines = [];
+  for (const name of ["results.json", "report.md", ...output.figures]) lines.push(`${sha256(await readFile(join(directory, name)))}  ${name}\n`);
+  await writeFileAtomic(checksumsPath, lines.join(""));
+  return { directory, resultsPath, reportPath, figures: output.figures, checksumsPath, wallSeconds };
 }
 
 /** JSON with sorted keys, so the fingerprint does not depend on property order. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   AbortedError,
   DimensionMismatchError,
+  DisposedError,
   InvalidArgumentError,
   SmoothHessError,
   checkFiniteArray,
@@ -63,5 +64,15 @@ describe("checks", () => {
       expect((e as AbortedError).completed).toBe(128);
       expect((e as AbortedError).reason).toBe("user");
     }
+  });
+
+  it("names what was used after dispose() and what to do, with the one code every backend uses", () => {
+    const e = new DisposedError("this tfjs oracle", "create a new one with tfjsOracle()");
+    expect(e).toBeInstanceOf(SmoothHessError);
+    expect(e.name).toBe("DisposedError");
+    expect(e.code).toBe("disposed");
+    expect(e.resource).toBe("this tfjs oracle");
+    expect(e.message).toBe("this tfjs oracle was used after dispose(); create a new one with tfjsOracle()");
+    expect(new DisposedError().message).toBe("this object was used after dispose(); create a new one");
   });
 });

@@ -12,7 +12,8 @@
  * Environment: POINTS (default 2) points, SAMPLES (default 2000) gradient samples per SmoothHess estimate.
  */
 import { measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { ATTACK_RADII, firstOrderAttack, hessianEigen, secondOrderAttack } from "../src/index.js";
 

@@ -4,7 +4,8 @@
  *
  * Run: `pnpm --filter @smoothhess/metrics exec tsx examples/demo.ts` (after `pnpm turbo run build --filter=@smoothhess/metrics...`).
  */
-import { deriveSeed, gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { deriveSeed, gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import {
   firstOrderAttack,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, checkInteger, checkPositive } from "@smoothhess/errors";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 
 /**
  * How the radius of a point in the ball `B_ε` is drawn (the direction is always uniform on the sphere):

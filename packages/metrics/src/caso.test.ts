@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
 import { symmetricEigen } from "@smoothhess/linalg";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { factoredHessian } from "@smoothhess/stein";
 import { cafo, caso, casoLambda2, type LossDerivatives } from "./index.js";
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { firstOrderAttack, networkClassifier, postHocAccuracy, randomAttack, secondOrderAttack, type Classifier } from "./index.js";
 import { logitsJacobian, softmaxProbabilityHessian } from "./test-support.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { randomAttack } from "./index.js";
 import { euclidean } from "./test-support.js";
 

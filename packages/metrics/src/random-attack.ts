@@ -1,5 +1,5 @@
 import { checkInteger } from "@smoothhess/errors";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { type AttackResult, type AttackSpec, applyStep, checkAttackSpec } from "./attack-result.js";
 import { projectIntoBall } from "./vector-math.js";
 

@@ -1,7 +1,8 @@
 /**
  * Helpers shared by this package's tests (not exported from the package).
  */
-import { gaussianSampler, softmax, valueAndGradient, resolveTarget, type DenseNetwork } from "@smoothhess/oracle";
+import { softmax, valueAndGradient, resolveTarget, type DenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 
 /** A seeded random symmetric `d×d` matrix with N(0, scale²) entries (row-major). */
 export function randomSymmetric(d: number, seed: number, scale = 1): Float64Array {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
 import { NotPositiveDefiniteError } from "@smoothhess/linalg";
-import { covariance, gaussianSampler, type CovarianceSpec } from "./index.js";
+import { gaussianSampler } from "@smoothhess/random";
+import { covariance, type CovarianceSpec } from "./index.js";
 
 const full = [4, 1, 0.5, 1, 3, -0.2, 0.5, -0.2, 2];
 const specs: [string, CovarianceSpec, number[]][] = [

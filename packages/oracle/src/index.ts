@@ -2,14 +2,13 @@ export type { PointBatch, ValueBatch, GradientBatch, ValueOracle, GradientOracle
 export { isOracle } from "./gradient-oracle.js";
 export { OracleOutputError } from "./oracle-output-error.js";
 export { checkedOracle } from "./checked-oracle.js";
+export { checkPointBatch } from "./point-batch-check.js";
 export type { CheckedOracleOptions } from "./checked-oracle.js";
 export { batchedOracle } from "./batched-oracle.js";
 export { countingOracle } from "./counting-oracle.js";
 export type { CountingOracle } from "./counting-oracle.js";
 export { covariance } from "./covariance.js";
 export type { Covariance, CovarianceSpec } from "./covariance.js";
-export { gaussianSampler, deriveSeed, seededPermutation } from "@smoothhess/random";
-export type { GaussianSampler } from "@smoothhess/random";
 export { relu, softplus, swish, gelu, normalCdf, normalPdf } from "./reference/activation.js";
 export type { Activation } from "./reference/activation.js";
 export { denseNetwork, affine } from "./reference/dense-network.js";

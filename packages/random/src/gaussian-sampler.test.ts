@@ -99,3 +99,37 @@ describe("gaussianSampler", () => {
     expect(rng.between(2, 2)).toBe(2);
   });
 });
+
+describe("argument checks", () => {
+  const rng = gaussianSampler(1);
+  it.each([
+    ["int(5, 1)", () => rng.int(5, 1), /^max: expected an integer in \[5, /],
+    ["int(1.5, 3)", () => rng.int(1.5, 3), /^min: expected an integer .*received 1\.5$/],
+    ["int(0, NaN)", () => rng.int(0, Number.NaN), /^max: .*received NaN$/],
+    ["int(0, 2^60)", () => rng.int(0, 2 ** 60), /^max: /],
+    ["between(0, Infinity)", () => rng.between(0, Infinity), /^hi: expected a finite number .*received Infinity$/],
+    ["between(NaN, 1)", () => rng.between(Number.NaN, 1), /^lo: .*received NaN$/],
+    ["between(2, 1)", () => rng.between(2, 1), /^hi: expected a number ≥ lo \(2\).*received 1$/],
+    ["between(-1e308, 1e308)", () => rng.between(-1e308, 1e308), /^hi: .*finite hi − lo/],
+    ["deriveSeed(NaN, 1)", () => deriveSeed(Number.NaN, 1), /^seed: expected an integer in \[-2147483648, 4294967295\], received NaN$/],
+    ["deriveSeed(1, 0.5)", () => deriveSeed(1, 0.5), /^keys\[0\]: .*received 0\.5$/],
+    ["deriveSeed(1, 2, 2^33)", () => deriveSeed(1, 2, 2 ** 33), /^keys\[1\]: /],
+    ["fillNormal(array)", () => rng.fillNormal([0, 0] as unknown as Float64Array), /^out: expected a Float64Array or Float32Array/],
+    ["fillNormal(out, 0, 5) past the end", () => rng.fillNormal(new Float64Array(3), 0, 5), /^end: expected an integer in \[0, 3\], received 5$/],
+    ["fillUniform(out, 2, 1)", () => rng.fillUniform(new Float64Array(3), 2, 1), /^end: expected an integer in \[2, 3\], received 1$/],
+    ["shuffle(null)", () => rng.shuffle(null as unknown as number[]), /^values: /],
+    ["seededPermutation(3, 1.5)", () => seededPermutation(3, 1.5), /^seed: /],
+  ])("%s → InvalidArgumentError naming the argument", (_, call, message) => {
+    expect(call).toThrow(InvalidArgumentError);
+    expect(call).toThrow(message);
+  });
+
+  it("accepts the edges of every range", () => {
+    expect(rng.int(3, 3)).toBe(3);
+    expect(rng.between(0.25, 0.25)).toBe(0.25);
+    expect(deriveSeed(-(2 ** 31), 2 ** 32 - 1)).toBe(deriveSeed(-(2 ** 31), 2 ** 32 - 1));
+    const out = new Float32Array(4);
+    expect(rng.fillNormal(out, 4, 4)).toBe(out);
+    expect(Number.isInteger(rng.int(-(2 ** 40), 2 ** 40))).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus } from "pure-rand";
 import type { RandomGenerator } from "pure-rand";
-import { checkInteger } from "@smoothhess/errors";
+import { InvalidArgumentError, checkInteger, checkNumberInRange } from "@smoothhess/errors";
 
 const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
@@ -19,15 +19,30 @@ export interface GaussianSampler {
   uniform(): number;
   /** One standard normal draw. */
   normal(): number;
-  /** A uniform double in [lo, hi). */
+  /**
+   * A uniform double in [lo, hi) (`lo` itself when `lo === hi`, so a degenerate range such as `[0, 0]` works).
+   * @throws `InvalidArgumentError` unless `lo` and `hi` are finite numbers with `lo ≤ hi` and a finite `hi − lo`.
+   */
   between(lo: number, hi: number): number;
-  /** A uniform integer in [min, max], both inclusive, without modulo bias. */
+  /**
+   * A uniform integer in [min, max], both inclusive, without modulo bias.
+   * @throws `InvalidArgumentError` unless `min` and `max` are safe integers with `min ≤ max`.
+   */
   int(min: number, max: number): number;
-  /** Shuffle `values` in place (Fisher–Yates) and return it. */
+  /**
+   * Shuffle `values` in place (Fisher–Yates) and return it.
+   * @throws `InvalidArgumentError` when `values` has no integer `length`.
+   */
   shuffle<T extends { length: number; [i: number]: unknown }>(values: T): T;
-  /** Fill `out` (or its `[start, end)` range) with independent standard normal draws; returns `out`. */
+  /**
+   * Fill `out` (or its `[start, end)` range) with independent standard normal draws; returns `out`.
+   * @throws `InvalidArgumentError` when `out` is not a Float64Array/Float32Array or the range is not inside it.
+   */
   fillNormal<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T;
-  /** Fill `out` with uniform doubles in [0, 1); returns `out`. */
+  /**
+   * Fill `out` (or its `[start, end)` range) with uniform doubles in [0, 1); returns `out`.
+   * @throws `InvalidArgumentError` when `out` is not a Float64Array/Float32Array or the range is not inside it.
+   */
   fillUniform<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T;
 }
 
@@ -67,16 +82,25 @@ class XoroshiroGaussianSampler implements GaussianSampler {
   }
 
   between(lo: number, hi: number): number {
+    checkNumberInRange("lo", lo, -Number.MAX_VALUE, Number.MAX_VALUE);
+    checkNumberInRange("hi", hi, -Number.MAX_VALUE, Number.MAX_VALUE);
+    if (!(hi >= lo) || !Number.isFinite(hi - lo)) {
+      throw new InvalidArgumentError("hi", `a number ≥ lo (${lo}) with a finite hi − lo`, hi);
+    }
     return lo + (hi - lo) * this.uniform();
   }
 
   int(min: number, max: number): number {
+    checkInteger("min", min, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    checkInteger("max", max, min, Number.MAX_SAFE_INTEGER);
     return unsafeUniformIntDistribution(min, max, this.generator);
   }
 
   shuffle<T extends { length: number; [i: number]: unknown }>(values: T): T {
+    if (typeof values !== "object" || values === null) throw new InvalidArgumentError("values", "an array or typed array", values);
+    checkInteger("values.length", values.length, 0);
     for (let i = values.length - 1; i > 0; i--) {
-      const j = this.int(0, i);
+      const j = unsafeUniformIntDistribution(0, i, this.generator);
       const t = values[i];
       values[i] = values[j];
       values[j] = t;
@@ -84,15 +108,25 @@ class XoroshiroGaussianSampler implements GaussianSampler {
     return values;
   }
 
-  fillNormal<T extends Float64Array | Float32Array>(out: T, start = 0, end = out.length): T {
+  fillNormal<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T {
+    [start, end] = checkFillRange(out, start, end);
     for (let i = start; i < end; i++) out[i] = this.normal();
     return out;
   }
 
-  fillUniform<T extends Float64Array | Float32Array>(out: T, start = 0, end = out.length): T {
+  fillUniform<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T {
+    [start, end] = checkFillRange(out, start, end);
     for (let i = start; i < end; i++) out[i] = this.uniform();
     return out;
   }
+}
+
+/** Check the target and range of `fillNormal`/`fillUniform`; returns `[start, end]` with defaults filled in. */
+function checkFillRange(out: unknown, start: number | undefined, end: number | undefined): [number, number] {
+  if (!(out instanceof Float64Array || out instanceof Float32Array)) throw new InvalidArgumentError("out", "a Float64Array or Float32Array", out);
+  const from = start === undefined ? 0 : checkInteger("start", start, 0, out.length);
+  const to = end === undefined ? out.length : checkInteger("end", end, from, out.length);
+  return [from, to];
 }
 
 /**
@@ -118,8 +152,14 @@ export function gaussianSampler(seed = 0, argument = "seed"): GaussianSampler {
  * Derive an independent 32-bit seed from a base seed and a list of integer keys (e.g. a point index), with the
  * splitmix32 finaliser. Use it to give every explained point its own stream, so that results do not depend on
  * the order in which points are processed or on where a resumed run restarted.
+ *
+ * @param seed - a 32-bit integer (any integer in [-2³¹, 2³² - 1]), as {@link gaussianSampler} accepts.
+ * @param keys - integers in the same range (e.g. a point index).
+ * @throws {@link InvalidArgumentError} naming `seed` or `keys[i]` for a value outside that range (NaN, 1.5, 2³²).
  */
 export function deriveSeed(seed: number, ...keys: number[]): number {
+  checkInteger("seed", seed, -(2 ** 31), 2 ** 32 - 1);
+  for (let i = 0; i < keys.length; i++) checkInteger(`keys[${i}]`, keys[i], -(2 ** 31), 2 ** 32 - 1);
   let h = mix32(seed | 0);
   for (const key of keys) h = mix32((h ^ mix32(key | 0)) + 0x9e3779b9);
   return h | 0;

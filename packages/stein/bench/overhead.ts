@@ -1,5 +1,6 @@
 import { measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, type GradientOracle } from "@smoothhess/oracle";
+import { type GradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "../src/index.js";
 
 /**

@@ -1,5 +1,6 @@
 import { printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "../src/index.js";
 
 /**

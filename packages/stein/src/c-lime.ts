@@ -1,5 +1,6 @@
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { InvalidArgumentError, SmoothHessError } from "@smoothhess/errors";
+import { InvalidArgumentError } from "@smoothhess/errors";
+import { SingularDesignError } from "./singular-design-error.js";
 import { addTransposedProduct } from "@smoothhess/linalg";
 import type { ValueOracle } from "@smoothhess/oracle";
 import { valueUnitBlocks, type PassSummary } from "./gradient-pass.js";
@@ -27,8 +28,8 @@ export interface CLimeResult {
  * Perturbations are independent by default (`antithetic: false`); `controlVariate` is ignored (the intercept
  * absorbs any constant). Needs at least d + 1 samples; the normal equations are solved by Cholesky (ml-matrix).
  *
- * @throws `InvalidArgumentError` for `samples ≤ d`, plus the errors of `smoothHess`; `SmoothHessError` with code
- *   `"singular-design"` if the sampled design is rank deficient.
+ * @throws `InvalidArgumentError` for `samples ≤ d`, plus the errors of `smoothHess`; {@link SingularDesignError}
+ *   (code `"singular-design"`) if the sampled design is rank deficient.
  */
 export async function cLime(oracle: ValueOracle, x0: ArrayLike<number>, options: SteinOptions): Promise<CLimeResult> {
   const resolved = resolveSteinOptions(oracle, x0, { antithetic: false, ...options, controlVariate: false });
@@ -58,7 +59,7 @@ export async function cLime(oracle: ValueOracle, x0: ArrayLike<number>, options:
   for (let i = 0; i < p; i++) rows.push(Array.from(gram.subarray(i * p, (i + 1) * p)));
   const decomposition = new CholeskyDecomposition(new Matrix(rows));
   if (!decomposition.isPositiveDefinite()) {
-    throw new SmoothHessError("singular-design", "cLime: the sampled design matrix is singular; use more samples");
+    throw new SingularDesignError("cLime", "use more samples or a larger covariance");
   }
   const solution = decomposition.solve(Matrix.columnVector(Array.from(moment))).to1DArray();
   return {

@@ -1,4 +1,5 @@
 import { checkedOracle, type GradientOracle, type ValueOracle } from "@smoothhess/oracle";
+import { ACCUMULATION_POINTS, fixedUnitBlocks, type UnitRows } from "./accumulation-blocks.js";
 import { perturbationBlocks, type PerturbationBlock } from "./perturbation-blocks.js";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 
@@ -23,9 +24,32 @@ export interface PassSummary {
 
 /**
  * Run the gradient oracle over all perturbation blocks and fold the answers into per-unit terms, in float64
- * whatever precision the oracle returns.
+ * whatever precision the oracle returns. The oracle sees batches of `batchSize` points; the blocks yielded here
+ * have fixed boundaries (`ACCUMULATION_POINTS` points each, the last one shorter), so whatever the caller sums
+ * per block does not depend on the batch size, to the last bit.
  */
 export async function* gradientUnitBlocks(
+  oracle: GradientOracle,
+  options: ResolvedSteinOptions,
+  what: string,
+  summary: PassSummary,
+): AsyncGenerator<GradientUnitBlock> {
+  const d = options.x0.length;
+  const ppu = options.pointsPerUnit;
+  const runs = async function* (): AsyncGenerator<UnitRows<"white" | "points" | "diff" | "average" | "values">> {
+    for await (const block of oracleGradientBlocks(oracle, options, what, summary)) {
+      const { white, points, diff, average, values } = block;
+      yield { units: block.units, rows: { white, points, diff, average, values } };
+    }
+  };
+  const widths = { white: d, points: ppu * d, diff: d, average: d, values: 1 };
+  for await (const run of fixedUnitBlocks(runs(), ACCUMULATION_POINTS / ppu, options.units, widths)) {
+    yield { units: run.units, pointCount: run.units * ppu, ...run.rows };
+  }
+}
+
+/** {@link gradientUnitBlocks} before the blocks are re-cut: one block per oracle batch. */
+async function* oracleGradientBlocks(
   oracle: GradientOracle,
   options: ResolvedSteinOptions,
   what: string,
@@ -86,8 +110,32 @@ export interface ValueUnitBlock extends PerturbationBlock {
   readonly values: Float64Array;
 }
 
-/** Run a value oracle over all perturbation blocks, folding answers into odd/even unit terms. */
+/**
+ * Run a value oracle over all perturbation blocks, folding answers into odd/even unit terms. Like
+ * {@link gradientUnitBlocks}, the yielded blocks have fixed boundaries whatever the batch size.
+ */
 export async function* valueUnitBlocks(
+  oracle: ValueOracle,
+  options: ResolvedSteinOptions,
+  what: string,
+  summary: PassSummary,
+): AsyncGenerator<ValueUnitBlock> {
+  const d = options.x0.length;
+  const ppu = options.pointsPerUnit;
+  const runs = async function* (): AsyncGenerator<UnitRows<"white" | "points" | "odd" | "even" | "values">> {
+    for await (const block of oracleValueBlocks(oracle, options, what, summary)) {
+      const { white, points, odd, even, values } = block;
+      yield { units: block.units, rows: { white, points, odd, even, values } };
+    }
+  };
+  const widths = { white: d, points: ppu * d, odd: 1, even: 1, values: 1 };
+  for await (const run of fixedUnitBlocks(runs(), ACCUMULATION_POINTS / ppu, options.units, widths)) {
+    yield { units: run.units, pointCount: run.units * ppu, ...run.rows };
+  }
+}
+
+/** {@link valueUnitBlocks} before the blocks are re-cut: one block per oracle batch. */
+async function* oracleValueBlocks(
   oracle: ValueOracle,
   options: ResolvedSteinOptions,
   what: string,

@@ -11,6 +11,7 @@ export type { ZerothOrderGradResult } from "./zeroth-order-smooth-grad.js";
 export { zerothOrderSmoothHess } from "./zeroth-order-smooth-hess.js";
 export type { ZerothOrderHessResult } from "./zeroth-order-smooth-hess.js";
 export { cLime } from "./c-lime.js";
+export { SingularDesignError } from "./singular-design-error.js";
 export type { CLimeResult } from "./c-lime.js";
 export { DEFAULT_SAMPLES } from "./stein-options.js";
 export type { SteinOptions, SteinProgress } from "./stein-options.js";

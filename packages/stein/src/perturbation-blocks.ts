@@ -1,5 +1,5 @@
 import { throwIfAborted } from "@smoothhess/errors";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 
 /** One block of Monte-Carlo units: perturbations, their whitened form and the points to evaluate. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "@smoothhess/errors";
 import type { ValueOracle } from "@smoothhess/oracle";
-import { cLime, zerothOrderSmoothGrad, zerothOrderSmoothHess } from "./index.js";
+import { SingularDesignError, cLime, zerothOrderSmoothGrad, zerothOrderSmoothHess } from "./index.js";
 import { covariances, exact, meanSquaredZ, shallowOracle, x0 } from "./test-fixtures.js";
 
 /** The shallow network as a value-only oracle (no gradients returned). */
@@ -71,6 +71,14 @@ describe("C-LIME", () => {
     expect(fit.coefficients[1]).toBeCloseTo(-3, 9);
     expect(fit.coefficients[2]).toBeCloseTo(0.5, 9);
     expect(fit.intercept).toBeCloseTo(2 + 1 - 6 + 1.5, 9);
+  });
+
+  it("a singular design throws SingularDesignError (perturbations so small that δ² underflows)", async () => {
+    const error = await cLime(values, x0, { covariance: { sigma: 1e-170 }, samples: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SingularDesignError);
+    expect((error as SingularDesignError).code).toBe("singular-design");
+    expect((error as SingularDesignError).estimator).toBe("cLime");
+    expect((error as Error).message).toMatch(/^cLime: the sampled design matrix is singular/);
   });
 
   it("needs more samples than dimensions", async () => {

@@ -3,7 +3,8 @@
  * one SoftPlus Hessian at one point and a 100-value β sweep, timed against one gradient call of the same network.
  */
 import { measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { betaSweep, crossEntropyHessian, referenceSurrogates, softmaxHessian } from "../src/index.js";
 
 export async function benchReferenceHessian(sweepSize = 100): Promise<void> {

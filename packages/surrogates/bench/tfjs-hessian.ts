@@ -3,7 +3,7 @@
  * one SoftPlus Hessian at one point and a 100-value β sweep, timed against one gradient call of the same network.
  */
 import { measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { paperMnistMlp, tfjsOracle, useBackend } from "@smoothhess/tfjs";
 import { betaSweep, softmaxHessian } from "../src/index.js";
 import { tfjsSurrogates } from "../src/tfjs/index.js";

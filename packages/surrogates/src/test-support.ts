@@ -1,5 +1,6 @@
 // Test-only helpers (not exported from index.ts).
-import { denseNetwork, gaussianSampler, type DenseNetwork, type SyncGradientOracle } from "@smoothhess/oracle";
+import { denseNetwork, type DenseNetwork, type SyncGradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 
 /** Fixed-seed standard normal vector. */
 export function normalVector(seed: number, length: number, scale = 1): Float64Array {

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import os from "node:os";
 import type { TfjsOracle } from "../src/index.js";
-import { SeededUniform } from "../src/seeded-init.js";
+import { gaussianSampler } from "@smoothhess/random";
 
 // The built package: plain Node (tsx) cannot load tfjs-core's gradient registrations from source (extensionless
 // ESM imports inside tfjs-core's dist); the tsup bundle carries them. `pnpm bench` builds first.
@@ -45,9 +45,7 @@ function line(label: string, r: { wall: number; perCpuSecond: number }, base: nu
 async function main(): Promise<void> {
   await useBackend("wasm");
   const net = paperMnistMlp(0);
-  const rng = new SeededUniform(1);
-  const x = new Float32Array(BATCH * net.inputSize);
-  for (let i = 0; i < x.length; i++) x[i] = rng.next();
+  const x = gaussianSampler(1).fillUniform(new Float32Array(BATCH * net.inputSize));
   const target = { output: 3 } as const;
 
   const autograd = tfjsOracle(net, target, { engine: "autograd" });

@@ -4,9 +4,11 @@
  * difference of the two Hessians. Run: `pnpm --filter @smoothhess/tfjs bench:kernel`.
  */
 import { machineLine, measure, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler, type GradientOracle } from "@smoothhess/oracle";
+import { type GradientOracle } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
-// The built bundle, not src: tfjs-core's deep imports do not resolve under plain Node ESM (see NOTES). The path is
+// The built bundle, not src: tfjs-core's deep imports (`@tensorflow/tfjs-core/dist/…`, extensionless inside) do not
+// resolve under plain Node ESM. The path is
 // a variable so that typechecking (which runs before this package is built) takes the types from src.
 const bundle = "../dist/index.js";
 const { tfjsOuterProductKernel, useBackend } = (await import(bundle)) as typeof import("../src/index.js");

@@ -13,8 +13,8 @@ export function isNode(): boolean {
 }
 
 /**
- * The backend {@link useBackend} picks when none is named: `wasm` in Node (XNNPACK with SIMD; ~5x faster than
- * `cpu` for these models), `webgpu` in a browser that exposes `navigator.gpu`, otherwise `webgl`.
+ * The backend {@link useBackend} picks when none is named: `wasm` in Node (XNNPACK with SIMD, faster than `cpu`
+ * for these models), `webgpu` in a browser that exposes `navigator.gpu`, otherwise `webgl`.
  */
 export function defaultBackendName(): BackendName {
   if (isNode()) return "wasm";

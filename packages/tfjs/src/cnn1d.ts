@@ -5,7 +5,8 @@ import type { BatchNormParams } from "./batch-norm.js";
 import { batchNorm, batchNormParams } from "./batch-norm.js";
 import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
-import { SeededUniform, heUniform } from "./seeded-init.js";
+import { gaussianSampler } from "@smoothhess/random";
+import { heUniform, symmetricUniform } from "./weight-init.js";
 
 /** Architecture of the paper's spirometry regression CNN (App. E). */
 export interface Cnn1dConfig {
@@ -48,7 +49,7 @@ export function cnn1d(options: Cnn1dOptions = {}): Network {
   const kernel = checkInteger("options.kernel", options.kernel ?? 200, 1);
   const dropout = checkNumberInRange("options.dropout", options.dropout ?? 0.5, 0, 1, { max: true });
   const outputs = checkInteger("options.outputs", options.outputs ?? 1, 1);
-  const rng = new SeededUniform(checkInteger("options.seed", options.seed ?? 0));
+  const rng = gaussianSampler(checkInteger("options.seed", options.seed ?? 0), "options.seed");
   const factory = new VariableFactory(options.initialWeights);
   const convs: { kernel: tf.Variable; bn: BatchNormParams }[] = [];
   for (let b = 0; b < blocks; b++) {
@@ -59,7 +60,7 @@ export function cnn1d(options: Cnn1dOptions = {}): Network {
     });
   }
   const fcKernel = factory.weight("fc/kernel", [channels, outputs], () =>
-    rng.fillSymmetric(new Float32Array(channels * outputs), 1 / Math.sqrt(channels)),
+    symmetricUniform(rng, channels * outputs, 1 / Math.sqrt(channels)),
   );
   const fcBias = factory.weight("fc/bias", [outputs], filled(outputs, 0));
 

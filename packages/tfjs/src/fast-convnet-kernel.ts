@@ -1,4 +1,9 @@
-import type * as tfType from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, described } from "@smoothhess/errors";
+import type { ActivationSpec } from "./activation-ops.js";
+import { activationDerivative, applyActivation } from "./activation-ops.js";
+import type { KernelHead, KernelTarget } from "./kernel-target.js";
+import { crossEntropyHead, softmaxProbabilityHead } from "./logit-heads.js";
 
 /** @internal What the convnet kernel needs to know about the architecture (JSON, sent to workers). */
 export interface ConvnetSpec {
@@ -11,12 +16,6 @@ export interface ConvnetSpec {
   readonly padLeft: number;
 }
 
-/** @internal Targets the kernel handles; `head` takes a caller-supplied function of the output. */
-export type ConvnetKernelTarget =
-  | { readonly kind: "logit" | "softmax" | "crossEntropy"; readonly classIndex: number }
-  | { readonly kind: "neuron"; readonly layer: number; readonly unit: number }
-  | { readonly kind: "head" };
-
 /**
  * @internal Values and input gradients of a target of a ResNet-18 or spirometry CNN in inference mode, with a
  * hand-written backward pass that uses only fast wasm kernels:
@@ -28,46 +27,32 @@ export type ConvnetKernelTarget =
  * - the dense head uses a pre-transposed kernel; the spatial / temporal mean spreads the gradient evenly.
  *
  * The forward pass records one backward closure per module (a block's closure covers both of its branches) and
- * stops at the target's site for neuron targets. Self-contained (no imports, no outer variables) so that worker
- * threads can rebuild it from its source; the caller runs it inside `tf.tidy`.
+ * stops at the target's site for neuron targets. SoftMax and cross-entropy targets seed the backward pass with
+ * `softmaxProbabilityHead` / `crossEntropyHead`, as the MLP kernel does. Runs in the calling thread and in the worker
+ * threads (`kernel-worker.ts`); the caller runs it inside `tf.tidy`.
  * Returns `[values (n), gradients (n × inputSize)]`.
+ *
+ * @throws {@link InvalidArgumentError} naming `params` for a missing parameter, or `head` for a "head" target without
+ *   a head function.
  */
 export function convnetKernel(
-  tf: typeof tfType,
   spec: ConvnetSpec,
-  params: Readonly<Record<string, tfType.Tensor>>,
-  activation: { readonly name: string; readonly beta?: number },
-  target: ConvnetKernelTarget,
-  x: tfType.Tensor2D,
-  head?: (z: tfType.Tensor2D) => [tfType.Tensor1D, tfType.Tensor2D],
-): [tfType.Tensor1D, tfType.Tensor2D] {
-  type T = tfType.Tensor;
-  type T4 = tfType.Tensor4D;
-  const beta = activation.beta ?? 1;
-  const name = activation.name;
-  const act = (z: T): T => {
-    if (name === "relu") return tf.relu(z);
-    if (name === "softplus") return tf.div(tf.softplus(tf.mul(z, beta)), beta);
-    if (name === "swish") return tf.mul(z, tf.sigmoid(tf.mul(z, beta)));
-    return tf.mul(tf.mul(z, 0.5), tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1));
-  };
-  const dact = (z: T): T => {
-    if (name === "relu") return tf.step(z, 0);
-    if (name === "softplus") return tf.sigmoid(tf.mul(z, beta));
-    if (name === "swish") {
-      const s = tf.sigmoid(tf.mul(z, beta));
-      return tf.add(s, tf.mul(tf.mul(z, beta), tf.mul(s, tf.sub(1, s))));
-    }
-    const cdf = tf.mul(tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1), 0.5);
-    const pdf = tf.mul(tf.exp(tf.mul(tf.square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return tf.add(cdf, tf.mul(z, pdf));
-  };
+  params: Readonly<Record<string, tf.Tensor>>,
+  activation: ActivationSpec,
+  target: KernelTarget,
+  x: tf.Tensor2D,
+  head?: KernelHead,
+): [tf.Tensor1D, tf.Tensor2D] {
+  type T = tf.Tensor;
+  type T4 = tf.Tensor4D;
+  const act = (z: T): T => applyActivation(z, activation);
+  const dact = (z: T): T => activationDerivative(z, activation);
   const p = (key: string): T => {
     const t = params[key];
-    if (!t) throw new Error(`convnetKernel: missing parameter ${key}`);
+    if (!t) throw new InvalidArgumentError("params", `a parameter named ${JSON.stringify(key)}`, described("none"));
     return t;
   };
-  const unitRow = (k: number, index: number): tfType.Tensor2D => {
+  const unitRow = (k: number, index: number): tf.Tensor2D => {
     const row = new Float32Array(k);
     row[index] = 1; // tf.oneHot refuses depth 1
     return tf.tensor2d(row, [1, k]);
@@ -109,7 +94,7 @@ export function convnetKernel(
   let stop: T | undefined;
 
   // Forward to the output (or the target's site); returns the logits, or undefined after a stop.
-  const forward = (): tfType.Tensor2D | undefined => {
+  const forward = (): tf.Tensor2D | undefined => {
     if (spec.architecture === "resnet18") {
       const pad1: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
       const conv = (a: T4, key: string, stride: number, pad: typeof pad1 | "valid") => tf.conv2d(a, p(`${key}/filter`) as T4, stride, pad);
@@ -153,9 +138,9 @@ export function convnetKernel(
       }
       const [, h, w] = a.shape;
       const shape = a.shape;
-      const features = tf.mean(a, [1, 2]) as tfType.Tensor2D;
-      tape.push((g) => tf.broadcastTo(tf.reshape(tf.div(tf.matMul(g as tfType.Tensor2D, p("fc/kernelT") as tfType.Tensor2D), h * w), [n, 1, 1, -1]), shape));
-      return tf.add(tf.matMul(features, p("fc/kernel") as tfType.Tensor2D), p("fc/bias")) as tfType.Tensor2D;
+      const features = tf.mean(a, [1, 2]) as tf.Tensor2D;
+      tape.push((g) => tf.broadcastTo(tf.reshape(tf.div(tf.matMul(g as tf.Tensor2D, p("fc/kernelT") as tf.Tensor2D), h * w), [n, 1, 1, -1]), shape));
+      return tf.add(tf.matMul(features, p("fc/kernel") as tf.Tensor2D), p("fc/bias")) as tf.Tensor2D;
     }
     // cnn1d: time series as images of height 1, [n, 1, L, channels]; "same" convolutions, stride 1.
     const L = W;
@@ -177,57 +162,32 @@ export function convnetKernel(
       hcur = tf.add(hIn, act(z)) as T4;
     }
     const shape = hcur.shape;
-    const features = tf.mean(hcur, [1, 2]) as tfType.Tensor2D;
-    tape.push((g) => tf.broadcastTo(tf.reshape(tf.div(tf.matMul(g as tfType.Tensor2D, p("fc/kernelT") as tfType.Tensor2D), L), [n, 1, 1, -1]), shape));
-    return tf.add(tf.matMul(features, p("fc/kernel") as tfType.Tensor2D), p("fc/bias")) as tfType.Tensor2D;
+    const features = tf.mean(hcur, [1, 2]) as tf.Tensor2D;
+    tape.push((g) => tf.broadcastTo(tf.reshape(tf.div(tf.matMul(g as tf.Tensor2D, p("fc/kernelT") as tf.Tensor2D), L), [n, 1, 1, -1]), shape));
+    return tf.add(tf.matMul(features, p("fc/kernel") as tf.Tensor2D), p("fc/bias")) as tf.Tensor2D;
   };
 
   const z = forward();
-  let values: tfType.Tensor1D;
+  let values: tf.Tensor1D;
   let g: T;
   if (stop) {
     const unit = (target as { unit: number }).unit;
-    const flat = tf.reshape(stop, [n, -1]) as tfType.Tensor2D;
-    values = tf.reshape(tf.slice(flat, [0, unit], [n, 1]), [n]) as tfType.Tensor1D;
+    const flat = tf.reshape(stop, [n, -1]) as tf.Tensor2D;
+    values = tf.reshape(tf.slice(flat, [0, unit], [n, 1]), [n]) as tf.Tensor1D;
     g = tf.reshape(tf.broadcastTo(unitRow(flat.shape[1], unit), [n, flat.shape[1]]), stop.shape);
   } else {
-    const out = z as tfType.Tensor2D;
+    const out = z as tf.Tensor2D;
     const k = out.shape[1];
     if (target.kind === "logit") {
-      values = tf.reshape(tf.slice(out, [0, target.classIndex], [n, 1]), [n]) as tfType.Tensor1D;
+      values = tf.reshape(tf.slice(out, [0, target.classIndex], [n, 1]), [n]) as tf.Tensor1D;
       g = tf.broadcastTo(unitRow(k, target.classIndex), [n, k]);
-    } else if (target.kind === "softmax") {
-      // as fastMlpKernel: from s = out − out_k, p_k = e^{−M}/D and ∂p_k/∂out = p_k (V e_k − e)/D (D = e^{−M} + V):
-      // p_k Σ_{j≠k} p_j at k, −p_k p_j elsewhere, without the vanishing p_k(1 − p_k)
-      const onehot = unitRow(k, target.classIndex);
-      const s = tf.sub(out, tf.slice(out, [0, target.classIndex], [n, 1]));
-      const m = tf.max(s, 1, true);
-      const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
-      const v = tf.sum(e, 1, true);
-      const expNegM = tf.exp(tf.neg(m));
-      const d = tf.add(expNegM, v);
-      const pk = tf.div(expNegM, d);
-      values = tf.reshape(pk, [n]) as tfType.Tensor1D;
-      g = tf.mul(tf.div(pk, d), tf.sub(tf.mul(onehot, v), e));
-    } else if (target.kind === "crossEntropy") {
-      // as fastMlpKernel: ℓ = M + log1p(expm1(−M) + V) from s = out − out_y (log1p by Goldberg's formula: wasm's is
-      // log(1 + u)); ∂ℓ/∂out = (e ⊙ [j ≠ y] − V e_y)/(e^{−M} + V)
-      const onehot = unitRow(k, target.classIndex);
-      const s = tf.sub(out, tf.slice(out, [0, target.classIndex], [n, 1]));
-      const m = tf.max(s, 1, true);
-      const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, onehot));
-      const v = tf.sum(e, 1, true);
-      const u = tf.add(tf.expm1(tf.neg(m)), v);
-      const w = tf.add(u, 1);
-      const exact = tf.equal(w, 1);
-      const log1p = tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1))));
-      values = tf.reshape(tf.add(m, log1p), [n]) as tfType.Tensor1D;
-      g = tf.div(tf.sub(e, tf.mul(onehot, v)), tf.add(tf.exp(tf.neg(m)), v));
+    } else if (target.kind === "softmax" || target.kind === "crossEntropy") {
+      [values, g] = (target.kind === "softmax" ? softmaxProbabilityHead : crossEntropyHead)(out, target.classIndex);
     } else {
-      if (!head) throw new Error("convnetKernel: the head target needs a head function");
+      if (!head) throw new InvalidArgumentError("head", "a function of the output (a head target runs in the calling thread)", head);
       [values, g] = head(out);
     }
   }
   for (let i = tape.length - 1; i >= 0; i--) g = tape[i](g);
-  return [values, tf.reshape(g, [n, -1]) as tfType.Tensor2D];
+  return [values, tf.reshape(g, [n, -1]) as tf.Tensor2D];
 }

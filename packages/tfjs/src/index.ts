@@ -25,7 +25,7 @@ export type { TfjsTarget, ResolvedTfjsTarget } from "./target.js";
 export { tfjsOracle, TfjsOracle, OracleDisposedError } from "./tfjs-oracle.js";
 export type { TfjsOracleOptions, GradientEngine } from "./tfjs-oracle.js";
 export { WorkerFailedError } from "./kernel-worker-pool.js";
-export { saveNetwork, loadNetwork } from "./network-io.js";
+export { saveNetwork, loadNetwork, networkWeightsSha256 } from "./network-io.js";
 export { ModelFileError } from "./model-file-error.js";
 export { NodeOnlyError } from "./node-only-error.js";
 export { trainNetwork } from "./train.js";

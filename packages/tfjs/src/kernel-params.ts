@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "@smoothhess/errors";
 import { BN_EPSILON } from "./batch-norm.js";
 import type { ConvnetSpec } from "./fast-convnet-kernel.js";
 import type { Network } from "./network.js";
@@ -53,7 +54,7 @@ export function convnetKernelParams(network: Network): { spec: ConvnetSpec; para
     // tfjs "same" padding puts the extra column of an even kernel on the right
     spec = { architecture: "cnn1d", inputShape: [1, config.length, 1], blocks, padLeft: Math.floor((config.kernel - 1) / 2) };
   } else {
-    throw new Error(`convnetKernelParams: not a convolutional network (${network.architecture})`);
+    throw new InvalidArgumentError("network.architecture", '"resnet18" or "cnn1d" (a convolutional network)', network.architecture);
   }
   params["fc/kernel"] = tf.keep(tf.clone(w("fc/kernel")));
   params["fc/kernelT"] = tf.keep(tf.transpose(w("fc/kernel")));

@@ -1,47 +1,19 @@
-import { SmoothHessError } from "@smoothhess/errors";
+import { DisposedError, SmoothHessError } from "@smoothhess/errors";
+import type { ActivationSpec } from "./activation-ops.js";
+import type { KernelTarget } from "./kernel-target.js";
+import type { HostTensor, KernelName, KernelRequest, KernelWorkerData, KernelWorkerMessage } from "./kernel-worker-protocol.js";
+import { deserializeError } from "./kernel-worker-protocol.js";
 
-/** @internal Host copy of one kernel parameter, sent to each worker once. */
-export interface HostTensor {
-  readonly data: Float32Array;
-  readonly shape: readonly number[];
-}
-
-/** A worker thread of the fast gradient path failed (could not start its backend, or crashed). */
+/**
+ * A worker thread of the fast gradient path failed: it could not start its backend, a kernel threw, or the thread
+ * crashed. `cause` is the worker's error rebuilt in this thread, with its `name` and, for a `SmoothHessError`, its
+ * `code` (e.g. `"invalid-argument"`, `"backend-unavailable"`).
+ */
 export class WorkerFailedError extends SmoothHessError {
   constructor(detail: string, cause?: unknown) {
     super("worker-failed", `a gradient worker thread failed: ${detail}`, { cause });
   }
 }
-
-// Plain CommonJS run by `new Worker(source, { eval: true })`. Module paths come resolved from the main thread, so
-// the worker uses the same tfjs-core and backend installation as its parent.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const tf = require(workerData.corePath);
-require(workerData.backendPath);
-const kernel = new Function("return (" + workerData.kernelSource + ")")();
-(async () => {
-  if (!(await tf.setBackend(workerData.backend))) throw new Error("backend " + workerData.backend + " did not initialise");
-  await tf.ready();
-  const params = {};
-  for (const [name, t] of Object.entries(workerData.params)) params[name] = tf.tensor(t.data, t.shape, "float32");
-  parentPort.on("message", (msg) => {
-    try {
-      const x = tf.tensor2d(msg.points, [msg.n, msg.dim]);
-      const out = tf.tidy(() => kernel(tf, workerData.spec, params, workerData.activation, workerData.target, x));
-      x.dispose();
-      const values = new Float32Array(out[0].dataSync());
-      const gradients = new Float32Array(out[1].dataSync());
-      out[0].dispose();
-      out[1].dispose();
-      parentPort.postMessage({ id: msg.id, values, gradients }, [values.buffer, gradients.buffer]);
-    } catch (error) {
-      parentPort.postMessage({ id: msg.id, error: String((error && error.stack) || error) });
-    }
-  });
-  parentPort.postMessage({ ready: true });
-})().catch((error) => parentPort.postMessage({ initError: String((error && error.stack) || error) }));
-`;
 
 interface Pending {
   resolve(result: { values: Float32Array; gradients: Float32Array }): void;
@@ -57,8 +29,44 @@ interface WorkerLike {
 }
 
 /**
+ * The worker entry module beside this one: `kernel-worker.js` / `kernel-worker.cjs` in the built package (tsup emits
+ * it as a second entry in both formats), `kernel-worker.ts` when this module itself runs from source (vitest, tsx).
+ * Source workers load through tsx's `tsImport`, since a worker thread does not inherit its parent's loader; tsx is a
+ * devDependency, and that branch is never taken from the built package.
+ */
+async function workerEntry(): Promise<{ entry: string | URL; eval: boolean }> {
+  const here = import.meta.url;
+  const extension = /\.(c?js|mjs|ts)$/.exec(new URL(here).pathname)?.[1] ?? "js";
+  const entry = new URL(`./kernel-worker.${extension}`, here);
+  if (extension !== "ts") return { entry, eval: false };
+  const { createRequire } = await import("node:module");
+  const { readFile } = await import("node:fs/promises");
+  const { pathToFileURL } = await import("node:url");
+  // The ESM build of tsx's API (its `import` condition): `require.resolve` would give the CommonJS one.
+  const manifest = createRequire(here).resolve("tsx/package.json");
+  const exportsMap = (JSON.parse(await readFile(manifest, "utf8")) as { exports: Record<string, { import: { default: string } }> }).exports;
+  const tsx = new URL(exportsMap["./esm/api"].import.default, pathToFileURL(manifest)).href;
+  const source = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(here)}))`;
+  return { entry: source, eval: true };
+}
+
+/**
+ * The parent's Node options minus `--input-type`, which a worker inherits by default and which makes Node refuse any
+ * entry file (`node --input-type=module -e "…"` would otherwise fail to start the workers).
+ */
+function workerExecArgv(): string[] {
+  const argv = (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--input-type") i++;
+    else if (!argv[i].startsWith("--input-type=")) kept.push(argv[i]);
+  }
+  return kept;
+}
+
+/**
  * @internal A fixed set of worker threads, each with its own tfjs backend and its own copy of the parameters,
- * running one self-contained gradient kernel (`fastMlpKernel` or `convnetKernel`, rebuilt from its source text)
+ * running one gradient kernel (`fastMlpKernel` or `convnetKernel`, imported by the worker module `kernel-worker.ts`)
  * on the rows of a batch. Node only.
  */
 export class KernelWorkerPool {
@@ -69,13 +77,16 @@ export class KernelWorkerPool {
 
   private constructor(private readonly workers: WorkerLike[]) {
     for (const worker of workers) {
-      worker.on("message", (msg: { id: number; error?: string; values: Float32Array; gradients: Float32Array }) => {
+      worker.on("message", (msg: KernelWorkerMessage) => {
+        if (!("id" in msg)) return;
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
         this.release();
-        if (msg.error) p.reject(new WorkerFailedError(msg.error));
-        else p.resolve(msg);
+        if ("error" in msg) {
+          const cause = deserializeError(msg.error);
+          p.reject(new WorkerFailedError(`${cause.name}: ${cause.message}`, cause));
+        } else p.resolve(msg);
       });
       worker.on("error", (error: unknown) => this.fail(error));
       worker.unref();
@@ -85,38 +96,37 @@ export class KernelWorkerPool {
   /** Start `count` workers on `backend` and wait until each has its parameters loaded. */
   static async create(
     count: number,
-    kernel: (...args: never[]) => unknown,
+    kernel: KernelName,
     spec: unknown,
     params: Readonly<Record<string, HostTensor>>,
-    activation: { name: string; beta?: number },
-    target: unknown,
+    activation: ActivationSpec,
+    target: KernelTarget,
     backend: "wasm" | "cpu",
   ): Promise<KernelWorkerPool> {
     const { Worker } = await import("node:worker_threads");
-    const { createRequire } = await import("node:module");
-    const require = createRequire(import.meta.url);
-    const workerData = {
-      corePath: require.resolve("@tensorflow/tfjs-core"),
-      backendPath: require.resolve(backend === "wasm" ? "@tensorflow/tfjs-backend-wasm" : "@tensorflow/tfjs-backend-cpu"),
+    const { entry, eval: evaluate } = await workerEntry();
+    const workerData: KernelWorkerData = {
+      kernel,
       backend,
-      kernelSource: kernel.toString(),
       spec,
       params,
-      activation: { name: activation.name, beta: activation.beta },
+      activation: activation.beta === undefined ? { name: activation.name } : { name: activation.name, beta: activation.beta },
       target,
     };
     const workers: WorkerLike[] = [];
     try {
       await Promise.all(
         Array.from({ length: count }, () => {
-          const worker = new Worker(WORKER_SOURCE, { eval: true, workerData }) as unknown as WorkerLike;
+          const worker = new Worker(entry, { eval: evaluate, workerData, execArgv: workerExecArgv() }) as unknown as WorkerLike;
           workers.push(worker);
           return new Promise<void>((resolve, reject) => {
-            const onMessage = (msg: { ready?: boolean; initError?: string }) => {
-              if (msg.ready) resolve();
-              else if (msg.initError) reject(new WorkerFailedError(msg.initError));
-            };
-            worker.on("message", onMessage);
+            worker.on("message", (msg: KernelWorkerMessage) => {
+              if ("ready" in msg) resolve();
+              else if ("initError" in msg) {
+                const cause = deserializeError(msg.initError);
+                reject(new WorkerFailedError(`${cause.name}: ${cause.message}`, cause));
+              }
+            });
             worker.on("error", (error: unknown) => reject(new WorkerFailedError(String(error), error)));
           });
         }),
@@ -145,7 +155,8 @@ export class KernelWorkerPool {
       const id = this.nextId++;
       this.acquire();
       jobs.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
-      this.workers[w].postMessage({ id, points: slice, n: rows, dim }, [slice.buffer]);
+      const request: KernelRequest = { id, points: slice, n: rows, dim };
+      this.workers[w].postMessage(request, [slice.buffer]);
     }
     const results = await Promise.all(jobs);
     const values = new Float32Array(n);
@@ -162,7 +173,7 @@ export class KernelWorkerPool {
   /** Terminate every worker. */
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
-    this.fail(new Error("the pool was disposed"));
+    this.fail(new DisposedError("this worker pool", "create a new one"));
   }
 
   // Workers are unref'ed while idle (a forgotten pool does not keep the process alive) and ref'ed while a

@@ -3,7 +3,8 @@ import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
 import { RELU, applyActivation, checkActivation } from "./activation-ops.js";
 import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
-import { SeededUniform, heUniform } from "./seeded-init.js";
+import { gaussianSampler } from "@smoothhess/random";
+import { heUniform } from "./weight-init.js";
 
 /** Architecture of a fully connected network: layer widths from input to output. */
 export interface MlpConfig {
@@ -37,8 +38,7 @@ export function mlp(options: MlpOptions): Network {
     throw new InvalidArgumentError("options.sizes", "an array of at least two layer widths", sizes);
   }
   sizes.forEach((s, i) => checkInteger(`options.sizes[${i}]`, s, 1));
-  const seed = checkInteger("options.seed", options.seed ?? 0);
-  const rng = new SeededUniform(seed);
+  const rng = gaussianSampler(checkInteger("options.seed", options.seed ?? 0), "options.seed");
   const factory = new VariableFactory(options.initialWeights);
   const layers: { kernel: tf.Variable; bias: tf.Variable }[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { DimensionMismatchError, InvalidArgumentError, described } from "@smoothhess/errors";
 import type { ActivationSpec } from "./activation-ops.js";
 
 /** The architectures this package builds (paper App. E). */
@@ -114,10 +115,10 @@ export class VariableFactory {
   private make(name: string, shape: number[], init: () => Float32Array, trainable: boolean): tf.Variable {
     const given = this.given?.get(name);
     let variable: tf.Variable;
-    if (this.given && !given) throw new Error(`weight ${name} is missing`);
+    if (this.given && !given) throw new InvalidArgumentError(`tensors.get(${JSON.stringify(name)})`, "a tensor", described("none"));
     if (given) {
       if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i])) {
-        throw new Error(`weight ${name}: expected shape [${shape}], found [${given.shape}]`);
+        throw new DimensionMismatchError(`tensors.get(${JSON.stringify(name)})`, `shape [${shape}]`, described(`shape [${given.shape}]`));
       }
       variable = tf.variable(given, trainable, uniqueName(name));
     } else {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { InvalidArgumentError } from "@smoothhess/errors";
+import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,15 @@ import { mlp } from "./mlp.js";
 import { ModelFileError } from "./model-file-error.js";
 import type { Network } from "./network.js";
 import { loadNetwork, saveNetwork } from "./network-io.js";
-import { MNIST_MLP_SIZES, TOY_MLP_SIZES, paperMnistMlp, paperResNet18, paperSpirometryCnn, paperToyMlp } from "./paper-models.js";
+import {
+  MNIST_MLP_SIZES,
+  TOY_MLP_SIZES,
+  networkFromConfig,
+  paperMnistMlp,
+  paperResNet18,
+  paperSpirometryCnn,
+  paperToyMlp,
+} from "./paper-models.js";
 import { resnet18 } from "./resnet18.js";
 import { randomPoints, snapshot } from "./test-helpers.js";
 
@@ -159,6 +167,27 @@ describe("forward pass", () => {
 });
 
 describe("save and load", () => {
+  it("networkFromConfig names a missing or misshapen weight with a typed error", () => {
+    const kernel = tf.zeros([3, 2]);
+    const wrong = tf.zeros([2, 3]);
+    const bias = tf.zeros([2]);
+    try {
+      networkFromConfig("mlp", { sizes: [3, 2] }, new Map([["dense0/kernel", kernel]]));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toBe('tensors.get("dense0/bias"): expected a tensor, received none');
+    }
+    try {
+      networkFromConfig("mlp", { sizes: [3, 2] }, new Map([["dense0/kernel", wrong], ["dense0/bias", bias]]));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DimensionMismatchError);
+      expect((error as Error).message).toBe('tensors.get("dense0/kernel"): expected shape [3,2], received shape [2,3]');
+    }
+    for (const t of [kernel, wrong, bias]) t.dispose();
+  });
+
   it("round-trips every architecture exactly (weights, buffers, outputs)", async () => {
     const nets = [
       mlp({ sizes: [4, 6, 2], seed: 1 }),

@@ -7,8 +7,9 @@ import * as tf from "@tensorflow/tfjs-core";
  * accumulator. Per block the rounding is that of a float32 sum of m products (relative ~1e-7·√m of the block's
  * scale); across blocks nothing accumulates in float32, so 10⁵ samples lose no more than one block does.
  *
- * The transpose is explicit (`tf.transpose`, then a transpose-free `matMul`) because the wasm backend runs
- * transposed matMuls in a scalar loop (see the repository's NOTES).
+ * The transpose is explicit (`tf.transpose`, then a transpose-free `matMul`) because the wasm backend uses its
+ * fast (XNNPACK) matMul only for transpose-free products and runs any `transposeA` / `transposeB` flag in a scalar
+ * loop.
  *
  * @example
  * ```ts

@@ -39,7 +39,8 @@ export function paperSpirometryCnn(seed = 0): Network {
 /**
  * Rebuild a network from its `architecture` and `config` (as stored by `saveNetwork`) with the given weights
  * and buffers by name.
- * @throws {@link InvalidArgumentError} for an unknown architecture.
+ * @throws {@link InvalidArgumentError} for an unknown architecture or a weight missing from `tensors`;
+ *   `DimensionMismatchError` for a weight of the wrong shape.
  */
 export function networkFromConfig(
   architecture: Architecture,

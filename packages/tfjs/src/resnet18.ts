@@ -5,7 +5,8 @@ import type { BatchNormParams } from "./batch-norm.js";
 import { batchNorm, batchNormParams } from "./batch-norm.js";
 import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
-import { SeededUniform, heUniform } from "./seeded-init.js";
+import { gaussianSampler } from "@smoothhess/random";
+import { heUniform, symmetricUniform } from "./weight-init.js";
 
 /** Architecture of a CIFAR-style ResNet (He et al. 2016, as trained in the paper's App. E). */
 export interface ResNet18Config {
@@ -62,7 +63,7 @@ export function resnet18(options: ResNet18Options = {}): Network {
     throw new InvalidArgumentError("options.blocks", "four block counts", blocks);
   }
   blocks.forEach((b, i) => checkInteger(`options.blocks[${i}]`, b, 1));
-  const rng = new SeededUniform(checkInteger("options.seed", options.seed ?? 0));
+  const rng = gaussianSampler(checkInteger("options.seed", options.seed ?? 0), "options.seed");
   const factory = new VariableFactory(options.initialWeights);
   const conv = (name: string, k: number, cin: number, cout: number) =>
     factory.weight(name, [k, k, cin, cout], () => heUniform(rng, k * k * cin * cout, k * k * cin));
@@ -99,7 +100,7 @@ export function resnet18(options: ResNet18Options = {}): Network {
       cin = cout;
     }
   }
-  const fcKernel = factory.weight("fc/kernel", [cin, classes], () => rng.fillSymmetric(new Float32Array(cin * classes), 1 / Math.sqrt(cin)));
+  const fcKernel = factory.weight("fc/kernel", [cin, classes], () => symmetricUniform(rng, cin * classes, 1 / Math.sqrt(cin)));
   const fcBias = factory.weight("fc/bias", [classes], filled(classes, 0));
 
   const forward = (x: tf.Tensor2D, opts: ForwardOptions): ForwardResult => {

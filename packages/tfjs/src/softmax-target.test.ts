@@ -22,8 +22,8 @@ const RTOL = 1e-5;
 /**
  * Tolerance at margin 20, relative to the (tiny, ~1e-9) gradient's own largest entry and with no absolute part:
  * `|a − b| ≤ 1e-4·max|b|`. The float32 logits near 20 carry ~1e-6 absolute error, so `p_j = e^{z_j − z_k}/D`
- * carries ~1e-6 relative error before the backward pass; 1e-4 leaves room for that and for the backward pass.
- * Measured on these networks: within 1.3e-6·max|b| (the textbook seed was off by 0.74–1.32·max|b|).
+ * carries ~1e-6 relative error before the backward pass; 1e-4 leaves room for that and for the backward pass. The
+ * textbook seed `p_k(1 − p_k)` misses by the order of max|b| itself here, so the bound separates the two.
  */
 const CONFIDENT_RTOL = 1e-4;
 
@@ -165,7 +165,7 @@ describe("tfjsOracle { softmax: k } at margin 20: convnets and worker threads", 
     }
   });
 
-  it("worker threads (which rebuild the kernel from its source) give the calling thread's numbers and the float64 oracle's", async () => {
+  it("worker threads (the bundled worker module) give the calling thread's numbers and the float64 oracle's", async () => {
     const net = mlp({ sizes: [20, 32, 16, 5], seed: 9 });
     const x0 = randomPoints(2, 1, 20);
     const k = 3;

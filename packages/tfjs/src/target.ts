@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
 import type { ActivationSpec } from "./activation-ops.js";
+import { crossEntropyHead, softmaxProbabilityHead } from "./logit-heads.js";
 import type { Network } from "./network.js";
 
 /**
@@ -133,40 +134,17 @@ export function targetValues(
  * −p_k p_j` (j ≠ k). Autodiff of `tf.softmax` gives `p_k(1 − p_k)` at the class, which is 0 in float32 once `p_k`
  * rounds to 1 (margins above ~17), dropping the `∇z_k` term of the input gradient `Σ_{j≠k} p_k p_j (∇z_k − ∇z_j)`.
  * The gradient is a `tf.customGrad` recomputed from the saved *input* logits (as `softmaxRows` of
- * `@smoothhess/surrogates`); nothing overflows for any finite logits.
+ * `@smoothhess/surrogates`); nothing overflows for any finite logits. The fast kernels seed their backward pass with
+ * the same function (`softmaxProbabilityHead`).
  *
  * Creates intermediate tensors: call it inside `tf.tidy` (as {@link targetValues} is).
  *
  * @param z - the logits, `n × c`.
  * @param k - the class, an integer in `[0, c)` (not checked here; {@link resolveTfjsTarget} checks it).
- * @internal the fast kernels write the same formula out (they must stay self-contained).
+ * @internal
  */
 export function softmaxProbability(z: tf.Tensor2D, k: number): tf.Tensor1D {
-  const [n, c] = z.shape;
-  const classRow = new Float32Array(c);
-  classRow[k] = 1;
-  const shifted = (logits: tf.Tensor) => {
-    const unit = tf.tensor2d(classRow, [1, c]);
-    const s = tf.sub(logits, tf.slice(logits, [0, k], [n, 1]));
-    const m = tf.max(s, 1, true);
-    const e = tf.mul(tf.exp(tf.sub(s, m)), tf.sub(1, unit)); // e^{s_j − M}, 0 at j = k
-    const v = tf.sum(e, 1, true);
-    const top = tf.exp(tf.neg(m));
-    const denominator = tf.add(top, v);
-    return { unit, e, v, denominator, pk: tf.div(top, denominator) };
-  };
-  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const logits = args[0] as tf.Tensor;
-    (args[1] as tf.GradSaveFunc)([logits]);
-    return {
-      value: tf.reshape(shifted(logits).pk, [n]),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const { unit, e, v, denominator, pk } = shifted(saved[0]);
-        // p_k (V e_k − e) / D: p_k Σ_{j≠k} p_j at k, −p_k p_j elsewhere
-        return tf.mul(tf.reshape(dy, [n, 1]), tf.mul(tf.div(pk, denominator), tf.sub(tf.mul(unit, v), e)));
-      },
-    };
-  })(z) as tf.Tensor1D;
+  return headExpression(softmaxProbabilityHead, z, k);
 }
 
 /**
@@ -174,41 +152,39 @@ export function softmaxProbability(z: tf.Tensor2D, k: number): tf.Tensor1D {
  * differentiable tfjs expression of shape `[n]`.
  *
  * Stable in float32: from the label-shifted logits `s = z − z_y` (`s_y = 0`, `M = max_j s_j ≥ 0`),
- * `ℓ = M + log1p(expm1(−M) + V)` with `V = Σ_{j≠y} exp(s_j − M)` (log1p by Goldberg's formula, see
- * `preciseLog1p`). Nothing overflows, and for a confident prediction
- * (`M = 0`, `ℓ = log1p(V)`) the small loss keeps its relative precision, where `logsumexp(z) − z_y` cancels to 0 once
- * `ℓ` drops below the rounding of `z_y` (margins above ~17 in float32). Its autodiff gradient is
- * `∂ℓ/∂z_j = p_j` (j ≠ y) and `∂ℓ/∂z_y = −Σ_{j≠y} p_j`, precise in the same regime (unlike `p_y − 1`).
+ * `ℓ = M + log1p(expm1(−M) + V)` with `V = Σ_{j≠y} exp(s_j − M)` (log1p by Goldberg's formula, because wasm's
+ * `Log1p` computes `log(1 + u)`). Nothing overflows, and for a confident prediction (`M = 0`, `ℓ = log1p(V)`) the
+ * small loss keeps its relative precision, where `logsumexp(z) − z_y` cancels to 0 once `ℓ` drops below the rounding
+ * of `z_y` (margins above ~17 in float32). Its gradient, a `tf.customGrad` recomputed from the saved input logits, is
+ * `∂ℓ/∂z_j = p_j` (j ≠ y) and `∂ℓ/∂z_y = −Σ_{j≠y} p_j`, precise in the same regime (unlike `p_y − 1`). The fast
+ * kernels seed their backward pass with the same function (`crossEntropyHead`).
  *
  * Creates intermediate tensors: call it inside `tf.tidy` (as {@link targetValues} is).
  *
  * @param z - the logits, `n × c`.
  * @param y - the label, an integer in `[0, c)` (not checked here; {@link resolveTfjsTarget} checks it).
- * @internal the fast kernels write the same formula out (they must stay self-contained).
+ * @internal
  */
 export function crossEntropyLoss(z: tf.Tensor2D, y: number): tf.Tensor1D {
-  const [n, c] = z.shape;
-  const others = new Float32Array(c).fill(1);
-  others[y] = 0;
-  const s = tf.sub(z, tf.slice(z, [0, y], [n, 1]));
-  const m = tf.max(s, 1, true);
-  const v = tf.sum(tf.mul(tf.exp(tf.sub(s, m)), tf.tensor2d(others, [1, c])), 1, true);
-  return tf.reshape(tf.add(m, preciseLog1p(tf.add(tf.expm1(tf.neg(m)), v))), [n]) as tf.Tensor1D;
+  return headExpression(crossEntropyHead, z, y);
 }
 
 /**
- * `log1p(u)` to float32 precision: `u·log(w)/(w − 1)` with `w = 1 + u` (Goldberg), and `u` where `w` rounds to 1;
- * gradient `dy / w`. tfjs-backend-wasm's `Log1p` computes `log(1 + u)`, which is 0 for `u < 6e-8` (cpu's is exact).
- * A custom gradient because the branch condition (`equal`) has none in tfjs.
+ * `head(z, k)`'s values as a differentiable expression whose gradient is `dy ⊙ ∂values/∂z` from the same head,
+ * recomputed from the saved input logits.
  */
-const preciseLog1p = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const u = args[0] as tf.Tensor;
-  const save = args[1] as tf.GradSaveFunc;
-  const w = tf.add(u, 1);
-  const exact = tf.equal(w, 1);
-  save([w]);
-  return {
-    value: tf.where(exact, u, tf.div(tf.mul(u, tf.log(w)), tf.where(exact, tf.onesLike(w), tf.sub(w, 1)))),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.div(dy, saved[0]),
-  };
-}) as (u: tf.Tensor) => tf.Tensor;
+function headExpression(
+  head: (z: tf.Tensor2D, k: number) => [tf.Tensor1D, tf.Tensor2D],
+  z: tf.Tensor2D,
+  k: number,
+): tf.Tensor1D {
+  const n = z.shape[0];
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const logits = args[0] as tf.Tensor2D;
+    (args[1] as tf.GradSaveFunc)([logits]);
+    return {
+      value: head(logits, k)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.reshape(dy, [n, 1]), head(saved[0] as tf.Tensor2D, k)[1]),
+    };
+  })(z) as tf.Tensor1D;
+}

@@ -3,17 +3,17 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { type Activation, type DenseNetwork, denseNetwork, gelu, relu, softplus, swish } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import type { ActivationSpec } from "./activation-ops.js";
 import type { Network } from "./network.js";
-import { SeededUniform } from "./seeded-init.js";
 import type { ResolvedTfjsTarget } from "./target.js";
 import { targetValues } from "./target.js";
 
 /** Fixed-seed uniform points in [lo, hi). */
 export function randomPoints(seed: number, n: number, dim: number, lo = -1, hi = 1): Float32Array {
-  const rng = new SeededUniform(seed);
+  const rng = gaussianSampler(seed);
   const out = new Float32Array(n * dim);
-  for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * rng.next();
+  for (let i = 0; i < out.length; i++) out[i] = rng.between(lo, hi);
   return out;
 }
 

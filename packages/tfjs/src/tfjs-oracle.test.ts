@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError, InvalidArgumentError } from "@smoothhess/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActivationSpec } from "./activation-ops.js";
 import { useBackend } from "./backend.js";
@@ -284,7 +284,11 @@ describe("typed errors", () => {
     const bad = tfjsOracle(net, { fn: (o: tf.Tensor2D) => o }, { engine: "autograd" });
     await expect(bad.evaluate(new Float32Array(8), 2)).rejects.toThrowError(/target\.fn\(output\): expected 2 values/);
     await oracle.dispose();
-    await expect(oracle.evaluate(new Float32Array(4), 1)).rejects.toBeInstanceOf(OracleDisposedError);
+    const disposed = await oracle.evaluate(new Float32Array(4), 1).catch((error: unknown) => error);
+    expect(disposed).toBeInstanceOf(DisposedError);
+    expect(disposed).toBeInstanceOf(OracleDisposedError); // the deprecated name is the same class
+    expect((disposed as DisposedError).code).toBe("disposed");
+    expect((disposed as Error).message).toBe("this tfjs oracle was used after dispose(); create a new one with tfjsOracle()");
   });
 
   it("bad options", () => {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
@@ -7,8 +7,9 @@ import { isNode } from "./backend.js";
 import { convnetKernelParams, mlpKernelParams } from "./kernel-params.js";
 import { convnetKernel } from "./fast-convnet-kernel.js";
 import { fastMlpKernel } from "./fast-mlp-kernel.js";
+import type { KernelHead, KernelTarget } from "./kernel-target.js";
 import { KernelWorkerPool } from "./kernel-worker-pool.js";
-import type { HostTensor } from "./kernel-worker-pool.js";
+import type { HostTensor, KernelName } from "./kernel-worker-protocol.js";
 import type { Network } from "./network.js";
 import { toFloat32Batch } from "./point-batch.js";
 import "./register-gradients.js";
@@ -45,15 +46,23 @@ export interface TfjsOracleOptions {
   readonly maxBatchSize?: number;
 }
 
-/** The oracle was used after `dispose()`. */
-export class OracleDisposedError extends SmoothHessError {
-  constructor() {
-    super("oracle-disposed", "this oracle was disposed; create a new one");
-  }
-}
+/**
+ * The oracle was used after `dispose()`: the same class as {@link DisposedError} of `@smoothhess/errors` (code
+ * `"disposed"`), under its former name.
+ * @deprecated Catch `DisposedError` from `@smoothhess/errors`, which every backend throws.
+ */
+export const OracleDisposedError = DisposedError;
+/** @deprecated Use `DisposedError` from `@smoothhess/errors`. */
+export type OracleDisposedError = DisposedError;
 
-type Kernel = typeof fastMlpKernel | typeof convnetKernel;
-type KernelTarget = { kind: "logit" | "softmax" | "crossEntropy"; classIndex: number } | { kind: "neuron"; layer: number; unit: number } | { kind: "head" };
+type Kernel = (
+  spec: never,
+  params: Readonly<Record<string, tf.Tensor>>,
+  activation: ActivationSpec,
+  target: KernelTarget,
+  x: tf.Tensor2D,
+  head?: KernelHead,
+) => [tf.Tensor1D, tf.Tensor2D];
 
 /**
  * A {@link GradientOracle} over a tfjs {@link Network}: `evaluate(points, n)` returns the target's values
@@ -76,6 +85,7 @@ export class TfjsOracle implements GradientOracle {
 
   private readonly network: Network;
   private readonly kernel?: Kernel;
+  private readonly kernelName?: KernelName;
   private readonly kernelSpec?: unknown;
   private readonly kernelParams?: Record<string, tf.Tensor>;
   private readonly workerCount: number;
@@ -109,7 +119,8 @@ export class TfjsOracle implements GradientOracle {
     if (engine === "fast") {
       // Snapshot of the weights in kernel form: later changes to the network do not reach this oracle.
       const { spec, params } = isMlp ? mlpKernelParams(network) : convnetKernelParams(network);
-      this.kernel = isMlp ? fastMlpKernel : convnetKernel;
+      this.kernel = (isMlp ? fastMlpKernel : convnetKernel) as Kernel;
+      this.kernelName = isMlp ? "mlp" : "convnet";
       this.kernelSpec = spec;
       this.kernelParams = params;
     }
@@ -117,7 +128,7 @@ export class TfjsOracle implements GradientOracle {
 
   /** Values and input gradients of the target at `n` points (`n × dim`, row-major). */
   async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
-    if (this.disposed) throw new OracleDisposedError();
+    if (this.disposed) throw new DisposedError("this tfjs oracle", "create a new one with tfjsOracle()");
     const x = toFloat32Batch(points, n, this.dim);
     const values = new Float64Array(n);
     const gradients = new Float32Array(n * this.dim);
@@ -131,7 +142,10 @@ export class TfjsOracle implements GradientOracle {
     return { values, gradients };
   }
 
-  /** Free the fast path's weight snapshot and stop worker threads. Further `evaluate` calls throw. */
+  /**
+   * Free the fast path's weight snapshot and stop worker threads. Further `evaluate` calls throw
+   * `DisposedError` (code `"disposed"`); disposing twice does nothing.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -170,7 +184,7 @@ export class TfjsOracle implements GradientOracle {
 
   private fastInProcess(x: Float32Array, n: number): { values: Float32Array; gradients: Float32Array } {
     const target = this.target;
-    let head: ((z: tf.Tensor2D) => [tf.Tensor1D, tf.Tensor2D]) | undefined;
+    let head: KernelHead | undefined;
     if (target.kind === "fn") {
       head = (z) => {
         let v: tf.Tensor1D | undefined;
@@ -183,9 +197,9 @@ export class TfjsOracle implements GradientOracle {
         return [v as tf.Tensor1D, dz];
       };
     }
-    const kernel = this.kernel as (...args: unknown[]) => [tf.Tensor1D, tf.Tensor2D];
+    const kernel = this.kernel as Kernel;
     const [v, g] = tf.tidy(() =>
-      kernel(tf, this.kernelSpec, this.kernelParams, this.activation, this.kernelTarget(), tf.tensor2d(x, [n, this.dim]), head),
+      kernel(this.kernelSpec as never, this.kernelParams as Record<string, tf.Tensor>, this.activation, this.kernelTarget(), tf.tensor2d(x, [n, this.dim]), head),
     );
     try {
       return { values: v.dataSync() as Float32Array, gradients: g.dataSync() as Float32Array };
@@ -204,7 +218,7 @@ export class TfjsOracle implements GradientOracle {
       const backend = this.workerBackend ?? (tf.getBackend() === "cpu" ? "cpu" : "wasm");
       this.pool = KernelWorkerPool.create(
         this.workerCount,
-        this.kernel as Kernel,
+        this.kernelName as KernelName,
         this.kernelSpec,
         host,
         this.activation,

@@ -7,6 +7,7 @@ import {
   firstNonFinite,
   throwIfAborted,
 } from "@smoothhess/errors";
+import { deriveSeed, seededPermutation } from "@smoothhess/random";
 import type { ActivationSpec } from "./activation-ops.js";
 import { RELU, checkActivation } from "./activation-ops.js";
 import type { LearningRateSchedule } from "./learning-rate-schedule.js";
@@ -18,7 +19,6 @@ import { networkTensors } from "./network-io.js";
 import type { OptimizerSpec } from "./optimizer.js";
 import { OptimizerState, checkOptimizer } from "./optimizer.js";
 import "./register-gradients.js";
-import { SeededUniform, mixSeed } from "./seeded-init.js";
 import { hasTensorDirectory, readTensorDirectory, writeTensorDirectory } from "./tensor-directory.js";
 
 /** A training set: `n` inputs (`n × inputSize`, row-major) and their targets. */
@@ -64,7 +64,9 @@ export interface TrainOptions {
   /**
    * Directory for a checkpoint written (atomically) after every epoch: weights, batch-norm statistics, optimizer
    * state and the epoch count. When it already holds a checkpoint, training **resumes** from it — an interrupted
-   * run continues where it stopped and ends with the same weights as an uninterrupted one.
+   * run continues where it stopped and ends with the same weights as an uninterrupted one. The checkpoint's
+   * checksums are verified before it is used (a corrupted one throws `ModelFileError`, never resumes), and
+   * several trainings may share the directory: its writers take turns under its lock, so none fails.
    */
   readonly checkpointDir?: string;
   /** Called after every epoch (after the checkpoint is written). */
@@ -93,7 +95,8 @@ export interface TrainResult {
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for bad options or data;
  *   {@link BackendUnavailableError} for a convolutional network on wasm;
- *   {@link ModelFileError} when a checkpoint belongs to another architecture; `AbortedError` when `signal` fires.
+ *   {@link ModelFileError} when a checkpoint belongs to another architecture or does not match its checksums
+ *   (corrupted); `AbortedError` when `signal` fires.
  *
  * @example
  * ```ts
@@ -154,7 +157,7 @@ export async function trainNetwork(network: Network, data: TrainingData, options
   const yWidth = loss === "mse" ? network.outputSize : 1;
   try {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
-      const order = new SeededUniform(mixSeed(seed, epoch)).permutation(n);
+      const order = seededPermutation(n, deriveSeed(seed, epoch));
       let sum = 0;
       let batches = 0;
       let lr = optimizer.learningRate;
@@ -169,7 +172,7 @@ export async function trainNetwork(network: Network, data: TrainingData, options
           yb.set(data.y.subarray(i * yWidth, (i + 1) * yWidth), r * yWidth);
         }
         lr = learningRateAt(optimizer.learningRate, schedule, step);
-        sum += trainStep(network, state, xb, yb, rows, loss, activation, lr, mixSeed(seed, 1_000_003, step));
+        sum += trainStep(network, state, xb, yb, rows, loss, activation, lr, deriveSeed(seed, 1_000_003, step));
         batches++;
         step++;
       }

@@ -12,7 +12,8 @@ import {
   selectHyperparameter,
   type Classifier,
 } from "@smoothhess/metrics";
-import { deriveSeed, networkOracle } from "@smoothhess/oracle";
+import { networkOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { fourQuadrant } from "@smoothhess/datasets";
-import { covariance, deriveSeed, networkOracle } from "@smoothhess/oracle";
+import { covariance, networkOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates } from "@smoothhess/surrogates";
 import { fourQuadrantRecipe, paperToyMlp, useBackend, type BackendName } from "@smoothhess/tfjs";

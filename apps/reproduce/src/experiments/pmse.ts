@@ -1,5 +1,6 @@
 import { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, PERTURBATION_MSE_RADII, gridUnion, selectHyperparameter, threeSigmaRule, type BallSampling } from "@smoothhess/metrics";
-import { deriveSeed, networkOracle, type GradientOracle } from "@smoothhess/oracle";
+import { networkOracle, type GradientOracle } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import type { SurrogateTarget } from "@smoothhess/surrogates";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";

@@ -21,6 +21,7 @@ function interruptingStore(store: CheckpointStore, after: number): { store: Chec
   const wrapped = {
     get: store.get.bind(store),
     put: store.put.bind(store),
+    bind: store.bind.bind(store),
     getOrCompute<T>(key: string, compute: () => Promise<T>) {
       return store.getOrCompute(key, async () => {
         if (computed >= after) throw new SimulatedInterrupt(after);

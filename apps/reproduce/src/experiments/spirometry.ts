@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { splitDataset, syntheticSpirometry, type Dataset, type SpirometryTruth } from "@smoothhess/datasets";
-import { covariance, deriveSeed } from "@smoothhess/oracle";
+import { covariance } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { cnn1d, tfjsOracle, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";

@@ -1,6 +1,7 @@
 import type { GradientBatch, PointBatch, SyncGradientOracle } from "../gradient-oracle.js";
 import type { DenseNetwork } from "./dense-network.js";
 import { resolveTarget, type NetworkTarget, type ResolvedTarget } from "./network-target.js";
+import { checkPointBatch } from "../point-batch-check.js";
 
 /**
  * A float64 {@link GradientOracle} for one scalar function of a {@link DenseNetwork}, with exact gradients by
@@ -26,6 +27,7 @@ export function networkOracle(network: DenseNetwork, target: NetworkTarget = { o
   return {
     dim: d,
     evaluate(points: PointBatch, n: number): GradientBatch {
+      checkPointBatch(points, n, d);
       const values = new Float64Array(n);
       const gradients = new Float64Array(n * d);
       for (let p = 0; p < n; p++) {

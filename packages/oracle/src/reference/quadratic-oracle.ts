@@ -1,6 +1,7 @@
 import { checkFiniteArray, checkInteger } from "@smoothhess/errors";
 import { checkSymmetric } from "@smoothhess/linalg";
 import type { GradientBatch, PointBatch, SyncGradientOracle } from "../gradient-oracle.js";
+import { checkPointBatch } from "../point-batch-check.js";
 
 /** Coefficients of `f(x) = c + bᵀ(x − x̄) + ½ (x − x̄)ᵀ A (x − x̄)`. */
 export interface QuadraticSpec {
@@ -31,6 +32,7 @@ export function quadraticOracle(dim: number, spec: QuadraticSpec): SyncGradientO
   return {
     dim,
     evaluate(points: PointBatch, n: number): GradientBatch {
+      checkPointBatch(points, n, dim);
       const values = new Float64Array(n);
       const gradients = new Float64Array(n * dim);
       const u = new Float64Array(dim);

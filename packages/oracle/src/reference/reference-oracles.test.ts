@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
+import { gaussianSampler } from "@smoothhess/random";
 import {
   covariance,
   denseNetwork,
-  gaussianSampler,
   gelu,
   networkOracle,
   normalCdf,
@@ -111,6 +111,16 @@ describe("networkOracle", () => {
       ]),
     ).toThrowError(/layers\[1\].weights: expected 1×2 = 2 entries/);
     expect(() => net.forward([1, 2])).toThrowError("x: expected length 3, received length 2");
+  });
+
+  it("names `points` and `n` when a batch does not fit (not an inner `x`)", () => {
+    const oracle = networkOracle(randomDenseNetwork([3, 4, 2]));
+    expect(() => oracle.evaluate(new Float64Array(5), 2)).toThrowError("points: expected n·dim = 2·3 = 6 entries, received 5 entries");
+    expect(() => oracle.evaluate(new Float64Array(5), 2)).toThrow(DimensionMismatchError);
+    expect(() => oracle.evaluate(new Float64Array(6), 1.5)).toThrowError(/^n: expected an integer ≥ 0, received 1\.5$/);
+    expect(() => oracle.evaluate([1, 2, 3] as unknown as Float64Array, 1)).toThrowError(/^points: expected a Float64Array or Float32Array/);
+    const quadratic = quadraticOracle(2, { hessian: [1, 0, 0, 1] });
+    expect(() => quadratic.evaluate(new Float64Array(3), 2)).toThrowError("points: expected n·dim = 2·2 = 4 entries, received 3 entries");
   });
 });
 

@@ -124,8 +124,8 @@ export class CompiledProgram {
 
   /**
    * `x·kernel` whose gradient with respect to x is `dy·kernelᵀ` with a kernel transposed once here: the wasm
-   * backend's fast matMul handles only transpose-free products, and autodiff would use the transpose flag (~10×
-   * slower at these sizes, see the shared NOTES). The kernel is a constant of every pass, so no gradient for it.
+   * backend's fast matMul handles only transpose-free products, and autodiff would use the transpose flag, which
+   * wasm runs in a scalar loop. The kernel is a constant of every pass, so no gradient for it.
    */
   private denseProduct(kernel: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
     const kernelT = tf.keep(tf.transpose(kernel)) as tf.Tensor2D;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { InvalidArgumentError, SmoothHessError } from "@smoothhess/errors";
+import { DisposedError, InvalidArgumentError, SmoothHessError } from "@smoothhess/errors";
 import { cnn1d, mlp, resnet18, useBackend, type Network } from "@smoothhess/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { betaSweep } from "../beta-sweep.js";
@@ -156,8 +156,9 @@ describe("errors", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(SmoothHessError);
+    expect(err).toBeInstanceOf(DisposedError);
     expect((err as SmoothHessError).code).toBe("disposed");
+    expect((err as Error).message).toBe("this set of tfjs surrogates was used after dispose(); create a new one with tfjsSurrogates()");
     network.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { InvalidArgumentError, SmoothHessError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
+import { DisposedError, InvalidArgumentError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { Network } from "@smoothhess/tfjs";
 import { DEFAULT_DENSE_LIMIT, checkDirections, checkPointBatch } from "../check-inputs.js";
@@ -89,7 +89,7 @@ export function tfjsSurrogates(source: Network | LayerProgram, options: TfjsSurr
   const program: LayerProgram = owned ?? (source as LayerProgram);
   let disposed = false;
   const alive = () => {
-    if (disposed) throw new SmoothHessError("disposed", "these tfjs surrogates were disposed; create new ones with tfjsSurrogates()");
+    if (disposed) throw new DisposedError("this set of tfjs surrogates", "create a new one with tfjsSurrogates()");
   };
   const hiddenSizes = Object.freeze([...shape.siteSizes]);
   const targetShape = { outputDim: shape.outputDim, hiddenSizes };

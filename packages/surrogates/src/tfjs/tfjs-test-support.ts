@@ -1,6 +1,7 @@
 // Test-only helpers for the tfjs path (not exported).
 import * as tf from "@tensorflow/tfjs-core";
-import { denseNetwork, gaussianSampler, type DenseNetwork } from "@smoothhess/oracle";
+import { denseNetwork, type DenseNetwork } from "@smoothhess/oracle";
+import { gaussianSampler } from "@smoothhess/random";
 import type { Network } from "@smoothhess/tfjs";
 import type { GradientOracle } from "@smoothhess/oracle";
 

@@ -1,6 +1,6 @@
 import { slicInRange, superpixelView, type Segmentation } from "@smoothhess/explain";
 import { perturbationMSE, taylorModel, type TaylorModel } from "@smoothhess/metrics";
-import { deriveSeed } from "@smoothhess/oracle";
+import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
 import { tfjsOracle } from "@smoothhess/tfjs";

@@ -1,0 +1,110 @@
+import { checkInteger } from "@smoothhess/errors";
+import type { Tensor } from "onnxruntime-common";
+import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
+import { buildGradientGraph } from "./gradient-graph.js";
+import { encodeModel } from "./ir/proto-codec.js";
+import { OnnxModelError } from "./onnx-model-error.js";
+import { checkBatch, type OnnxModel } from "./onnx-model.js";
+import { createSession, machineCores, type SessionSettings } from "./runtime.js";
+import { resolveOnnxTarget, type OnnxTarget, type ResolvedOnnxTarget } from "./target.js";
+
+/** Options of {@link onnxOracle}. */
+export interface OnnxOracleOptions extends SessionSettings {
+  /** The scalar explained (default `{ output: 0 }`). */
+  readonly target?: OnnxTarget;
+  /** Rows per ONNX Runtime run (default 1024, or the model's fixed batch); larger requests are split. */
+  readonly batchSize?: number;
+}
+
+/** A {@link GradientOracle} running on ONNX Runtime. Call {@link OnnxOracle.dispose} to release its session. */
+export interface OnnxOracle extends GradientOracle {
+  /** The target as resolved ("predicted" replaced by the class). */
+  readonly target: ResolvedOnnxTarget;
+  /** Rows per run. */
+  readonly maxBatchSize: number;
+  /** Intra-op threads of the session. */
+  readonly threads: number;
+  evaluate(points: PointBatch, n: number): Promise<GradientBatch>;
+  /** Release the ONNX Runtime session (idempotent); later `evaluate` calls throw. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A gradient oracle for one scalar of an ONNX model: builds the target's gradient graph once (reverse mode, see
+ * `buildGradientGraph`) and runs value and input gradient in one ONNX Runtime call per batch. Computes in the
+ * model's precision (float32 for the usual export); values come back as `Float64Array`, gradients as
+ * `Float32Array` (float32 models). Deterministic: the same points give the same numbers.
+ *
+ * @param model - from {@link loadOnnxModel}.
+ * @param options - `target`, `threads` (default: the machine's cores), `batchSize`, `executionProviders`.
+ * @throws {@link InvalidArgumentError} for a target out of range (naming the field); {@link OnnxModelError} for an
+ *   unknown tensor name; {@link UnsupportedOpError} for a node that cannot be differentiated.
+ *
+ * @example
+ * ```ts
+ * const model = await loadOnnxModel("mnist-mlp.onnx");
+ * const oracle = await onnxOracle(model, { target: { softmax: "predicted", at: x0 } });
+ * const { values, gradients } = await oracle.evaluate(points, n);
+ * await oracle.dispose();
+ * ```
+ */
+export async function onnxOracle(model: OnnxModel, options: OnnxOracleOptions = {}): Promise<OnnxOracle> {
+  const target = await resolveOnnxTarget(model, options.target ?? { output: 0 }, "options.target");
+  return gradientOracle(model, target, options);
+}
+
+/**
+ * The oracle of a resolved target on `model` (whose graph may have extra scalar inputs, given in `feeds`).
+ * @internal shared by {@link onnxOracle} and the surrogate models.
+ */
+export async function gradientOracle(
+  model: OnnxModel,
+  target: ResolvedOnnxTarget,
+  options: Omit<OnnxOracleOptions, "target">,
+  feeds: Record<string, number> = {},
+): Promise<OnnxOracle> {
+  const batchSize = model.fixedBatch ?? checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
+  const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
+  const gradient = await buildGradientGraph(model, target);
+  const owned = await createSession(model.runtime, encodeModel(gradient.graph), { threads, executionProviders: options.executionProviders });
+  const d = model.dim;
+  const float64 = model.precision === "float64";
+  const rowShape = model.inputShape.slice(1);
+  let disposed = false;
+
+  return {
+    dim: d,
+    target,
+    maxBatchSize: batchSize,
+    threads,
+    async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
+      if (disposed) throw new OnnxModelError("oracle", "evaluate() after dispose()");
+      const count = checkBatch(model, points, n);
+      const values = new Float64Array(count);
+      const gradients = float64 ? new Float64Array(count * d) : new Float32Array(count * d);
+      for (let start = 0; start < count; start += batchSize) {
+        const rows = Math.min(batchSize, count - start);
+        const runRows = model.fixedBatch ?? rows;
+        const data = float64 ? new Float64Array(runRows * d) : new Float32Array(runRows * d);
+        data.set(points.subarray(start * d, (start + rows) * d));
+        const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
+        const inputs: Record<string, Tensor> = { [model.inputName]: feed };
+        for (const [name, value] of Object.entries(feeds)) {
+          inputs[name] = new model.runtime.Tensor(model.precision, float64 ? Float64Array.of(value) : Float32Array.of(value), []);
+        }
+        const out = await owned.session.run(inputs);
+        const v = out[gradient.value].data as Float32Array;
+        const g = out[gradient.gradient].data as Float32Array;
+        for (let i = 0; i < rows; i++) values[start + i] = v[i];
+        gradients.set(g.subarray(0, rows * d), start * d);
+        for (const t of Object.values(out)) t.dispose();
+        feed.dispose();
+      }
+      return { values, gradients };
+    },
+    async dispose() {
+      disposed = true;
+      await owned.release();
+    },
+  };
+}
