@@ -82,6 +82,8 @@ export interface BackendOptions {
   readonly onnxRuntime?: unknown;
   /** ONNX Runtime intra-op threads (default: the machine's cores). */
   readonly threads?: number;
+  /** The `@smoothhess/onnx` module (`import * as onnx from "@smoothhess/onnx"`); needed in bundled apps. */
+  readonly onnx?: unknown;
 }
 
 /** The part of `@smoothhess/onnx` this package calls. */
@@ -93,15 +95,23 @@ interface OnnxModule {
   ): Promise<GradientOracle & { readonly target: { readonly unit?: number }; dispose(): Promise<void> }>;
 }
 
-async function loadOnnx(): Promise<OnnxModule> {
+// By a variable specifier: @smoothhess/onnx pulls in onnxruntime-node, which browser bundlers cannot take, so a
+// bundle of this package must not follow it. Browser apps pass the module (`options.onnx`, with onnxruntime-web).
+const ONNX_PACKAGE = "@smoothhess/onnx";
+
+async function loadOnnx(given?: unknown): Promise<OnnxModule> {
   let module: Partial<OnnxModule>;
-  try {
-    module = (await import("@smoothhess/onnx")) as unknown as Partial<OnnxModule>;
-  } catch (error) {
-    throw new BackendMissingError("@smoothhess/onnx", "an ONNX model", error);
+  if (given !== undefined) {
+    module = given as Partial<OnnxModule>;
+  } else {
+    try {
+      module = (await import(/* @vite-ignore */ ONNX_PACKAGE)) as Partial<OnnxModule>;
+    } catch (error) {
+      throw new BackendMissingError(ONNX_PACKAGE, "an ONNX model", error);
+    }
   }
   if (typeof module.loadOnnxModel !== "function" || typeof module.onnxOracle !== "function") {
-    throw new BackendMissingError("@smoothhess/onnx", "an ONNX model (the installed version has no loadOnnxModel/onnxOracle)");
+    throw new BackendMissingError(ONNX_PACKAGE, "an ONNX model (the module given has no loadOnnxModel/onnxOracle)");
   }
   return module as OnnxModule;
 }
@@ -111,7 +121,7 @@ async function loadOnnx(): Promise<OnnxModule> {
  */
 export async function loadModel(model: ExplainableModel, options: BackendOptions): Promise<ExplainableModel> {
   if (typeof model === "string" || model instanceof Uint8Array || model instanceof ArrayBuffer) {
-    const onnx = await loadOnnx();
+    const onnx = await loadOnnx(options.onnx);
     return onnx.loadOnnxModel(model, options.onnxRuntime !== undefined ? { runtime: options.onnxRuntime } : {});
   }
   if (options.engine === "onnx" && modelKind(model) !== "onnx") {
@@ -170,7 +180,7 @@ export async function prepareOracle(
       if (options.engine !== undefined && options.engine !== "auto" && options.engine !== "onnx") {
         throw new InvalidArgumentError("options.engine", '"auto" or "onnx" for an ONNX model', options.engine);
       }
-      const onnx = await loadOnnx();
+      const onnx = await loadOnnx(options.onnx);
       const onnxModel = model as OnnxModelShape;
       const oracle = await onnx.onnxOracle(onnxModel, { target: withAnchor(effectiveTarget, x), threads: options.threads });
       const t = effectiveTarget as Record<string, unknown>;

@@ -32,6 +32,12 @@ export interface InteractionsOptions {
   readonly onnxRuntime?: unknown;
   /** ONNX models: ONNX Runtime intra-op threads (default: the machine's cores). */
   readonly threads?: number;
+  /**
+   * ONNX models: the `@smoothhess/onnx` module (`import * as onnx from "@smoothhess/onnx"`). Node loads it by itself;
+   * a bundled (browser) app passes it, together with `onnxRuntime` (onnxruntime-web), because this package does not
+   * let bundlers follow its import (the Node runtime it pulls in cannot be bundled).
+   */
+  readonly onnx?: unknown;
   /** Shape of one input (functions, graphs without static shapes, or to reshape an oracle's flat input). */
   readonly inputShape?: readonly number[];
   /** Image layout for the pixel heatmaps (`[H, W]` or `[H, W, C]`) when the input shape is flat and not square. */

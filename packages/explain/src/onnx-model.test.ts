@@ -62,6 +62,7 @@ describe.skipIf(!haveFixture)("the authors' MNIST model as ONNX, LayersModel, Gr
     for (const [name, model, extra] of [
       ["ONNX (path)", FIXTURE, {}],
       ["ONNX (bytes)", new Uint8Array(readFileSync(FIXTURE)), { engine: "onnx" }],
+      ["ONNX (module given)", FIXTURE, { onnx: await import("@smoothhess/onnx") }],
       ["LayersModel fast", layersModel, {}],
       ["LayersModel autograd", layersModel, { engine: "autograd" }],
       ["GraphModel fast", graphModel, {}],
