@@ -60,7 +60,8 @@ const browser = defineConfig({
   splitting: false,
   shims: false,
   removeNodeProtocol: false,
-  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  // not external here, so that the plugin below sees (and replaces) the two Node-only dependencies
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//, /^proper-lockfile$/, /^write-file-atomic$/],
   esbuildPlugins: [nodeOnlyRejected],
 });
 
