@@ -36,7 +36,8 @@ export interface OnnxOracle extends GradientOracle {
  * `Float32Array` (float32 models). Deterministic: the same points give the same numbers.
  *
  * @param model - from {@link loadOnnxModel}.
- * @param options - `target`, `threads` (default: the machine's cores), `batchSize`, `executionProviders`.
+ * @param options - `target`, `threads` (default: the machine's cores), `batchSize`, `executionProviders`, `spinning`
+ *   (default off; see {@link SessionSettings.spinning}).
  * @throws {@link InvalidArgumentError} for a target out of range (naming the field); {@link OnnxModelError} for an
  *   unknown tensor name; {@link UnsupportedOpError} for a node that cannot be differentiated.
  *
@@ -66,7 +67,7 @@ export async function gradientOracle(
   const batchSize = model.fixedBatch ?? checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const gradient = await buildGradientGraph(model, target);
-  const owned = await createSession(model.runtime, encodeModel(gradient.graph), { threads, executionProviders: options.executionProviders });
+  const owned = await createSession(model.runtime, encodeModel(gradient.graph), { threads, executionProviders: options.executionProviders, spinning: options.spinning });
   const d = model.dim;
   const float64 = model.precision === "float64";
   const rowShape = model.inputShape.slice(1);

@@ -53,7 +53,7 @@ const DEFAULT_BLOCK_ROWS = 1024;
  * range (~3.4e38) overflow.
  *
  * @param options - `threads` (ONNX Runtime intra-op threads; default the machine's cores), `blockRows`,
- *   `executionProviders`, `runtime`.
+ *   `executionProviders`, `runtime`, `spinning` (default off; see {@link SessionSettings.spinning}).
  * @throws {@link InvalidArgumentError} for `threads` or `blockRows` that are not integers ≥ 1.
  * @example
  * ```ts
@@ -69,7 +69,7 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const blockRows = checkInteger("options.blockRows", options.blockRows ?? DEFAULT_BLOCK_ROWS, 1);
   const ort = options.runtime ?? (await defaultRuntime());
-  const owned = await createSession(ort, transposedProductModel(), { threads, executionProviders: options.executionProviders });
+  const owned = await createSession(ort, transposedProductModel(), { threads, executionProviders: options.executionProviders, spinning: options.spinning });
   const session = owned.session;
   const provider = firstProvider(options.executionProviders);
   let bufferA = new Float32Array(0);

@@ -29,6 +29,7 @@ export async function* perturbationBlocks(options: ResolvedSteinOptions, what: s
   const rng = gaussianSampler(options.seed);
   const z = new Float64Array(d);
   const delta = new Float64Array(d);
+  const white = new Float64Array(d);
   const whiteBuffer = new Float64Array(Math.min(unitsPerBlock, units) * d);
   const pointBuffer = new Float64Array(Math.min(unitsPerBlock, units) * pointsPerUnit * d);
   const total = units * pointsPerUnit;
@@ -37,11 +38,23 @@ export async function* perturbationBlocks(options: ResolvedSteinOptions, what: s
     const m = Math.min(unitsPerBlock, units - start);
     for (let u = 0; u < m; u++) {
       rng.fillNormal(z);
-      const white = whiteBuffer.subarray(u * d, (u + 1) * d);
       sigma.perturbation(z, delta, white);
-      const row = u * pointsPerUnit * d;
-      for (let i = 0; i < d; i++) pointBuffer[row + i] = x0[i] + delta[i];
-      if (pointsPerUnit === 2) for (let i = 0; i < d; i++) pointBuffer[row + d + i] = x0[i] - delta[i];
+      // One pass writes the unit's whitened row and its point(s), from scratch vectors rather than a fresh
+      // subarray view per unit (an allocation per unit, and a second pass for the antithetic point).
+      const w = u * d, row = u * pointsPerUnit * d;
+      if (pointsPerUnit === 2) {
+        for (let i = 0; i < d; i++) {
+          const x = x0[i], step = delta[i];
+          whiteBuffer[w + i] = white[i];
+          pointBuffer[row + i] = x + step;
+          pointBuffer[row + d + i] = x - step;
+        }
+      } else {
+        for (let i = 0; i < d; i++) {
+          whiteBuffer[w + i] = white[i];
+          pointBuffer[row + i] = x0[i] + delta[i];
+        }
+      }
     }
     yield {
       units: m,

@@ -40,11 +40,12 @@ async function workerEntry(): Promise<{ entry: string | URL; eval: boolean }> {
   const entry = new URL(`./kernel-worker.${extension}`, here);
   if (extension !== "ts") return { entry, eval: false };
   const { createRequire } = await import("node:module");
-  const { readFile } = await import("node:fs/promises");
-  const { pathToFileURL } = await import("node:url");
+  const require = createRequire(here);
+  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  const { pathToFileURL } = require("node:url") as typeof import("node:url");
   // The ESM build of tsx's API (its `import` condition): `require.resolve` would give the CommonJS one.
-  const manifest = createRequire(here).resolve("tsx/package.json");
-  const exportsMap = (JSON.parse(await readFile(manifest, "utf8")) as { exports: Record<string, { import: { default: string } }> }).exports;
+  const manifest = require.resolve("tsx/package.json");
+  const exportsMap = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: { default: string } }> }).exports;
   const tsx = new URL(exportsMap["./esm/api"].import.default, pathToFileURL(manifest)).href;
   const source = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(here)}))`;
   return { entry: source, eval: true };

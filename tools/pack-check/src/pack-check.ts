@@ -9,8 +9,9 @@
  *    `dist/` plus the usual top-level files, entry points (`main`, `module`, `types`, `exports`, `typesVersions`)
  *    that exist, per-format declarations in `exports`, `sideEffects` that keep tfjs registration code, and every
  *    import of the built code and declarations declared in the manifest.
- * 3. npm project: installs all tarballs as local files plus `@tensorflow/tfjs-core` (npm adds the required peers)
- *    and TypeScript from the registry; runs `fixtures/full/consumer.mjs` and `consumer.cjs` (one call into every
+ * 3. npm project: installs all tarballs as local files plus `@tensorflow/tfjs-core` and `onnxruntime-node` (npm
+ *    adds the required peers; a scratch `.npmrc` skips onnxruntime-node's CUDA download) and TypeScript from the
+ *    registry; runs `fixtures/full/consumer.mjs` and `consumer.cjs` (one call into every
  *    package, tfjs on cpu and wasm, worker threads included) and `tsc --noEmit` on `consumer-types.ts` under
  *    `moduleResolution` nodenext (as .mts and .cts), bundler and node10.
  * 4. pnpm project (strict layout: a package sees only what its manifest declares): the packages that need no tfjs,
@@ -32,6 +33,14 @@ const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 /** Versions of the linters, fixed so that a new release cannot change the verdict unnoticed. */
 const LINTERS = { "@arethetypeswrong/cli": "^0.18.5", publint: "^0.3.25" } as const;
 const MARKER = ".smoothhess-pack-check";
+/**
+ * The scratch projects' `.npmrc`: onnxruntime-node's install script downloads CUDA provider files from a host
+ * outside the npm registry and fails the whole install when it cannot; its CPU binaries ship in the package, so
+ * the download is skipped, as in the repository's own `.npmrc`.
+ */
+const SCRATCH_NPMRC = "onnxruntime-node-install=skip\n";
+/** Optional peers the consumers need installed: the Node runtime of `@smoothhess/onnx`. */
+const RUNTIME_PEERS = ["onnxruntime-node"] as const;
 const USAGE = "usage: pnpm pack:check [--no-build] [--no-lint] [--keep] [--dir DIR]";
 
 interface Options {
@@ -245,6 +254,8 @@ function main(): number {
   copyFileSync(join(npmProject, "consumer-types.ts"), join(npmProject, "consumer-types.mts"));
   copyFileSync(join(npmProject, "consumer-types.ts"), join(npmProject, "consumer-types.cts"));
   const tfjsCore = peerRange("@tensorflow/tfjs-core");
+  const runtimePeers = Object.fromEntries(RUNTIME_PEERS.flatMap((name) => (peerRange(name) ? [[name, peerRange(name)!]] : [])));
+  writeFileSync(join(npmProject, ".npmrc"), SCRATCH_NPMRC);
   writeFileSync(
     join(npmProject, "package.json"),
     JSON.stringify(
@@ -255,6 +266,7 @@ function main(): number {
         dependencies: {
           ...Object.fromEntries(published.map((p) => [p.name, fileSpec(p)])),
           ...(tfjsCore ? { "@tensorflow/tfjs-core": tfjsCore } : {}),
+          ...runtimePeers,
         },
         devDependencies: {
           typescript: rootManifest.devDependencies.typescript,
@@ -297,10 +309,23 @@ function main(): number {
   copyFileSync(join(pnpmProject, "consumer-types.ts"), join(pnpmProject, "consumer-types.mts"));
   copyFileSync(join(pnpmProject, "consumer-types.ts"), join(pnpmProject, "consumer-types.cts"));
   const local = Object.fromEntries(free.map((p) => [p.name, fileSpec(p)]));
+  const freePeers = Object.fromEntries(
+    RUNTIME_PEERS.flatMap((name) => {
+      const range = free.map((p) => p.manifest.peerDependencies?.[name]).find((r) => r !== undefined);
+      return range ? [[name, range]] : [];
+    }),
+  );
+  writeFileSync(join(pnpmProject, ".npmrc"), SCRATCH_NPMRC);
   writeFileSync(
     join(pnpmProject, "package.json"),
     JSON.stringify(
-      { name: "pack-check-pnpm-consumer", version: "0.0.0", private: true, dependencies: local, pnpm: { overrides: local } },
+      {
+        name: "pack-check-pnpm-consumer",
+        version: "0.0.0",
+        private: true,
+        dependencies: { ...local, ...freePeers },
+        pnpm: { overrides: local },
+      },
       null,
       2,
     ),
