@@ -13,6 +13,7 @@ export { relu, softplus, swish, gelu, normalCdf, normalPdf } from "./reference/a
 export type { Activation } from "./reference/activation.js";
 export { denseNetwork, affine } from "./reference/dense-network.js";
 export type { DenseNetwork, DenseLayer, DenseLayerSpec } from "./reference/dense-network.js";
+export { WeightOrientationError } from "./reference/weight-orientation-error.js";
 export { resolveTarget } from "./reference/network-target.js";
 export type { NetworkTarget, ResolvedTarget } from "./reference/network-target.js";
 export { networkOracle, valueAndGradient, softmax } from "./reference/network-oracle.js";

@@ -83,7 +83,9 @@ async function loadBackendPackage(name: BackendName, options: UseBackendOptions)
 }
 
 async function activate(name: BackendName, options: UseBackendOptions): Promise<void> {
-  await loadBackendPackage(name, options);
+  // A backend the app registered itself (`import "@tensorflow/tfjs-backend-webgl"`, as a bundled app must: bundlers
+  // cannot follow the variable specifier below) is used as it is, without importing its package again.
+  if (tf.findBackendFactory(name) === null) await loadBackendPackage(name, options);
   let ok = false;
   let cause: unknown;
   try {
@@ -108,6 +110,10 @@ async function activate(name: BackendName, options: UseBackendOptions): Promise<
  *
  * @throws {@link UnknownBackendError} for any other name; {@link BackendUnavailableError} when the package is not
  *   installed or the backend does not initialise (unless `fallbackToCpu`).
+ *
+ * In a bundled app (Vite, esbuild, webpack) import the backend package yourself first — `import
+ * "@tensorflow/tfjs-backend-webgl"` — so the bundler includes it; `useBackend` then activates the registered backend
+ * without importing anything.
  *
  * @example
  * ```ts

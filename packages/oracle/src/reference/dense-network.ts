@@ -1,5 +1,6 @@
 import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, described } from "@smoothhess/errors";
 import { relu, type Activation } from "./activation.js";
+import { WeightOrientationError } from "./weight-orientation-error.js";
 
 /** One affine layer `z = W a + b`, with `W` row-major `outputs×inputs`. */
 export interface DenseLayer {
@@ -33,10 +34,18 @@ export interface DenseNetwork {
   withActivation(activation: Activation): DenseNetwork;
 }
 
-/** Weights of one layer as given to {@link denseNetwork}: `weights` is row-major `bias.length × inputs`. */
+/**
+ * Weights of one layer as given to {@link denseNetwork}: `weights` is the `outputs × inputs` matrix (`outputs =
+ * bias.length`), flat row-major or as rows (`number[][]`, one row per output, as `tensor.arraySync()` gives).
+ *
+ * Give the matrix's `shape` (or pass rows) so that its orientation is checked: a flat copy of a tfjs Dense kernel
+ * (`[inputs, outputs]`) has as many entries as the right matrix and, unchecked, gives wrong values silently.
+ */
 export interface DenseLayerSpec {
-  readonly weights: ArrayLike<number>;
+  readonly weights: ArrayLike<number> | readonly ArrayLike<number>[];
   readonly bias: ArrayLike<number>;
+  /** The declared `[outputs, inputs]` shape of `weights` (e.g. `tensor.shape`); checked when given. */
+  readonly shape?: readonly number[];
 }
 
 /**
@@ -59,7 +68,22 @@ export function denseNetwork(layers: readonly DenseLayerSpec[], activation: Acti
     const bias = checkFiniteArray(`layers[${l}].bias`, layer?.bias);
     const outputs = bias.length;
     if (outputs < 1) throw new InvalidArgumentError(`layers[${l}].bias`, "at least one entry", bias);
-    const weights = checkFiniteArray(`layers[${l}].weights`, layer.weights);
+    const { flat, shape } = weightMatrix(`layers[${l}]`, layer.weights, layer.shape);
+    const weights = checkFiniteArray(`layers[${l}].weights`, flat);
+    if (shape) {
+      const [rows, columns] = shape;
+      const fits = rows === outputs && (inputs < 0 || columns === inputs);
+      if (!fits && columns === outputs && (inputs < 0 || rows === inputs) && rows * columns === weights.length) {
+        throw new WeightOrientationError(l, shape, outputs, rows);
+      }
+      if (!fits || rows * columns !== weights.length) {
+        throw new DimensionMismatchError(
+          `layers[${l}].weights`,
+          `shape [outputs, inputs] = [${outputs}, ${inputs < 0 ? "inputs" : inputs}] with as many entries`,
+          described(`shape [${shape.join(", ")}] with ${weights.length} entries`),
+        );
+      }
+    }
     if (inputs < 0) {
       if (weights.length % outputs !== 0 || weights.length === 0) {
         throw new DimensionMismatchError(`layers[${l}].weights`, `a multiple of bias.length = ${outputs} entries`, described(`${weights.length} entries`));
@@ -76,6 +100,34 @@ export function denseNetwork(layers: readonly DenseLayerSpec[], activation: Acti
     inputs = outputs;
   });
   return makeNetwork(built, activation);
+}
+
+/** Flatten rows (`number[][]`) and read the declared shape: `[rows, columns]` from rows or `shape`. */
+function weightMatrix(
+  argument: string,
+  weights: unknown,
+  declared: readonly number[] | undefined,
+): { flat: unknown; shape?: readonly [number, number] } {
+  let shape: readonly [number, number] | undefined;
+  if (declared !== undefined) {
+    if (!Array.isArray(declared) || declared.length !== 2 || !declared.every((s) => Number.isInteger(s) && s >= 1)) {
+      throw new InvalidArgumentError(`${argument}.shape`, "[outputs, inputs], two integers ≥ 1", declared);
+    }
+    shape = [declared[0], declared[1]];
+  }
+  if (!Array.isArray(weights) || weights.length === 0 || typeof weights[0] === "number") return { flat: weights, shape };
+  const rows = weights as unknown[];
+  const columns = (rows[0] as ArrayLike<number>)?.length;
+  const flat = new Float64Array(rows.length * (columns ?? 0));
+  rows.forEach((row, r) => {
+    const checked = checkFiniteArray(`${argument}.weights[${r}]`, row, columns);
+    for (let c = 0; c < columns; c++) flat[r * columns + c] = checked[c];
+  });
+  const fromRows: readonly [number, number] = [rows.length, columns];
+  if (shape && (shape[0] !== fromRows[0] || shape[1] !== fromRows[1])) {
+    throw new DimensionMismatchError(`${argument}.shape`, `[${fromRows.join(", ")}] (the rows given)`, described(`[${shape.join(", ")}]`));
+  }
+  return { flat, shape: fromRows };
 }
 
 function makeNetwork(layers: DenseLayer[], activation: Activation): DenseNetwork {

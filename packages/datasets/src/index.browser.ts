@@ -1,0 +1,48 @@
+// The browser entry (package.json `exports["."].browser`): everything but the loaders that read files (embedded
+// MNIST / Fashion-MNIST, IDX, CIFAR-10, spirometry CSV), which need Node's file system. A browser app that imports one
+// of those gets a bundle-time "no export" error instead of a runtime failure.
+export { createDataset, subsetDataset, classCounts, exampleAt } from "./dataset.js";
+export type { Dataset, DatasetSplits, DatasetFields, Labels } from "./dataset.js";
+export { splitDataset, PAPER_SPLIT_SIZES, EMBEDDED_MNIST_SPLIT_SIZES } from "./split.js";
+export type { SplitSizes, SplitOptions } from "./split.js";
+export { seededPermutation } from "@smoothhess/random";
+export { DatasetFileError, DatasetFormatError } from "./dataset-file-error.js";
+export { MissingDatasetPackageError } from "./missing-dataset-package-error.js";
+export { MNIST_CLASSES, FASHION_MNIST_CLASSES, CIFAR10_CLASSES } from "./class-names.js";
+export type { GridOptions } from "./grid.js";
+export {
+  fourQuadrant,
+  fourQuadrantTarget,
+  fourQuadrantHessian,
+  fourQuadrantCoefficient,
+  fourQuadrantQuadrant,
+  fourQuadrantSmoothedHessianAtOrigin,
+  FOUR_QUADRANT_COEFFICIENTS,
+} from "./four-quadrant.js";
+export {
+  nestedInteractions,
+  nestedInteractionsTarget,
+  nestedInteractionsHessian,
+  nestedInteractionsRegion,
+  nestedInteractionsSmoothedHessianAtOrigin,
+  NESTED_INTERACTIONS_RADII,
+} from "./nested-interactions.js";
+export {
+  SPIROMETRY_INTERVAL,
+  SPIROMETRY_DURATION,
+  forcedExhalationVolume,
+  spirometryVolume,
+  spirometryCurve,
+  volumeAt,
+  fev1FromCurve,
+  fvcFromCurve,
+} from "./spirometry-model.js";
+export type { ForcedExhalation, SpirometryCough, CurveSampling } from "./spirometry-model.js";
+export { syntheticSpirometry } from "./synthetic-spirometry.js";
+export type {
+  SyntheticSpirometry,
+  SyntheticSpirometryOptions,
+  SpirometryTruth,
+  SpirometryCoughTruth,
+  Range,
+} from "./synthetic-spirometry.js";
