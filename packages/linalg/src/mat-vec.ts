@@ -4,8 +4,8 @@ import { checkArrayLength, checkNotAliased } from "./kernel-checks.js";
 /**
  * `out = A x` for a row-major `d×d` matrix (symmetric or not). `out` must not alias `x`.
  *
- * Four rows are processed per pass over `x` (four independent accumulators): about 1.8× faster than one dot
- * product per row at d = 784. Lengths are checked (not finiteness: that would cost as much as the product).
+ * Four rows are processed per pass over `x` (four independent accumulators), so each load of `x` serves four dot
+ * products instead of one. Lengths are checked (not finiteness: that would cost as much as the product).
  *
  * @throws {@link InvalidArgumentError} for a bad `d`, non-arrays or `out === x`; {@link DimensionMismatchError} for
  *   `a` shorter than `d²` or `x`, `out` shorter than `d`.

@@ -90,7 +90,7 @@ export interface SecondOrderAttackResult extends AttackResult {
  * `δ* = argmin_{‖δ‖₂ ≤ ε} G̃ᵀδ + ½ δᵀH̃δ`   (Eq. 12, 64),
  *
  * solved **exactly** by the trust-region solver of `@smoothhess/linalg` (`trustRegionStep`) in the eigenbasis of
- * `H̃`, instead of the authors' generic SDP (Eq. 65, about 2 s per point). `method: "reduced"` is the paper's
+ * `H̃`, instead of the authors' generic SDP (Eq. 65). `method: "reduced"` is the paper's
  * dimension reduction (Eq. 66–71) with threshold `energy`. Since the first-order step `−εG̃/‖G̃‖` is feasible, the
  * exact attack never does worse on the Taylor model than {@link firstOrderAttack}.
  *

@@ -359,7 +359,9 @@ describe("convolutional networks (tfjs, float32)", () => {
   });
 
   it("ResNet-18 (small): Hessians equal central differences, the vanilla SoftMax Hessian too", async () => {
-    const network = resnet18({ inputShape: [4, 4, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 6 });
+    // seed 3: a network whose vanilla SoftMax Hessian at x0 is not near zero (with seed 6 under the seeded init of
+    // @smoothhess/random it is ~3e-5, below what float32 differences resolve, so the comparison would test nothing)
+    const network = resnet18({ inputShape: [4, 4, 2], width: 2, blocks: [1, 1, 1, 1], classes: 3, seed: 3 });
     randomizeBatchNorm(network, 7);
     // a 10× larger classifier spreads the logits, so that the vanilla SoftMax Hessian is not tiny next to the
     // gradient (float32 differences lose ~1e-7·|∇f|/h)
