@@ -1,0 +1,10 @@
+// The public API of @smoothhess/explain, pinned: an export added, renamed or removed fails this test until public-api.txt
+// (one runtime export per line, sorted) is updated on purpose; see CONTRIBUTING.md, "API snapshots".
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+
+it("@smoothhess/explain exports exactly the names in public-api.txt", async () => {
+  const exported = Object.keys(await import("./index.js")).sort();
+  const pinned = readFileSync(new URL("./public-api.txt", import.meta.url), "utf8").split("\n").filter((line) => line !== "");
+  expect(exported).toEqual(pinned);
+});
