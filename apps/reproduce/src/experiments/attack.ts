@@ -141,7 +141,13 @@ export const attackExperiment: Experiment = {
   async run(context: ExperimentContext, raw) {
     const config = raw as AttackConfig;
     const datasets: AttackDatasetResults[] = [];
-    for (const dataset of config.datasets) datasets.push(await runDataset(context, config, dataset));
+    // A shard run stops at the first stage of each dataset that lacks other shards' items; the datasets are
+    // independent, so each still runs its own stage in this round.
+    for (const dataset of config.datasets) {
+      const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
+      if (result) datasets.push(result);
+    }
+    context.checkpoints.throwIfStagesPending();
     const results = { datasets };
     const { report, figures } = await attackReport(context.directory, config, results);
     return { config, results, report, figures };
@@ -189,7 +195,8 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
   try {
     // Validation (App. E.2.2): every σ² and β attacks every validation point at every radius.
     const total = validationRows.length * (config.variances.length + config.betas.length);
-    const progress = context.progress(`attack ${dataset} validation`, total);
+    const validationStage = `attack ${dataset} validation`;
+    const progress = context.progress(validationStage, total);
     const smooth: { shsg: AttackOutcome; sg: AttackOutcome }[][] = config.variances.map(() => []);
     const softplus: { hg: AttackOutcome; g: AttackOutcome }[][] = config.betas.map(() => []);
     let done = 0;
@@ -209,7 +216,7 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
             shsg: await outcomes(task.network, x0, k, secondOrderPoints(x0, estimate.gradient, eigen, config, "reduced").points),
             sg: await outcomes(task.network, x0, k, firstOrderPoints(x0, estimate.gradient, config)),
           };
-        });
+        }, { stage: validationStage, item: i });
         smooth[c].push(value);
         progress.update(++done);
       }
@@ -221,12 +228,13 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
             hg: await outcomes(task.network, x0, k, secondOrderPoints(x0, gradients, eigen, config, "reduced").points),
             g: await outcomes(task.network, x0, k, firstOrderPoints(x0, gradients, config)),
           };
-        });
+        }, { stage: validationStage, item: i });
         softplus[b].push(value);
         progress.update(++done);
       }
     }
     progress.stop();
+    context.checkpoints.completeStage(validationStage);
 
     const select = async (candidates: readonly number[], outcomeAt: (c: number, i: number) => AttackOutcome): Promise<AttackSelection[]> => {
       const out: AttackSelection[] = [];
@@ -259,16 +267,20 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
       "SP G": await select(config.betas, (c, i) => softplus[c][i].g),
     };
 
-    const testProgress = context.progress(`attack ${dataset} test`, testRows.length);
+    const testStage = `attack ${dataset} test`;
+    const testProgress = context.progress(testStage, testRows.length);
     const points: AttackTestPoint[] = [];
     for (const [j, row] of testRows.entries()) {
-      const { value } = await context.checkpoints.getOrCompute(`test-${dataset}-${j}`, () =>
-        testPoint(config, task, surrogates, softmaxOracle, selection, ds, j, row),
+      const { value } = await context.checkpoints.getOrCompute(
+        `test-${dataset}-${j}`,
+        () => testPoint(config, task, surrogates, softmaxOracle, selection, ds, j, row),
+        { stage: testStage, item: j },
       );
       points.push(value);
       testProgress.update(j + 1);
     }
     testProgress.stop();
+    context.checkpoints.completeStage(testStage);
 
     const accuracy: Record<string, { value: number[]; standardError: number[] }> = {};
     for (const method of Object.keys(points[0].outcomes)) {

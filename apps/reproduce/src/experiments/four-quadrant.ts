@@ -90,11 +90,12 @@ export const fourQuadrantExperiment: Experiment = {
           h11: result.hessian[0],
           h22: result.hessian[3],
         } satisfies SmoothHessRow;
-      });
+      }, { stage: "four-quadrant SmoothHess over σ²", item: i });
       smoothHessRows.push(value);
       shProgress.update(i + 1);
     }
     shProgress.stop();
+    context.checkpoints.completeStage("four-quadrant SmoothHess over σ²");
 
     const surrogates = referenceSurrogates(reference);
     const softplusRows = config.betas.map((beta) => {

@@ -133,11 +133,12 @@ export const nestedExperiment: Experiment = {
           h12StandardError: se[1],
           h22StandardError: se[3],
         } satisfies SmoothHessRow;
-      });
+      }, { stage: "nested SmoothHess over σ²", item: i });
       smoothHessRows.push(value);
       progress.update(i + 1);
     }
     progress.stop();
+    context.checkpoints.completeStage("nested SmoothHess over σ²");
 
     const surrogates = referenceSurrogates(reference);
     const softplusRows: SoftplusRow[] = config.betas.map((beta) => {

@@ -177,7 +177,13 @@ export const pmseExperiment: Experiment = {
   async run(context: ExperimentContext, raw) {
     const config = raw as PmseConfig;
     const datasets: PmseDatasetResults[] = [];
-    for (const dataset of config.datasets) datasets.push(await runDataset(context, config, dataset));
+    // A shard run stops at the first stage of each dataset and target that lacks other shards' items; the
+    // datasets and targets are independent, so each still runs its own stage in this round.
+    for (const dataset of config.datasets) {
+      const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
+      if (result) datasets.push(result);
+    }
+    context.checkpoints.throwIfStagesPending();
     const results = { datasets };
     const { report, figures } = await pmseReport(context.directory, config, results);
     return { config, results, report, figures };
@@ -193,7 +199,11 @@ async function runDataset(context: ExperimentContext, config: PmseConfig, datase
   const oracles = new GradientOracles(task, neuron);
   try {
     const targets: PmseTargetResults[] = [];
-    for (const target of config.targets) targets.push(await runTarget(context, config, task, neuron, surrogates, oracles, target));
+    for (const target of config.targets) {
+      const result = await context.checkpoints.whenStagesComplete(() => runTarget(context, config, task, neuron, surrogates, oracles, target));
+      if (result) targets.push(result);
+    }
+    context.checkpoints.throwIfStagesPending();
     return { dataset, model: task.summary, neuron: { ...neuron, className }, targets };
   } finally {
     surrogates.dispose();
@@ -286,7 +296,8 @@ async function runTarget(
   // Validation (App. E.2.1): score every candidate σ and β at every validation point, three items per point.
   const smoothHessScores: SmoothHessValidation[] = [];
   const surrogateScores: Record<SurrogateName, SurrogateValidation[]> = { softplus: [], swish: [] };
-  const validationProgress = context.progress(`pmse ${prefix} validation`, validationRows.length * 3);
+  const validationStage = `pmse ${prefix} validation`;
+  const validationProgress = context.progress(validationStage, validationRows.length * 3);
   let done = 0;
   for (const [i, row] of validationRows.entries()) {
     const fn = explainedFunction(task, neuron, target, rowVector(validation.x, row, d));
@@ -321,7 +332,7 @@ async function runTarget(
         ballsHere.forEach((b) => b.dispose());
       }
       return { shsg, sg } satisfies SmoothHessValidation;
-    });
+    }, { stage: validationStage, item: i });
     smoothHessScores.push(sh.value);
     validationProgress.update(++done);
     for (const name of ACTIVATIONS) {
@@ -346,12 +357,13 @@ async function runTarget(
           ballsHere.forEach((ball) => ball.dispose());
         }
         return { hg, g } satisfies SurrogateValidation;
-      });
+      }, { stage: validationStage, item: i });
       surrogateScores[name].push(sweep.value);
       validationProgress.update(++done);
     }
   }
   validationProgress.stop();
+  context.checkpoints.completeStage(validationStage);
 
   const indices = validationRows.map((_, i) => i);
   const select = async (candidates: readonly number[], scoreAt: (i: number, c: number) => number): Promise<PmseSelection> => {
@@ -388,16 +400,20 @@ async function runTarget(
   } satisfies PmseTargetResults["selection"];
 
   // Test: every method with its chosen σ / β, all scored on the same balls.
-  const testProgress = context.progress(`pmse ${prefix} test`, testRows.length);
+  const testStage = `pmse ${prefix} test`;
+  const testProgress = context.progress(testStage, testRows.length);
   const points: PmseTestPoint[] = [];
   for (const [j, row] of testRows.entries()) {
-    const { value } = await context.checkpoints.getOrCompute(`test-${prefix}-${j}`, () =>
-      testPoint(config, task, neuron, surrogates, oracles, target, row, j, selection, sigmas),
+    const { value } = await context.checkpoints.getOrCompute(
+      `test-${prefix}-${j}`,
+      () => testPoint(config, task, neuron, surrogates, oracles, target, row, j, selection, sigmas),
+      { stage: testStage, item: j },
     );
     points.push(value);
     testProgress.update(j + 1);
   }
   testProgress.stop();
+  context.checkpoints.completeStage(testStage);
 
   const summary: Record<string, Record<PmseMethod, { mean: number[]; std: number[] }>> = {};
   for (const sampling of config.samplings) {
