@@ -9,7 +9,8 @@ import { exportContext, type OnnxExportOptions } from "./network-export.js";
  * checkpoint's weights) to an ONNX model (opset 17). Weights are rounded to float32, as ONNX Runtime's CPU
  * kernels compute in float32. Each layer is `Gemm(x, W, b, transB = 1)` — `W` keeps its row-major
  * `outputs × inputs` layout, as PyTorch exports `nn.Linear` — and the hidden activation is the network's own
- * (`network.activation`) unless `options.activation` overrides it.
+ * (`network.activation`) unless `options.activation` overrides it. GELU is written with the exact normal CDF
+ * (`Erf`), whatever CDF approximation the network's `Activation` was built with.
  *
  * The graph has one input `[batch, inputDim]` and one output `[batch, outputDim]` (the logits); hidden layer l's
  * pre-activation `f⁽ˡ⁾` is the tensor `hidden{l}`, l = 1 … layers − 1.

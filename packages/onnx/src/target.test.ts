@@ -46,6 +46,19 @@ describe("targets equal the float64 networkOracle on the same weights", () => {
     await compare(net, target, reference, "float32", 1e-5);
   });
 
+  it("opset 18 and later (reductions take their axes as inputs): SoftMax and cross-entropy heads", async () => {
+    const { decodeModel, encodeModel } = await import("./ir/proto-codec.js");
+    const graph = decodeModel(denseNetworkGraph(net, "float64"), "test");
+    const model = await loadOnnxModel(encodeModel({ ...graph, opset: 18 }));
+    for (const target of [{ softmax: 1 }, { crossEntropy: 2 }]) {
+      const oracle = await onnxOracle(model, { target, threads: 1 });
+      const got = await oracle.evaluate(Float64Array.from(points), 5);
+      await oracle.dispose();
+      const want = networkOracle(net, target).evaluate(Float64Array.from(points), 5);
+      for (let i = 0; i < want.gradients.length; i++) expect(got.gradients[i]).toBeCloseTo(want.gradients[i], 10);
+    }
+  });
+
   it("a tensor by name reads the same unit as { layer, unit }", async () => {
     const model = await loadOnnxModel(denseNetworkGraph(net));
     expect(model.hiddenTensors).toEqual(["z0", "z1"]);

@@ -66,6 +66,9 @@ const cases: OpCase[] = [
     float32Only: true,
   },
   unary("Exp"),
+  { name: "Clip (ReLU6 bounds, and min only)", inputShape: [6], nodes: [node("Clip", ["x", "lo", "hi"], ["t"]), node("Clip", ["t", "lo2"], ["y"])], constants: { lo: [[-0.5], []], hi: [[0.8], []], lo2: [[0.1], []] } },
+  { name: "Pow (constant exponents 2 and 1.5)", inputShape: [4], nodes: [node("Pow", ["x", "two"], ["t"]), node("Pow", ["t", "p"], ["y"])], constants: { two: [[2], []], p: [[1.5], []] }, offset: 2 },
+  { name: "Reciprocal", inputShape: [4], nodes: [node("Reciprocal", ["x"], ["y"])], offset: 2 },
   unary("Log", {}, 2),
   unary("Sqrt", {}, 2),
   { float32Only: true,
@@ -117,7 +120,18 @@ const cases: OpCase[] = [
   { float32Only: true, name: "AveragePool 1-D", inputShape: [2, 7], nodes: [node("AveragePool", ["x"], ["y"], { kernel_shape: attr.ints([3]), strides: attr.ints([2]) })] },
   { float32Only: true, name: "GlobalAveragePool", inputShape: [3, 3, 4], nodes: [node("GlobalAveragePool", ["x"], ["y"])] },
   { name: "ReduceMean (axes 2, keepdims 0)", inputShape: [3, 4], nodes: [node("ReduceMean", ["x"], ["y"], { axes: attr.ints([2]), keepdims: attr.int(0) })] },
+  { name: "ReduceMean (opset 18: axes as an input)", inputShape: [3, 4], nodes: [node("ReduceMean", ["x", "ax"], ["y"], { keepdims: attr.int(1) })], constants: { ax: [[2], [1]] }, opset: 18 },
   { name: "ReduceSum (axes input)", inputShape: [3, 4], nodes: [node("ReduceSum", ["x", "ax"], ["y"])], constants: { ax: [[1], [1]] } },
+  {
+    name: "Pad (constant, as PyTorch pads a MaxPool) and Slice",
+    inputShape: [2, 3, 4],
+    nodes: [
+      node("Pad", ["x", "pads", "fill"], ["p"]),
+      node("MaxPool", ["p"], ["m"], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([1, 1]) }),
+      node("Slice", ["m", "starts", "ends", "axes"], ["y"]),
+    ],
+    constants: { pads: [[0, 0, 1, 0, 0, 0, 0, 2], [8]], fill: [[-4], []], starts: [[1, -3], [2]], ends: [[3, 100], [2]], axes: [[2, 3], [2]] },
+  },
   { name: "Flatten", inputShape: [2, 3], nodes: [node("Flatten", ["x"], ["y"], { axis: attr.int(1) })] },
   { name: "Reshape", inputShape: [2, 3], nodes: [node("Reshape", ["x", "s"], ["y"])], constants: { s: [[0, 3, 2], [3]] } },
   { name: "Transpose", inputShape: [2, 3], nodes: [node("Transpose", ["x"], ["y"], { perm: attr.ints([0, 2, 1]) })] },
@@ -150,7 +164,7 @@ function build(c: OpCase, precision: Precision): Uint8Array {
   // int64 constants of the shape patterns
   const ints = (values: number[], dims: number[]): IrTensor => ({ dataType: 7, dims, data: BigInt64Array.from(values.map(BigInt)) });
   if (c.name.startsWith("Shape")) Object.assign(initializers, { zero: ints([0], []), axis0: ints([0], [1]), minus1: ints([-1], [1]) });
-  for (const key of ["s", "a1", "a2", "ax"]) if (c.constants?.[key] && !c.name.startsWith("BatchNormalization")) initializers[key] = ints(c.constants[key][0], c.constants[key][1]);
+  for (const key of ["s", "a1", "a2", "ax", "pads", "starts", "ends", "axes"]) if (c.constants?.[key] && !c.name.startsWith("BatchNormalization")) initializers[key] = ints(c.constants[key][0], c.constants[key][1]);
   let nodes = c.nodes;
   if (precision === "float64") {
     nodes = nodes.map((n) => n.opType === "Constant" && n.attributes.value?.type === "tensor"

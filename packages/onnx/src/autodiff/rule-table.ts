@@ -1,8 +1,9 @@
 import { add, div, mul, neg, sub, sum } from "./rules/arithmetic.js";
-import { elu, erf, exp, gelu, leakyRelu, log, relu, sigmoid, softplus, sqrt, tanh } from "./rules/activations.js";
+import { clip, elu, erf, exp, gelu, leakyRelu, log, pow, reciprocal, relu, sigmoid, softplus, sqrt, tanh } from "./rules/activations.js";
 import { conv, convTranspose } from "./rules/convolution.js";
 import { gemm, matMul } from "./rules/linear-algebra.js";
 import { batchNormalization } from "./rules/normalization.js";
+import { pad, slice } from "./rules/padding.js";
 import { averagePool, globalAveragePool, maxPool } from "./rules/pooling.js";
 import { reduceMean, reduceSum } from "./rules/reductions.js";
 import { gatherElements, scatterElements, where } from "./rules/selection.js";
@@ -31,6 +32,9 @@ export const VJP_RULES: ReadonlyMap<string, VjpRule> = new Map<string, VjpRule>(
   ["Exp", exp],
   ["Log", log],
   ["Sqrt", sqrt],
+  ["Pow", pow],
+  ["Reciprocal", reciprocal],
+  ["Clip", clip],
   ["Conv", conv],
   ["ConvTranspose", convTranspose],
   ["BatchNormalization", batchNormalization],
@@ -47,6 +51,8 @@ export const VJP_RULES: ReadonlyMap<string, VjpRule> = new Map<string, VjpRule>(
   ["Concat", concat],
   ["Split", split],
   ["Expand", expand],
+  ["Pad", pad],
+  ["Slice", slice],
   ["Identity", identity],
   ["Dropout", identity],
   ["Cast", cast],

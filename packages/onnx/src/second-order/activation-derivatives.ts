@@ -35,7 +35,7 @@ export function surrogateDerivatives(b: GraphBuilder, family: SmoothActivationNa
 
 /**
  * `φ′` and `φ″` of an elementwise activation node of the model itself (at its input), or `undefined` when the
- * operator is not one the structured Hessian knows. Relu, LeakyRelu: piecewise linear (`φ″ = 0` almost everywhere).
+ * operator is not one the structured Hessian knows. Relu, LeakyRelu, Clip: piecewise linear (`φ″ = 0` almost everywhere).
  */
 export function nodeDerivatives(b: GraphBuilder, node: IrNode): ElementwiseDerivatives | undefined {
   const u = node.inputs[0];
@@ -43,6 +43,15 @@ export function nodeDerivatives(b: GraphBuilder, node: IrNode): ElementwiseDeriv
   switch (node.opType) {
     case "Relu":
       return { first: b.op("Where", [positive(), b.scalar(1), b.scalar(0)]), second: null };
+    case "Clip": {
+      let inside: string | undefined;
+      if (node.inputs[1]) inside = b.op("Greater", [u, node.inputs[1]]);
+      if (node.inputs[2]) {
+        const below = b.op("Less", [u, node.inputs[2]]);
+        inside = inside ? b.op("And", [inside, below]) : below;
+      }
+      return { first: inside ? b.op("Where", [inside, b.scalar(1), b.scalar(0)]) : b.scalar(1), second: null };
+    }
     case "LeakyRelu":
       return { first: b.op("Where", [positive(), b.scalar(1), b.scalar(floatAttribute(node, "alpha", 0.01))]), second: null };
     case "Sigmoid":

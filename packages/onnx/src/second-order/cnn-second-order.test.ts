@@ -89,17 +89,22 @@ describe("second order on a CNN (float32)", () => {
   });
 });
 
-describe("second order through MaxPool (float64 graph)", () => {
+describe("second order through Pad and MaxPool (float64 graph, the pattern PyTorch exports for a padded max-pool)", () => {
   it("Hessian-vector products and structured Hessians equal central differences of exact gradients", async () => {
     const f64 = (dims: number[], seed: number, scale = 0.5) => floatTensor(pseudoRandom(dims.reduce((a, b) => a * b, 1), seed).map((v) => scale * v), dims, "float64");
     const nodes: IrNode[] = [
-      node("MaxPool", ["x"], ["p"], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) }),
+      node("Pad", ["x", "pads", "fill"], ["padded"]),
+      node("MaxPool", ["padded"], ["p"], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]) }),
       node("Flatten", ["p"], ["f"], { axis: attr.int(1) }),
       node("Gemm", ["f", "W1", "b1"], ["z"], { transB: attr.int(1) }),
       node("Relu", ["z"], ["a"]),
       node("Gemm", ["a", "W2", "b2"], ["y"], { transB: attr.int(1) }),
     ];
-    const initializers = { W1: f64([7, 18], 71, 1), b1: f64([7], 72), W2: f64([3, 7], 73, 1), b2: f64([3], 74) };
+    const initializers = {
+      W1: f64([7, 18], 71, 1), b1: f64([7], 72), W2: f64([3, 7], 73, 1), b2: f64([3], 74),
+      pads: { dataType: 7, dims: [8], data: BigInt64Array.of(0n, 0n, 1n, 1n, 0n, 0n, 1n, 1n) },
+      fill: floatTensor([-Infinity], [], "float64"),
+    };
     const model = await loadOnnxModel(graphBytes({ nodes, inputShape: [2, 5, 5], initializers, precision: "float64" }));
     const d = model.dim;
     const x0 = Float64Array.from(pseudoRandom(d, 75));
@@ -134,6 +139,55 @@ describe("second order through MaxPool (float64 graph)", () => {
       } finally {
         await network.dispose();
       }
+    }
+  });
+});
+
+describe("second order through Pow, Reciprocal, Clip and Tanh (float64 graph, Hessian-vector products)", () => {
+  it("equal central differences of exact gradients", async () => {
+    const f64 = (dims: number[], seed: number, scale = 0.5) => floatTensor(pseudoRandom(dims.reduce((a, b) => a * b, 1), seed).map((v) => scale * v), dims, "float64");
+    const nodes: IrNode[] = [
+      node("Gemm", ["x", "W1", "b1"], ["z"], { transB: attr.int(1) }),
+      node("Relu", ["z"], ["a"]),
+      node("Pow", ["a", "two"], ["sq"]),
+      node("Add", ["sq", "one"], ["s1"]),
+      node("Reciprocal", ["s1"], ["r"]),
+      node("Tanh", ["z"], ["t"]),
+      node("Clip", ["t", "lo", "hi"], ["c"]),
+      node("Add", ["r", "c"], ["h"]),
+      node("Gemm", ["h", "W2", "b2"], ["y"], { transB: attr.int(1) }),
+    ];
+    const initializers = {
+      W1: f64([6, 4], 81, 1), b1: f64([6], 82), W2: f64([3, 6], 83, 1), b2: f64([3], 84),
+      two: floatTensor([2], [], "float64"), one: floatTensor([1], [], "float64"),
+      lo: floatTensor([-0.6], [], "float64"), hi: floatTensor([0.7], [], "float64"),
+    };
+    const model = await loadOnnxModel(graphBytes({ nodes, inputShape: [4], initializers, precision: "float64" }));
+    const network = await onnxSurrogates(model, { threads: 1 });
+    try {
+      const surrogate = network.surrogate({ name: "swish", beta: 2 });
+      const x0 = pseudoRandom(4, 85);
+      const v = pseudoRandom(4, 86);
+      const { products } = await surrogate.hessianVectorProducts(x0, v, 1, { softmax: 1 });
+      const oracle = surrogate.oracle({ softmax: 1 });
+      const h = 1e-6;
+      const points = Float64Array.from([...x0.map((x, j) => x + h * v[j]), ...x0.map((x, j) => x - h * v[j])]);
+      const { gradients } = await oracle.evaluate(points, 2);
+      await oracle.dispose?.();
+      let diff = 0, norm = 0;
+      for (let j = 0; j < 4; j++) {
+        const fd = (gradients[j] - gradients[4 + j]) / (2 * h);
+        diff = Math.max(diff, Math.abs(fd - products[j]));
+        norm = Math.max(norm, Math.abs(fd));
+      }
+      expect(norm).toBeGreaterThan(0);
+      expect(diff).toBeLessThanOrEqual(1e-6 * norm);
+      const { hessians } = await surrogate.hessians(Float64Array.from(x0), 1, { softmax: 1 }); // falls back to HVPs
+      let hv = 0;
+      for (let j = 0; j < 4; j++) hv += hessians[j] * v[j];
+      expect(hv).toBeCloseTo(products[0], 8);
+    } finally {
+      await network.dispose();
     }
   });
 });

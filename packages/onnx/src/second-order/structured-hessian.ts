@@ -1,7 +1,7 @@
 import { reverseSweep } from "../autodiff/reverse-mode.js";
 import { constantInts, normalizeAxis } from "../autodiff/rules/helpers.js";
 import { GraphBuilder } from "../ir/graph-builder.js";
-import { attr, floatAttribute, intAttribute, intsAttribute, type IrGraph, type IrNode } from "../ir/graph.js";
+import { attr, floatAttribute, intAttribute, intsAttribute, stringAttribute, type IrGraph, type IrNode } from "../ir/graph.js";
 import type { ShapeTable } from "../ir/shape-probe.js";
 import { nodeDerivatives, surrogateDerivatives, type ElementwiseDerivatives } from "./activation-derivatives.js";
 import { HVP_INPUTS } from "./hvp-graph.js";
@@ -171,6 +171,17 @@ export function buildStructuredHessianGraph(
           out = reshapeTo(b.op("Gather", [flat, indexCache.get(node)!], { axis: attr.int(1) }), y);
           break;
         }
+        case "Pad": {
+          // The padding is a constant: its tangent is 0 (Pad's default value), whatever the fill.
+          const rank = shapes.shape(node.inputs[0]).length;
+          const pads = constantInts(b, node.inputs[1]);
+          const axes = node.inputs[3] ? constantInts(b, node.inputs[3]) : Array.from({ length: rank }, (_, i) => i);
+          if (stringAttribute(node, "mode", "constant") !== "constant" || !pads || !axes) return undefined;
+          const batch = axes.findIndex((a) => normalizeAxis(a, rank) === 0);
+          if (batch >= 0 && (pads[batch] !== 0 || pads[batch + axes.length] !== 0)) return undefined;
+          out = b.op("Pad", node.inputs[3] ? [t[0]!, node.inputs[1], "", node.inputs[3]] : [t[0]!, node.inputs[1]]);
+          break;
+        }
         case "Flatten":
         case "Reshape":
         case "Squeeze":
@@ -265,4 +276,4 @@ export function buildStructuredHessianGraph(
 }
 
 /** Elementwise activations: their tangent is `φ′(u) ⊙ T_u`, their curvature `φ″(u)`. */
-const ACTIVATION_LIKE = new Set(["Relu", "LeakyRelu", "Sigmoid", "Softplus", "Tanh", "Exp"]);
+const ACTIVATION_LIKE = new Set(["Relu", "LeakyRelu", "Clip", "Sigmoid", "Softplus", "Tanh", "Exp"]);

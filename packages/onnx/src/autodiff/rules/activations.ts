@@ -1,4 +1,4 @@
-import { floatAttribute, stringAttribute } from "../../ir/graph.js";
+import { attr, floatAttribute, stringAttribute } from "../../ir/graph.js";
 import type { VjpRule } from "../vjp-rule.js";
 import { outputGradient } from "./helpers.js";
 
@@ -87,4 +87,37 @@ export const log: VjpRule = (c) => [c.builder.op("Div", [outputGradient(c), c.no
 export const sqrt: VjpRule = (c) => {
   const b = c.builder;
   return [b.op("Div", [outputGradient(c), b.op("Mul", [b.op("Sqrt", [c.node.inputs[0]]), b.scalar(2)])])];
+};
+
+/**
+ * Clip (ReLU6, hardtanh) with constant bounds: `dX = dY` strictly inside `(min, max)`, 0 outside (and at the
+ * bounds, as ReLU at 0). Bounds that depend on the input are not supported.
+ */
+export const clip: VjpRule = (c) => {
+  if (c.needsGradient[1] || c.needsGradient[2]) c.unsupported("bounds that depend on the input");
+  const b = c.builder;
+  const [x, low, high] = c.node.inputs;
+  let inside: string | undefined;
+  if (low) inside = b.op("Greater", [x, low]);
+  if (high) {
+    const below = b.op("Less", [x, high]);
+    inside = inside ? b.op("And", [inside, below]) : below;
+  }
+  return [inside ? b.op("Where", [inside, outputGradient(c), b.scalar(0)]) : outputGradient(c), null, null];
+};
+
+/** Pow with an exponent that does not depend on the input: `dX = dY·p·x^(p−1)`. */
+export const pow: VjpRule = (c) => {
+  if (c.needsGradient[1]) c.unsupported("an exponent that depends on the input");
+  const b = c.builder;
+  const [x, exponent] = c.node.inputs;
+  const p = b.op("Cast", [exponent], { to: attr.int(b.floatType) });
+  return [b.op("Mul", [outputGradient(c), b.op("Mul", [p, b.op("Pow", [x, b.op("Sub", [p, b.scalar(1)])])])]), null];
+};
+
+/** Reciprocal: `dX = −dY/x²`. */
+export const reciprocal: VjpRule = (c) => {
+  const b = c.builder;
+  const x = c.node.inputs[0];
+  return [b.op("Neg", [b.op("Div", [outputGradient(c), b.op("Mul", [x, x])])])];
 };
