@@ -57,6 +57,7 @@ describe("CLI", () => {
     [["four-quadrant", "--data-dir", "/no/such/directory"], /--data-dir "\/no\/such\/directory" does not exist or is not a directory/],
     [["four-quadrant", "--shard", "2/2"], /--shard 2\/2: the shard index must satisfy 0 ≤ k < 2, got 2/],
     [["four-quadrant", "--from", "somewhere"], /--from continues a shard round .* needs --shard/],
+    [["four-quadrant", "--shard", "0/2", "--from", "/no/such/merge"], /--from "\/no\/such\/merge" does not exist or is not a directory/],
     [["four-quadrant", "extra"], /unexpected argument "extra" \(only merge takes directories\)/],
     [["merge"], /merge needs the output directories of the shards/],
     [["merge", "/no/such/shard"], /\/no\/such\/shard is not a shard's output directory/],

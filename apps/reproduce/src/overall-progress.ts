@@ -7,17 +7,25 @@ const RELATIVE_COST: Readonly<Record<string, number>> = { "four-quadrant": 59, n
 
 /** The one overall line `all` prints before each experiment and at the end. */
 export class OverallProgress {
-  private readonly started = performance.now();
+  private readonly started: number;
   private done = 0;
 
+  /**
+   * @param names - the experiments, in the order they run.
+   * @param write - where the lines go (the CLI: stderr).
+   * @param now - a clock in milliseconds (tests pass their own).
+   */
   constructor(
     private readonly names: readonly string[],
     private readonly write: (line: string) => void,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+  }
 
   /** Print the line for the start of experiment number `this.done` (0-based), then count it as done on `finish`. */
   starting(name: string): void {
-    const elapsed = (performance.now() - this.started) / 1000;
+    const elapsed = (this.now() - this.started) / 1000;
     const weight = (n: string) => RELATIVE_COST[n] ?? 100;
     const doneWeight = this.names.slice(0, this.done).reduce((a, n) => a + weight(n), 0);
     const remainingWeight = this.names.slice(this.done).reduce((a, n) => a + weight(n), 0);
@@ -28,7 +36,7 @@ export class OverallProgress {
   /** Count the current experiment as done. */
   finish(): void {
     this.done++;
-    if (this.done === this.names.length) this.write(`all: ${this.done}/${this.names.length} experiments done in ${duration((performance.now() - this.started) / 1000)}`);
+    if (this.done === this.names.length) this.write(`all: ${this.done}/${this.names.length} experiments done in ${duration((this.now() - this.started) / 1000)}`);
   }
 }
 
