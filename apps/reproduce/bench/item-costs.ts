@@ -87,7 +87,7 @@ const radii = 3, betaGrid = 114, sigmas = 7;
 // Validation: 7 SmoothHess (the distinct σ of the three-σ rule over 3 radii), 114 β × 2 surrogate Hessians, 3 items
 // × 3 radii balls, 9 SmoothHess models and 2 × 114 × 3 surrogate models scored with their Hessian.
 const pmseValidationItem =
-  sigmas * cost.smoothHessLogit + betaGrid * (cost.softplusHessian + cost.swishHessian) + 3 * radii * cost.ball1000 + (sigmas + 2 * betaGrid * radii) * cost.scoreWithHessian;
+  sigmas * cost.smoothHessLogit + betaGrid * (cost.softplusHessian + cost.swishHessian) + 3 * radii * cost.ball1000 + (radii * 3 + 2 * betaGrid * radii) * cost.scoreWithHessian;
 // Test: SmoothHess at the distinct chosen σ (1 to 3), surrogate Hessians at the chosen β (1 to 3 per family), two
 // ball laws × 3 radii, three second-order models scored per ball.
 const pmseTest = (distinct: number) =>

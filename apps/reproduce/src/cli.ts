@@ -129,7 +129,7 @@ async function merge(directories: string[], flags: RawFlags): Promise<number> {
     await runAll(chosen, options, (experiment, error) => {
       pending = true;
       process.stdout.write(
-        `${experiment.name}: merged ${records.count} shards; next stage not done yet: ${stageList(error)}. Next: run every shard again with --from ${out}, then merge again\n`,
+        `${experiment.name}: merged ${records.count} shards; not complete yet: ${stageList(error)}. Next: run every shard again (a failed one resumes) with --from ${out}, then merge again\n`,
       );
     });
   } finally {
