@@ -1,5 +1,6 @@
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { SmoothHessError } from "@smoothhess/errors";
+import { SmoothHessError, checkInteger } from "@smoothhess/errors";
+import { checkArrayLength, checkNotAliased } from "./kernel-checks.js";
 import { checkSymmetric } from "./matrix-checks.js";
 
 /** Thrown when a matrix that must be symmetric positive definite is not. */
@@ -42,8 +43,11 @@ export function cholesky(a: ArrayLike<number>, d: number, argument = "matrix"): 
 
 /**
  * Solve `L y = b` in place (`b` becomes `y`) for lower-triangular row-major `L` (forward substitution).
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for a bad `d`, `lower` shorter than `d²`,
+ *   `b` shorter than `d`.
  */
 export function solveLowerInPlace(lower: ArrayLike<number>, d: number, b: Float64Array): Float64Array {
+  checkTriangular(lower, d, b, "b");
   for (let i = 0; i < d; i++) {
     let s = b[i];
     const row = i * d;
@@ -55,8 +59,10 @@ export function solveLowerInPlace(lower: ArrayLike<number>, d: number, b: Float6
 
 /**
  * Solve `Lᵀ y = b` in place for lower-triangular row-major `L` (back substitution with the transpose).
+ * @throws as {@link solveLowerInPlace}.
  */
 export function solveLowerTransposeInPlace(lower: ArrayLike<number>, d: number, b: Float64Array): Float64Array {
+  checkTriangular(lower, d, b, "b");
   for (let i = d - 1; i >= 0; i--) {
     const y = b[i] / lower[i * d + i];
     b[i] = y;
@@ -67,8 +73,15 @@ export function solveLowerTransposeInPlace(lower: ArrayLike<number>, d: number, 
   return b;
 }
 
-/** `out = L x` for lower-triangular row-major `L`. `out` must not alias `x`. */
+/**
+ * `out = L x` for lower-triangular row-major `L`. `out` must not alias `x`.
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for a bad `d`, `lower` shorter than `d²`,
+ *   `x` or `out` shorter than `d`, `out === x`.
+ */
 export function lowerMatVec(lower: ArrayLike<number>, d: number, x: ArrayLike<number>, out: Float64Array = new Float64Array(d)): Float64Array {
+  checkTriangular(lower, d, x, "x");
+  checkArrayLength("out", out, d, `a vector of length ${d}`);
+  checkNotAliased("out", out, x, "x");
   for (let i = 0; i < d; i++) {
     let s = 0;
     const row = i * d;
@@ -76,4 +89,11 @@ export function lowerMatVec(lower: ArrayLike<number>, d: number, x: ArrayLike<nu
     out[i] = s;
   }
   return out;
+}
+
+/** Lengths of a triangular kernel's arguments. */
+function checkTriangular(lower: ArrayLike<number>, d: number, vector: unknown, name: string): void {
+  checkInteger("d", d, 0);
+  checkArrayLength("lower", lower, d * d, `a ${d}×${d} row-major matrix`);
+  checkArrayLength(name, vector, d, `a vector of length ${d}`);
 }

@@ -38,7 +38,7 @@ export interface SymmetricEigen {
   readonly vectors: Float64Array;
   /**
    * `Σ|λ|` over **every** eigenvalue of the matrix the pairs come from, when the pairs held may be only its leading
-   * ones: {@link eigenFromFactors} sets it. Energy truncation ({@link reducedTrustRegionStep}, paper Eq. 71, whose
+   * ones: {@link eigenFromFactors} and {@link symmetricEigen} with `energy` set it. Energy truncation ({@link reducedTrustRegionStep}, paper Eq. 71, whose
    * denominator is `Σ_{i≤d}|λᵢ|`) measures against it, so `k(T)` is the one of the full spectrum. Absent, or within
    * `1e-10` (relative) of the held values' own `Σ|λ|`: the pairs held are the whole spectrum (see
    * {@link spectrumEnergy}).
@@ -64,6 +64,9 @@ const COMPLETE_TOLERANCE = 1e-10;
  * (its `totalMagnitude` when that exceeds `held` by more than `1e-10` relative, else `held`) and `complete`.
  * `held / total` is the largest energy threshold `T` of Eq. 71 that the pairs can serve.
  *
+ * @throws {@link InvalidArgumentError} for a non-object, non-finite `values` or a `totalMagnitude` that is not a
+ *   finite number ≥ 0.
+ *
  * @example
  * ```ts
  * const top = eigenFromFactors(Z, G, m, d, { energy: 0.98 });
@@ -71,6 +74,12 @@ const COMPLETE_TOLERANCE = 1e-10;
  * ```
  */
 export function spectrumEnergy(eigen: { readonly values: ArrayLike<number>; readonly totalMagnitude?: number }): SpectrumEnergy {
+  if (typeof eigen !== "object" || eigen === null) throw new InvalidArgumentError("eigen", "an object { values, totalMagnitude? }", eigen);
+  checkFiniteArray("eigen.values", eigen.values);
+  const t0 = eigen.totalMagnitude;
+  if (t0 !== undefined && !(typeof t0 === "number" && Number.isFinite(t0) && t0 >= 0)) {
+    throw new InvalidArgumentError("eigen.totalMagnitude", "a finite number ≥ 0 or undefined", t0);
+  }
   let held = 0;
   for (let i = 0; i < eigen.values.length; i++) held += Math.abs(eigen.values[i]);
   const t = eigen.totalMagnitude;

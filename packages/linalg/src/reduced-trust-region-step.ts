@@ -1,4 +1,6 @@
-import { checkFiniteArray } from "@smoothhess/errors";
+import { checkFiniteArray, checkNumberInRange } from "@smoothhess/errors";
+import { checkSymmetric } from "./matrix-checks.js";
+import { symmetricEigenUnchecked } from "./symmetric-eigen.js";
 import {
   type TrustRegionProblem,
   type TrustRegionStep,
@@ -34,7 +36,9 @@ export interface ReducedTrustRegionStep extends TrustRegionStep {
  * at `δ*` is the same).
  *
  * `eigen`, if given, must be sorted by `|λ|` descending (the default order of {@link symmetricEigen},
- * {@link topEigen} and {@link eigenFromFactors}); a dense `hessian` is decomposed in that order. When `eigen` holds
+ * {@link topEigen} and {@link eigenFromFactors}); of a dense `hessian` only the `k(T)` leading pairs are computed
+ * (`symmetricEigen(h, d, { energy })`: all eigenvalues without vectors, then the `k(T)` vectors alone when that
+ * is under a quarter of `d`). When `eigen` holds
  * only the leading pairs of a spectrum and says so with `totalMagnitude` (`eigenFromFactors` with `energy`), `T` is a
  * fraction of that total, as in Eq. 71: the rank and step are those of the full decomposition.
  *
@@ -44,7 +48,15 @@ export interface ReducedTrustRegionStep extends TrustRegionStep {
  */
 export function reducedTrustRegionStep(problem: ReducedTrustRegionProblem): ReducedTrustRegionStep {
   const { g, d, radius, tolerance } = checkProblem(problem);
-  const eigen = problemEigen(problem, d, "magnitude");
+  let eigen;
+  if (problem.hessian !== undefined) {
+    // only the k(T) pairs of Eq. 71, decided on all eigenvalues before any vector is computed
+    checkSymmetric("hessian", problem.hessian, d);
+    const energy = checkNumberInRange("energy", problem.energy, 0, 1, { min: true });
+    eigen = symmetricEigenUnchecked(problem.hessian, d, "magnitude", { energy });
+  } else {
+    eigen = problemEigen(problem, d, "magnitude");
+  }
   checkFiniteArray("eigen.values", eigen.values);
   const rank = energyRank(
     eigen.values,

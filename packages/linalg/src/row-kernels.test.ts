@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { addRowDots, subtractRowCombinations } from "./row-kernels.js";
+import { addRowDots, mirrorUpper, rowDots, subtractRowCombinations } from "./row-kernels.js";
 
 /** Sizes that exercise the 4×4 tiles, every remainder, offsets, strides and chunks longer than 1024. */
 const shapes = fc.record({
@@ -66,6 +66,34 @@ describe("row kernels", () => {
         expect(error).toBeLessThan(1e-10);
       }),
       { numRuns: 120 },
+    );
+  });
+});
+
+describe("rowDots, mirrorUpper, transpose (public, the surrogates' float64 passes use them)", () => {
+  function naive(x: Float64Array, na: number, y: Float64Array, ni: number, len: number): Float64Array {
+    const out = new Float64Array(na * ni);
+    for (let a = 0; a < na; a++) for (let i = 0; i < ni; i++) {
+      let s = 0;
+      for (let t = 0; t < len; t++) s += x[a * len + t] * y[i * len + t];
+      out[a * ni + i] = s;
+    }
+    return out;
+  }
+
+  it("overwrite the dot-product matrix for every shape, tails and rows longer than a cache chunk included; upper + mirrorUpper gives the Gram matrix (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.constantFrom(0, 1, 3, 9, 2500), fc.nat(), (na, ni, len, seed) => {
+        const x = Float64Array.from({ length: na * len }, (_, i) => Math.sin(seed + i));
+        const y = Float64Array.from({ length: ni * len }, (_, i) => Math.cos(seed + 2 * i));
+        const out = rowDots(new Float64Array(na * ni).fill(Number.NaN), ni, x, na, y, ni, len);
+        const want = naive(x, na, y, ni, len);
+        for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(1e-12 * (len + 1));
+        const gram = mirrorUpper(rowDots(new Float64Array(na * na).fill(Number.NaN), na, x, na, x, na, len, true), na);
+        const wantGram = naive(x, na, x, na, len);
+        for (let i = 0; i < wantGram.length; i++) expect(Math.abs(gram[i] - wantGram[i])).toBeLessThanOrEqual(1e-12 * (len + 1));
+      }),
+      { numRuns: 80 },
     );
   });
 });

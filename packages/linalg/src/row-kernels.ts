@@ -1,23 +1,58 @@
 /**
- * Cache-blocked kernels on sets of long rows (internal).
+ * Cache-blocked kernels on sets of long rows, exported for the other packages (the surrogates' float64
+ * second-order passes use them).
  *
  * The factored eigen path works on a few thousand vectors of length `d` (up to 150,528), stored as the rows of one
  * `Float64Array`. Its two heavy operations are "all dot products between two sets of rows" and "subtract
  * combinations of one set of rows from another". Both are written here once: the length-`d` axis is cut into
- * chunks that stay in cache, and 4×4 register tiles give every loaded value four uses (plain JavaScript has no
- * SIMD; these loops reach ~1.5–3 G multiply-adds per second on one core, several times a naive dot loop).
- * @internal
+ * chunks that stay in cache, and 4×4 register tiles give every loaded value four uses (plain JavaScript, so
+ * that they run on any array without copying; the dense eigensolver's products run on the SIMD kernels instead).
  */
+import { InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
+import { checkArrayLength, checkRowBlock } from "./kernel-checks.js";
 
 /** Length of the slice of every row processed together (8 KiB per row, a 4-row tile fits in L1). */
 const CHUNK = 1024;
 
 /**
  * `out[a*ldo + i] += Σ_{t<len} x[xOff + a*ldx + t] · y[yOff + i*ldy + t]` for `a < na`, `i < ni`:
- * the `na×ni` matrix of dot products between rows of `x` and rows of `y` (both read over `len` entries).
- * @internal
+ * the `na×ni` matrix of dot products between rows of `x` and rows of `y` (both read over `len` entries),
+ * accumulated into `out`.
+ *
+ * @throws {@link InvalidArgumentError} for arrays that are not `Float64Array`s or negative / non-integer sizes,
+ *   {@link DimensionMismatchError} when a block does not fit in its array.
+ *
+ * @example
+ * ```ts
+ * import { addRowDots } from "@smoothhess/linalg";
+ * const x = Float64Array.of(1, 2, 3, 4); // two rows of length 2
+ * const gram = new Float64Array(4);
+ * addRowDots(gram, 2, x, 0, 2, 2, x, 0, 2, 2, 2); // [5, 11, 11, 25]
+ * ```
  */
 export function addRowDots(
+  out: Float64Array,
+  ldo: number,
+  x: Float64Array,
+  xOff: number,
+  ldx: number,
+  na: number,
+  y: Float64Array,
+  yOff: number,
+  ldy: number,
+  ni: number,
+  len: number,
+): void {
+  checkInteger("na", na, 0);
+  checkInteger("ni", ni, 0);
+  checkInteger("len", len, 0);
+  checkRowBlock("out", out, 0, ldo, na, ni);
+  checkRowBlock("x", x, xOff, ldx, na, len);
+  checkRowBlock("y", y, yOff, ldy, ni, len);
+  addRowDotsKernel(out, ldo, x, xOff, ldx, na, y, yOff, ldy, ni, len);
+}
+
+function addRowDotsKernel(
   out: Float64Array,
   ldo: number,
   x: Float64Array,
@@ -109,9 +144,39 @@ export function addRowDots(
  * `y[yOff + i*ldy + t] -= Σ_{a<na} x[xOff + a*ldx + t] · c[a*ldc + i]` for `i < ni`, `t < len`: subtract from
  * each of `ni` rows of `y` a combination of `na` rows of `x` with the coefficients in column `i` of the
  * row-major `na×ni` matrix `c`.
- * @internal
+ *
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} as {@link addRowDots}.
+ *
+ * @example
+ * ```ts
+ * import { subtractRowCombinations } from "@smoothhess/linalg";
+ * const y = Float64Array.of(1, 1);
+ * subtractRowCombinations(y, 0, 2, 1, Float64Array.of(1, 0), 0, 2, 1, Float64Array.of(0.5), 1, 2); // y = [0.5, 1]
+ * ```
  */
 export function subtractRowCombinations(
+  y: Float64Array,
+  yOff: number,
+  ldy: number,
+  ni: number,
+  x: Float64Array,
+  xOff: number,
+  ldx: number,
+  na: number,
+  c: Float64Array,
+  ldc: number,
+  len: number,
+): void {
+  checkInteger("ni", ni, 0);
+  checkInteger("na", na, 0);
+  checkInteger("len", len, 0);
+  checkRowBlock("y", y, yOff, ldy, ni, len);
+  checkRowBlock("x", x, xOff, ldx, na, len);
+  checkRowBlock("c", c, 0, ldc, na, ni);
+  subtractRowCombinationsKernel(y, yOff, ldy, ni, x, xOff, ldx, na, c, ldc, len);
+}
+
+function subtractRowCombinationsKernel(
   y: Float64Array,
   yOff: number,
   ldy: number,
@@ -185,4 +250,84 @@ export function subtractRowCombinations(
       }
     }
   }
+}
+
+/**
+ * `out[a*ldo + i] = Σ_t x[a*len + t] · y[i*len + t]` for `a < na`, `i < ni`: the `na×ni` matrix of dot products
+ * between the rows of the row-major `x` (`na×len`) and `y` (`ni×len`), **overwriting** those entries of `out`
+ * (`addRowDots` with packed rows, after zeroing).
+ *
+ * With `upper`, `x` and `y` must have the same number of rows and only the entries with `i ≥ a` are guaranteed (the
+ * 4-row blocks on the diagonal also write a few below it): half the work for a symmetric result, which
+ * {@link mirrorUpper} completes.
+ *
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} as {@link addRowDots}, and for `upper` with
+ *   `na ≠ ni`.
+ *
+ * @example
+ * ```ts
+ * import { mirrorUpper, rowDots } from "@smoothhess/linalg";
+ * const x = Float64Array.of(1, 2, 3, 4);
+ * mirrorUpper(rowDots(new Float64Array(4), 2, x, 2, x, 2, 2, true), 2); // [5, 11, 11, 25]
+ * ```
+ */
+export function rowDots(
+  out: Float64Array,
+  ldo: number,
+  x: ArrayLike<number>,
+  na: number,
+  y: ArrayLike<number>,
+  ni: number,
+  len: number,
+  upper = false,
+): Float64Array {
+  const xf = x instanceof Float64Array ? x : Float64Array.from(x);
+  const yf = y === x ? xf : y instanceof Float64Array ? y : Float64Array.from(y);
+  checkInteger("na", na, 0);
+  checkInteger("ni", ni, 0);
+  checkInteger("len", len, 0);
+  checkRowBlock("out", out, 0, ldo, na, ni);
+  checkRowBlock("x", xf, 0, len, na, len);
+  checkRowBlock("y", yf, 0, len, ni, len);
+  if (upper && na !== ni) throw new InvalidArgumentError("upper", "x and y with the same number of rows", described(`na = ${na}, ni = ${ni}`));
+  for (let a = 0; a < na; a++) out.fill(0, a * ldo, a * ldo + ni);
+  if (!upper) {
+    addRowDotsKernel(out, ldo, xf, 0, len, na, yf, 0, len, ni, len);
+    return out;
+  }
+  for (let a = 0; a < na; a += 4) {
+    const rows = Math.min(4, na - a);
+    // rows a..a+3 against rows a.. of y: the block's (0, 0) entry is out[a, a]
+    addRowDotsKernel(out.subarray(a * ldo + a), ldo, xf, a * len, len, rows, yf, a * len, len, ni - a, len);
+  }
+  return out;
+}
+
+/**
+ * Copy the upper triangle of the row-major `n×n` matrix at `offset` of `a` onto its lower triangle (exact symmetry).
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for a bad `n` or a short `a`.
+ */
+export function mirrorUpper(a: Float64Array, n: number, offset = 0): Float64Array {
+  checkInteger("n", n, 0);
+  checkRowBlock("a", a, offset, n, n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) a[offset + j * n + i] = a[offset + i * n + j];
+  }
+  return a;
+}
+
+/**
+ * Row-major transpose of the `rows×cols` matrix `a` into a new `cols×rows` `Float64Array`.
+ * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for bad sizes or a short `a`.
+ */
+export function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  checkInteger("rows", rows, 0);
+  checkInteger("cols", cols, 0);
+  checkArrayLength("a", a, rows * cols, `a ${rows}×${cols} matrix`);
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[row + c];
+  }
+  return out;
 }

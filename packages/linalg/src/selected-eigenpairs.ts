@@ -1,43 +1,35 @@
-import { ConvergenceError } from "./convergence-error.js";
 import { type EigenOrder, orderedIndices } from "./eigenpairs.js";
 import { uniformGenerator } from "./random.js";
-import { addRowDots, subtractRowCombinations } from "./row-kernels.js";
-import { hypot, reduceToTridiagonal } from "./tridiagonal-ql.js";
+import { addRowDots } from "./row-kernels.js";
+import { tridiagonalQL } from "./tridiagonal-ql.js";
 
 /**
- * The first `k` eigenpairs (in `order`) of a symmetric matrix, for `k` well below `n` (internal kernel).
+ * The first `k` eigenpairs (in `order`) of a symmetric **tridiagonal** matrix, for `k` well below `n` (internal
+ * kernel of {@link symmetricEigen}'s selected path).
  *
- * Full QL (`tql2`) spends most of its time rotating all `n` eigenvectors; when only `k` are wanted this path does
- * what LAPACK's `dsyevx` does: Householder tridiagonalisation without accumulating the reflectors
- * (`≈ 4n³/3` flops), all eigenvalues of the tridiagonal `T` by implicit QL without vectors (`O(n²)`), the wanted
- * eigenvectors of `T` by inverse iteration with reorthogonalisation inside clusters (LAPACK `dstein`'s scheme,
- * `O(nk)` plus `O(n·c²)` per cluster of `c` close eigenvalues), and the back-transformation by the reflectors
- * (`n²k` multiply-adds).
+ * What LAPACK's `dsyevx` does after the reduction: all eigenvalues of `T` by implicit QL without vectors
+ * (`O(n²)`), the wanted eigenvectors of `T` by inverse iteration with reorthogonalisation inside clusters (LAPACK
+ * `dstein`'s scheme, `O(nk)` plus `O(n·c²)` per cluster of `c` close eigenvalues); the caller back-transforms the
+ * `k` vectors.
  *
  * Every returned vector is checked (`‖Tz − λz‖ ≤ 100·n·ε·‖T‖`, and all pairwise inner products below
- * `1e-13·√n`); when a check fails, `null` is returned and the caller falls back to full QL, so the result is never
- * worse than that path's.
+ * `1e-13·√n`); when a check fails, `null` is returned and the caller falls back to the full decomposition, so the
+ * result is never worse than that path's.
  *
- * @param w - the symmetric `n×n` matrix, row-major (destroyed).
- * @returns values (length `k`, in `order`) and vectors (`k×n` rows), or `null` if inverse iteration failed.
+ * @param diag - `T`'s diagonal (not modified).
+ * @param off - `off[i] = T[i+1][i]` (not modified).
+ * @returns values (length `k`, in `order`) and vectors of `T` (`k×n` rows), or `null` if inverse iteration failed.
  * @internal
  */
-export function selectedEigenpairs(
-  w: Float64Array,
+export function selectedTridiagonalEigenpairs(
+  diag: Float64Array,
+  off: Float64Array,
   n: number,
   order: EigenOrder,
   k: number,
 ): { values: Float64Array; vectors: Float64Array } | null {
-  const h = new Float64Array(n);
-  const sub = new Float64Array(n);
-  reduceToTridiagonal(w, n, h, sub);
-  const diag = new Float64Array(n);
-  for (let i = 0; i < n; i++) diag[i] = w[i * n + i];
-  // off[i] = T[i+1][i]
-  const off = new Float64Array(n);
-  for (let i = 0; i + 1 < n; i++) off[i] = sub[i + 1];
-
-  const all = tridiagonalEigenvalues(diag, off);
+  const all = Float64Array.from(diag);
+  tridiagonalQL(all, Float64Array.from(off), n);
   const chosen = orderedIndices(all, order).slice(0, k);
   const values = Float64Array.from(chosen, (i) => all[i]);
 
@@ -80,85 +72,14 @@ export function selectedEigenpairs(
   }
 
   // vectors of different clusters are orthogonal only to about residual/gap: verify, or let the caller fall back
+  const gram = new Float64Array(k * k);
+  addRowDots(gram, k, vectors, 0, n, k, vectors, 0, n, k, n);
   for (let a = 0; a < k; a++) {
     for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += vectors[a * n + i] * vectors[b * n + i];
-      if (Math.abs(s - (a === b ? 1 : 0)) > 1e-13 * Math.sqrt(n)) return null;
+      if (Math.abs(gram[a * k + b] - (a === b ? 1 : 0)) > 1e-13 * Math.sqrt(n)) return null;
     }
-  }
-
-  // back-transformation: v = P_{n−1}(···(P₁z)), Pᵢ = I − uᵢuᵢᵀ/hᵢ with uᵢ = w[i*n .. i*n+i)
-  const dots = new Float64Array(k);
-  for (let i = 1; i < n; i++) {
-    if (h[i] === 0) continue;
-    dots.fill(0);
-    addRowDots(dots, k, w, i * n, n, 1, vectors, 0, n, k, i);
-    for (let j = 0; j < k; j++) dots[j] /= h[i];
-    subtractRowCombinations(vectors, 0, n, k, w, i * n, n, 1, dots, k, i);
   }
   return { values, vectors };
-}
-
-/** Eigenvalues (ascending) of the symmetric tridiagonal with diagonal `diag` and `off[i] = T[i+1][i]`: `tql1`. */
-export function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64Array {
-  const n = diag.length;
-  const d = Float64Array.from(diag);
-  const e = Float64Array.from(off);
-  if (n > 0) e[n - 1] = 0;
-  let f = 0;
-  let tst1 = 0;
-  const eps = 2 ** -52;
-  for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-    let m = l;
-    while (m < n) {
-      if (Math.abs(e[m]) <= eps * tst1) break;
-      m++;
-    }
-    if (m > l) {
-      let iter = 0;
-      do {
-        if (++iter > 60) throw new ConvergenceError("symmetricEigen", `the QL iteration for eigenvalue ${l} did not converge in 60 sweeps`);
-        let g = d[l];
-        let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = hypot(p, 1);
-        if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const dl1 = d[l + 1];
-        let hh = g - d[l];
-        for (let i = l + 2; i < n; i++) d[i] -= hh;
-        f += hh;
-        p = d[m];
-        let c = 1;
-        let c2 = c;
-        let c3 = c;
-        const el1 = e[l + 1];
-        let s = 0;
-        let s2 = 0;
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * e[i];
-          hh = c * p;
-          r = hypot(p, e[i]);
-          e[i + 1] = s * r;
-          s = e[i] / r;
-          c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = hh + s * (c * g + s * d[i]);
-        }
-        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (Math.abs(e[l]) > eps * tst1);
-    }
-    d[l] += f;
-    e[l] = 0;
-  }
-  return d.sort();
 }
 
 /**

@@ -1,3 +1,5 @@
+import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
+import { checkArrayLength, checkRowBlock } from "./kernel-checks.js";
 import { addRowDots } from "./row-kernels.js";
 
 /**
@@ -17,6 +19,8 @@ import { addRowDots } from "./row-kernels.js";
  * @param p - columns of `a`.
  * @param q - columns of `b`.
  * @param scale - multiplier applied to every product (default 1).
+ * @throws {@link InvalidArgumentError} for bad sizes, a non-`Float64Array` `out` or a non-finite `scale`;
+ *   {@link DimensionMismatchError} for `out` shorter than `p·q`, `a` shorter than `m·p`, `b` shorter than `m·q`.
  */
 export function addTransposedProduct(
   out: Float64Array,
@@ -27,6 +31,13 @@ export function addTransposedProduct(
   q: number,
   scale = 1,
 ): Float64Array {
+  checkInteger("m", m, 0);
+  checkInteger("p", p, 0);
+  checkInteger("q", q, 0);
+  checkRowBlock("out", out, 0, q, p, q);
+  checkArrayLength("a", a, m * p, `an ${m}×${p} row-major matrix`);
+  checkArrayLength("b", b, m * q, `an ${m}×${q} row-major matrix`);
+  if (typeof scale !== "number" || !Number.isFinite(scale)) throw new InvalidArgumentError("scale", "a finite number", scale);
   if (m === 0) return out;
   const at = new Float64Array(p * m);
   const bt = new Float64Array(q * m);
@@ -41,8 +52,12 @@ export function addTransposedProduct(
 
 /**
  * Symmetrise a row-major `d×d` matrix in place: `A ← (A + Aᵀ)/2`.
+ * @throws {@link InvalidArgumentError} for a bad `d` or a non-`Float64Array`; {@link DimensionMismatchError} for
+ *   `a` shorter than `d²`.
  */
 export function symmetrizeInPlace(a: Float64Array, d: number): Float64Array {
+  checkInteger("d", d, 0);
+  checkRowBlock("a", a, 0, d, d, d);
   for (let i = 0; i < d; i++) {
     for (let j = i + 1; j < d; j++) {
       const v = 0.5 * (a[i * d + j] + a[j * d + i]);

@@ -4,6 +4,7 @@ import { type SymmetricEigen, checkEigen } from "./eigenpairs.js";
 import { checkSymmetric } from "./matrix-checks.js";
 import { addRowDots, subtractRowCombinations } from "./row-kernels.js";
 import { symmetricEigenUnchecked } from "./symmetric-eigen.js";
+import { krylovTrustRegion } from "./krylov-trust-region.js";
 
 /**
  * A trust-region subproblem `min_δ gᵀδ + ½ δᵀHδ  subject to  ‖δ‖ ≤ r` (the SmoothHess attack, paper Eq. 64).
@@ -27,7 +28,16 @@ export interface TrustRegionProblem {
    * smallest form the lowest eigenspace, and gradient coordinates below `tolerance·‖g‖` on it count as zero.
    */
   readonly hardCaseTolerance?: number;
+  /**
+   * How a dense `hessian` is solved: `"auto"` (default) takes the Krylov solver ({@link krylovTrustRegion}) from
+   * d = {@link KRYLOV_MIN_DIMENSION} on, with the eigen path as fallback should it not converge; `"eigen"` always
+   * decomposes `H` (the reference); `"krylov"` always takes the Krylov solver. Ignored with `eigen`.
+   */
+  readonly method?: "auto" | "eigen" | "krylov";
 }
+
+/** From this order on, {@link trustRegionStep} solves a dense `hessian` in a Krylov subspace (method `"auto"`). */
+export const KRYLOV_MIN_DIMENSION = 128;
 
 /** The exact solution of a {@link TrustRegionProblem}. */
 export interface TrustRegionStep {
@@ -58,7 +68,11 @@ export interface TrustRegionStep {
  * (a lowest eigenvector scaled to the radius when `λ₁ < 0`, else 0) and `H = 0` (the scaled steepest-descent
  * step). For `λ₁ = 0` with `g` in the range of `H` the minimum-norm minimiser is returned.
  *
- * Cost: with `eigen`, `O(d·k)`; with a dense `hessian`, one {@link symmetricEigen} (`O(d³)`).
+ * Cost: with `eigen`, `O(d·k)`; with a dense `hessian` below d = {@link KRYLOV_MIN_DIMENSION} (or `method: "eigen"`),
+ * one {@link symmetricEigen} (`O(d³)`); above, the Krylov solver {@link krylovTrustRegion} (one symmetric
+ * product per subspace dimension, typically tens), which certifies the same optimality conditions to `1e-10`
+ * relative and falls back to the eigen path if its subspace runs out. To solve several radii on one dense `H`, call
+ * {@link krylovTrustRegion} once and `solve` each radius (one subspace for all).
  * With `k < d` pairs, `g`'s component outside their span is kept (it sees eigenvalue 0), so the result solves
  * paper Eq. 67 exactly; {@link reducedTrustRegionStep} is the paper's projected variant (Eq. 68–70).
  *
@@ -74,6 +88,20 @@ export interface TrustRegionStep {
  */
 export function trustRegionStep(problem: TrustRegionProblem): TrustRegionStep {
   const { g, d, radius, tolerance } = checkProblem(problem);
+  const method = problem.method ?? "auto";
+  if (method !== "auto" && method !== "eigen" && method !== "krylov") {
+    throw new InvalidArgumentError("method", '"auto", "eigen" or "krylov"', method);
+  }
+  if (problem.hessian !== undefined && (method === "krylov" || (method === "auto" && d >= KRYLOV_MIN_DIMENSION))) {
+    const krylov = krylovTrustRegion(
+      { gradient: g, hessian: problem.hessian },
+      { hardCaseTolerance: tolerance, ...(method === "krylov" ? { maxDimension: d } : {}) },
+    ).solve(radius);
+    if (krylov.converged) {
+      const { step, objective, multiplier, onBoundary, hardCase } = krylov;
+      return { step, objective, multiplier, onBoundary, hardCase };
+    }
+  }
   const eigen = problemEigen(problem, d);
   return solveInEigenbasis(g, eigen, radius, tolerance, true);
 }

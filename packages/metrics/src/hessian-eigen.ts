@@ -1,5 +1,5 @@
-import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, checkInteger, checkNumberInRange, described } from "@smoothhess/errors";
-import { type SymmetricEigen, eigenFromFactors, spectrumEnergy, symmetricEigen, truncateByEnergy } from "@smoothhess/linalg";
+import { InvalidArgumentError, checkInteger, checkNumberInRange } from "@smoothhess/errors";
+import { type SymmetricEigen, checkEigen, eigenFromFactors, spectrumEnergy, symmetricEigen, truncateByEnergy } from "@smoothhess/linalg";
 import { type HessianInput, type ResolvedHessian, resolveHessian } from "./hessian-input.js";
 
 /**
@@ -121,8 +121,8 @@ export function eigenOfResolved(resolved: ResolvedHessian, dim: number, selectio
         op,
       );
     }
-    all = op.eigen();
-    checkEigenShape(`${argument}.eigen()`, all, dim);
+    // the operator's pairs: shape and finiteness, as linalg checks user-supplied eigenpairs
+    all = checkEigen(`${argument}.eigen()`, op.eigen(), dim);
   }
   return select(all, selection);
 }
@@ -143,16 +143,4 @@ function prefix(all: SymmetricEigen, k: number, totalMagnitude?: number): Symmet
   const values = all.values.slice(0, k);
   const vectors = all.vectors.slice(0, k * d);
   return totalMagnitude === undefined ? { d, k, values, vectors } : { d, k, values, vectors, totalMagnitude };
-}
-
-/** Check the shape of eigenpairs returned by an operator: `d`, `0 ≤ k ≤ d`, `k` finite values, `k·d` vectors. */
-function checkEigenShape(argument: string, eigen: SymmetricEigen, d: number): void {
-  if (typeof eigen !== "object" || eigen === null) throw new InvalidArgumentError(argument, "eigenpairs { d, k, values, vectors }", eigen);
-  if (eigen.d !== d) throw new DimensionMismatchError(`${argument}.d`, `${d} (the length of the gradient)`, eigen.d);
-  checkInteger(`${argument}.k`, eigen.k, 0, d);
-  checkFiniteArray(`${argument}.values`, eigen.values, eigen.k);
-  if (eigen.vectors?.length !== eigen.k * d) {
-    throw new DimensionMismatchError(`${argument}.vectors`, `length k·d = ${eigen.k * d}`, described(`length ${eigen.vectors?.length}`));
-  }
-  checkFiniteArray(`${argument}.vectors`, eigen.vectors, eigen.k * d);
 }

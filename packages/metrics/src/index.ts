@@ -10,8 +10,8 @@ export type { PerturbationMSEOptions, PerturbationMSEResult } from "./perturbati
 export type { AttackResult, AttackSpec, DataRange } from "./attack-result.js";
 export { firstOrderAttack } from "./first-order-attack.js";
 export type { FirstOrderAttackResult, FirstOrderAttackSpec } from "./first-order-attack.js";
-export { secondOrderAttack, ATTACK_ENERGY_THRESHOLDS } from "./second-order-attack.js";
-export type { SecondOrderAttackMethod, SecondOrderAttackResult, SecondOrderAttackSpec } from "./second-order-attack.js";
+export { secondOrderAttack, secondOrderAttacks, ATTACK_ENERGY_THRESHOLDS } from "./second-order-attack.js";
+export type { SecondOrderAttackMethod, SecondOrderAttackRadiiSpec, SecondOrderAttackResult, SecondOrderAttackSpec } from "./second-order-attack.js";
 export { randomAttack } from "./random-attack.js";
 export type { RandomAttackSpec } from "./random-attack.js";
 export { networkClassifier } from "./classifier.js";

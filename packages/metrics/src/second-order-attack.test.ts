@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
-import { symmetricEigen, truncateByEnergy } from "@smoothhess/linalg";
+import { KRYLOV_MIN_DIMENSION, symmetricEigen, truncateByEnergy } from "@smoothhess/linalg";
 import { factoredHessian } from "@smoothhess/stein";
-import { ATTACK_ENERGY_THRESHOLDS, firstOrderAttack, hessianEigen, secondOrderAttack } from "./index.js";
+import { ATTACK_ENERGY_THRESHOLDS, firstOrderAttack, hessianEigen, secondOrderAttack, secondOrderAttacks } from "./index.js";
 import { dotProduct, euclidean, quadraticModel, randomSymmetric, randomVector } from "./test-support.js";
 
 /** A random problem: symmetric H (possibly indefinite), gradient, radius. */
@@ -223,6 +223,58 @@ describe("secondOrderAttack: the paper's reduced variant (App. D.1, Eq. 66–71)
       expect(exact.taylorChange).toBeLessThanOrEqual(attack.taylorChange + 1e-12);
     }
     expect(ATTACK_ENERGY_THRESHOLDS).toEqual({ mnist: 0.98, fmnist: 0.98, cifar10: 0.8 });
+  });
+});
+
+describe("secondOrderAttacks: several radii on a dense Hessian (Krylov for exact, k(T) pairs for reduced)", () => {
+  const radii = [0.25, 0.5, 0.75, 1.25, 1.75];
+  const d = Math.max(KRYLOV_MIN_DIMENSION, 160);
+  const distance = (a: ArrayLike<number>, b: ArrayLike<number>): number => euclidean(Float64Array.from(a, (v, i) => v - b[i]));
+
+  it("the exact attack from the dense H (one Krylov subspace) equals the one from all eigenpairs: objective to 1e-8, steps to 1e-6", () => {
+    for (const seed of [1, 2]) {
+      const h = randomSymmetric(d, seed, 1);
+      const g = randomVector(d, seed + 1, 0.05);
+      const x0 = randomVector(d, seed + 2);
+      const eigen = symmetricEigen(h, d);
+      const fromDense = secondOrderAttacks({ x0, gradient: g, hessian: h, radii });
+      const fromEigen = secondOrderAttacks({ x0, gradient: g, eigen, radii });
+      radii.forEach((radius, i) => {
+        const single = secondOrderAttack({ x0, gradient: g, eigen, radius });
+        expect(Array.from(fromEigen[i].point)).toEqual(Array.from(single.point));
+        const a = fromDense[i];
+        const b = fromEigen[i];
+        expect(Math.abs(a.taylorChange - b.taylorChange)).toBeLessThanOrEqual(1e-8 * Math.abs(b.taylorChange));
+        expect(distance(a.step, b.step)).toBeLessThanOrEqual(1e-6 * radius);
+        expect(a.rank).toBe(d);
+        expect(a.hardCase).toBe(b.hardCase);
+        expect(Math.abs(a.multiplier - b.multiplier)).toBeLessThanOrEqual(1e-8 * (1 + b.multiplier));
+      });
+    }
+  });
+
+  it("the reduced attack from the dense H (only the k(T) pairs) equals the one from all eigenpairs: rank and step", () => {
+    const h = randomSymmetric(d, 5, 1);
+    const g = randomVector(d, 6, 0.05);
+    const x0 = randomVector(d, 7);
+    const eigen = symmetricEigen(h, d);
+    for (const energy of [0.3, 0.98]) {
+      const fromDense = secondOrderAttacks({ x0, gradient: g, hessian: h, radii, method: "reduced", energy });
+      const fromEigen = secondOrderAttacks({ x0, gradient: g, eigen, radii, method: "reduced", energy });
+      radii.forEach((_, i) => {
+        expect(fromDense[i].rank).toBe(truncateByEnergy(eigen.values, energy));
+        expect(fromDense[i].rank).toBe(fromEigen[i].rank);
+        expect(distance(fromDense[i].step, fromEigen[i].step)).toBeLessThanOrEqual(1e-9);
+      });
+    }
+  });
+
+  it("rejects an empty or malformed list of radii, naming it", () => {
+    const h = randomSymmetric(3, 1, 1);
+    const base = { x0: randomVector(3, 2), gradient: randomVector(3, 3) };
+    expect(() => secondOrderAttacks({ ...base, hessian: h, radii: [] })).toThrow(/spec.radii/);
+    expect(() => secondOrderAttacks({ ...base, hessian: h, radii: 0.5 as never })).toThrow(InvalidArgumentError);
+    expect(() => secondOrderAttacks({ ...base, hessian: h, radii: [0.5, -1] })).toThrow(/radius/);
   });
 });
 

@@ -1,5 +1,16 @@
 import { InvalidArgumentError, checkFiniteArray, checkNumberInRange, described } from "@smoothhess/errors";
-import { type SymmetricEigen, checkEigen, reducedTrustRegionStep, spectrumEnergy, trustRegionStep } from "@smoothhess/linalg";
+import {
+  KRYLOV_MIN_DIMENSION,
+  type KrylovTrustRegionSolver,
+  type SymmetricEigen,
+  type TrustRegionStep,
+  checkEigen,
+  krylovTrustRegion,
+  reducedTrustRegionStep,
+  spectrumEnergy,
+  symmetricEigen,
+  trustRegionStep,
+} from "@smoothhess/linalg";
 import { type AttackResult, type AttackSpec, applyStep, checkAttackSpec } from "./attack-result.js";
 import { eigenOfResolved } from "./hessian-eigen.js";
 import { type HessianInput, type ResolvedHessian, resolveHessian } from "./hessian-input.js";
@@ -83,8 +94,10 @@ export interface SecondOrderAttackResult extends AttackResult {
  * dimension reduction (Eq. 66–71) with threshold `energy`. Since the first-order step `−εG̃/‖G̃‖` is feasible, the
  * exact attack never does worse on the Taylor model than {@link firstOrderAttack}.
  *
- * Cost: one eigendecomposition when `hessian` is given (`O(d³)` dense, `O(d·m²)` factored) — pass `eigen` to
- * share it across radii — plus `O(d·k)` for the solve. Memory of a `FactoredHessian`'s decomposition: `k·d` float64
+ * Cost: with a dense `hessian` of order ≥ `KRYLOV_MIN_DIMENSION`, the exact attack needs no eigendecomposition (a
+ * Krylov subspace of typically tens to a hundred or so Hessian products, `krylovTrustRegion`), the reduced one the
+ * `k(T)` pairs of Eq. 71 only; otherwise one eigendecomposition (`O(d³)` dense, `O(d·m²)` factored). Several radii:
+ * {@link secondOrderAttacks} shares that work; or pass `eigen` for every radius, then each solve is `O(d·k)`. Memory of a `FactoredHessian`'s decomposition: `k·d` float64
  * for the pairs (all `min(d, 2m)` for `"exact"`, `k(T)` for `"reduced"`) besides the `2m×d` working copy.
  *
  * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for mismatched or non-finite `gradient`,
@@ -102,8 +115,40 @@ export interface SecondOrderAttackResult extends AttackResult {
  * ```
  */
 export function secondOrderAttack(spec: SecondOrderAttackSpec): SecondOrderAttackResult {
-  const gradient = Float64Array.from(checkFiniteArray("spec.gradient", spec?.gradient));
-  const { x0, radius, clip } = checkAttackSpec(spec, gradient.length);
+  const { radius, ...rest } = spec ?? ({} as SecondOrderAttackSpec);
+  return secondOrderAttacks({ ...rest, radii: [radius] }, "spec")[0];
+}
+
+/** Arguments of {@link secondOrderAttacks}: a {@link SecondOrderAttackSpec} with several radii. */
+export interface SecondOrderAttackRadiiSpec extends Omit<SecondOrderAttackSpec, "radius"> {
+  /** The radii `ε > 0` to attack with, each on its own. */
+  readonly radii: readonly number[];
+}
+
+/**
+ * {@link secondOrderAttack} at several radii, sharing the work across them: the decomposition of `hessian` is
+ * computed once (`reduced`: only the `k(T)` pairs of Eq. 71, `symmetricEigen(h, d, { energy })`), and the exact
+ * attack on a dense `hessian` of order ≥ `KRYLOV_MIN_DIMENSION` runs in **one** Krylov subspace grown across the
+ * radii (`krylovTrustRegion` of `@smoothhess/linalg`, GLTR-style with the hard case handled) instead of a full
+ * eigendecomposition. With `eigen` given, each radius is the `O(d·k)` secular-equation solve.
+ *
+ * @returns one {@link SecondOrderAttackResult} per radius, in the order given.
+ * @throws everything {@link secondOrderAttack} throws (named `spec.…`), and {@link InvalidArgumentError} for empty
+ *   or non-positive `radii`.
+ *
+ * @example
+ * ```ts
+ * const results = secondOrderAttacks({ x0, gradient, hessian: smoothHessian, radii: [0.25, 0.5, 0.75, 1.25, 1.75] });
+ * ```
+ */
+export function secondOrderAttacks(spec: SecondOrderAttackRadiiSpec, argument = "spec"): SecondOrderAttackResult[] {
+  const gradient = Float64Array.from(checkFiniteArray(`${argument}.gradient`, spec?.gradient));
+  const radiiIn: unknown = spec.radii;
+  if (!Array.isArray(radiiIn) || radiiIn.length === 0) {
+    throw new InvalidArgumentError(`${argument}.radii`, "a non-empty array of radii > 0", radiiIn);
+  }
+  const checked = radiiIn.map((radius: unknown) => checkAttackSpec({ ...spec, radius } as AttackSpec, gradient.length));
+  const { x0, clip } = checked[0];
   const d = x0.length;
   const method = resolveMethod(spec);
   const energy = method === "reduced" ? checkNumberInRange("spec.energy", spec.energy ?? 0.98, 0, 1, { min: true }) : 1;
@@ -117,36 +162,52 @@ export function secondOrderAttack(spec: SecondOrderAttackSpec): SecondOrderAttac
       described(hasHessian ? "both" : "neither"),
     );
   }
-  let eigen: SymmetricEigen;
+  let eigen: SymmetricEigen | undefined;
   let resolved: ResolvedHessian | undefined;
+  let krylov: KrylovTrustRegionSolver | undefined;
   if (hasHessian) {
     resolved = resolveHessian("spec.hessian", spec.hessian, d);
-    // what the solve needs: every pair for "exact"; for "reduced" the k(T) pairs, which only a FactoredHessian can
-    // compute without the others (dense and operator decompositions are complete anyway)
-    eigen = eigenOfResolved(resolved, d, method === "reduced" && resolved.factored ? { energy } : { k: "all" }, "spec.hessian");
+    if (resolved.dense && method === "exact" && d >= KRYLOV_MIN_DIMENSION) {
+      krylov = krylovTrustRegion({ gradient, hessian: resolved.dense });
+    } else if (resolved.dense && method === "reduced") {
+      eigen = symmetricEigen(resolved.dense, d, { energy });
+    } else {
+      // what the solve needs: every pair for "exact"; for "reduced" on a FactoredHessian the k(T) pairs, which it
+      // computes without the others (an operator's decomposition is complete anyway)
+      eigen = eigenOfResolved(resolved, d, method === "reduced" && resolved.factored ? { energy } : { k: "all" }, "spec.hessian");
+    }
   } else {
     eigen = checkEigen("spec.eigen", spec.eigen, d);
     checkEigenCovers(eigen, method, energy);
   }
-  const solution =
-    method === "exact"
-      ? { ...trustRegionStep({ gradient, eigen, radius }), rank: eigen.k }
-      : reducedTrustRegionStep({ gradient, eigen, radius, energy });
-  const step = projectIntoBall(solution.step, radius);
-  const result = applyStep(x0, step, clip);
-  return {
-    ...result,
-    // H̃ itself where the decomposition was truncated (a FactoredHessian's k(T) pairs); else the (complete) pairs
-    taylorChange: resolved?.factored && method === "reduced" ? taylorChangeOf(gradient, resolved, result.step) : taylorChange(gradient, eigen, result.step),
-    method,
-    rank: solution.rank,
-    multiplier: solution.multiplier,
-    onBoundary: solution.onBoundary,
-    hardCase: solution.hardCase,
-  };
+  return checked.map(({ radius }) => {
+    let solution: TrustRegionStep & { rank: number };
+    if (krylov) {
+      const s = krylov.solve(radius);
+      // a subspace that ran out (not seen on attack Hessians) falls back to the exact eigen path
+      solution = s.converged ? { ...s, rank: d } : { ...trustRegionStep({ gradient, hessian: resolved!.dense!, radius, method: "eigen" }), rank: d };
+    } else {
+      solution = method === "exact" ? { ...trustRegionStep({ gradient, eigen: eigen!, radius }), rank: eigen!.k } : reducedTrustRegionStep({ gradient, eigen: eigen!, radius, energy });
+    }
+    const step = projectIntoBall(solution.step, radius);
+    const result = applyStep(x0, step, clip);
+    return {
+      ...result,
+      // H̃ itself when given as a matrix or a truncated FactoredHessian decomposition; else the (complete) pairs
+      taylorChange:
+        resolved && (resolved.dense || (resolved.factored && method === "reduced"))
+          ? taylorChangeOf(gradient, resolved, result.step)
+          : taylorChange(gradient, eigen!, result.step),
+      method,
+      rank: solution.rank,
+      multiplier: solution.multiplier,
+      onBoundary: solution.onBoundary,
+      hardCase: solution.hardCase,
+    };
+  });
 }
 
-function resolveMethod(spec: SecondOrderAttackSpec): SecondOrderAttackMethod {
+function resolveMethod(spec: Pick<SecondOrderAttackSpec, "method" | "energy">): SecondOrderAttackMethod {
   const method = spec.method ?? (spec.energy !== undefined ? "reduced" : "exact");
   if (method !== "exact" && method !== "reduced") {
     throw new InvalidArgumentError("spec.method", '"exact" or "reduced"', method);

@@ -1,6 +1,6 @@
 import type { Activation, DenseNetwork, DenseLayer } from "@smoothhess/oracle";
 import { headDerivatives } from "./output-head.js";
-import { mirrorUpper, rowDots, transpose } from "./row-dots.js";
+import { mirrorUpper, rowDots, transpose } from "@smoothhess/linalg";
 import type { ResolvedSurrogateTarget } from "./surrogate-target.js";
 
 /**
