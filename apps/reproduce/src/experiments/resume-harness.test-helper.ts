@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointStore } from "../checkpoint-store.js";
+import { CheckpointStore, type StagePlacement } from "../checkpoint-store.js";
 import type { Experiment, ExperimentContext, RunOptions } from "../experiment.js";
 
 /** Thrown by the interrupting store in place of the (k+1)-th computed item. */
@@ -22,12 +22,19 @@ function interruptingStore(store: CheckpointStore, after: number): { store: Chec
     get: store.get.bind(store),
     put: store.put.bind(store),
     bind: store.bind.bind(store),
-    getOrCompute<T>(key: string, compute: () => Promise<T>) {
-      return store.getOrCompute(key, async () => {
-        if (computed >= after) throw new SimulatedInterrupt(after);
-        computed++;
-        return compute();
-      });
+    completeStage: store.completeStage.bind(store),
+    whenStagesComplete: store.whenStagesComplete.bind(store),
+    throwIfStagesPending: store.throwIfStagesPending.bind(store),
+    getOrCompute<T>(key: string, compute: () => Promise<T>, placement?: StagePlacement) {
+      return store.getOrCompute(
+        key,
+        async () => {
+          if (computed >= after) throw new SimulatedInterrupt(after);
+          computed++;
+          return compute();
+        },
+        placement,
+      );
     },
   };
   return { store: wrapped as unknown as CheckpointStore, computed: () => computed };

@@ -10,9 +10,9 @@ import {
 import type { GradientOracle } from "@smoothhess/oracle";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess, type SmoothHessResult } from "@smoothhess/stein";
-import { tfjsOracle } from "@smoothhess/tfjs";
+import { predictedClasses, tfjsOracle } from "@smoothhess/tfjs";
 import type { ExperimentContext } from "../../experiment.js";
-import { imageClassifierTask, predictedClasses } from "../../image-classifier-task.js";
+import { imageClassifierTask } from "../../image-classifier-task.js";
 import type { RobustnessConfig } from "./config.js";
 
 /** Distances of one method at one (σ², ε), maxima over the explained points. */

@@ -3,11 +3,10 @@ import { perturbationMSE, taylorModel, type TaylorModel } from "@smoothhess/metr
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import { tfjsOracle } from "@smoothhess/tfjs";
+import { tfjsOracle, tfjsValueOracle } from "@smoothhess/tfjs";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows, rowVector } from "../../explained-points.js";
 import { type ImageTaskDataset, imageClassifierTask } from "../../image-classifier-task.js";
-import { tfjsValueOracle } from "../../tfjs-value-oracle.js";
 import type { SuperpixelsConfig } from "./config.js";
 
 /** Keys of the seeds derived per dataset and image (`deriveSeed` takes numbers). */
