@@ -7,6 +7,7 @@ import type { Experiment, RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
+import { stableStringify } from "./stable-stringify.js";
 import { importModels } from "./shard-record.js";
 
 /** Paths of what a run wrote. */
@@ -80,13 +81,3 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
 /** The first paragraph of every quick report: what the quick preset's numbers can and cannot show. */
 export const QUICK_NOTICE =
   "> **Smoke test, not a reproduction.** The quick preset uses few points, few Monte-Carlo samples and short training, so that every step of the pipeline runs in minutes. Its numbers show that the code runs end to end; they neither confirm nor refute the paper's claims. Run `--full` (the paper's point counts and sample sizes) for that.\n\n";
-
-/** JSON with sorted keys, so the fingerprint does not depend on property order. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}

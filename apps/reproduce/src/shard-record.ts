@@ -2,7 +2,7 @@ import { cp, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CorruptFileError } from "./corrupt-file-error.js";
 import type { RunOptions } from "./experiment.js";
-import { stableStringify } from "./run-experiment.js";
+import { stableStringify } from "./stable-stringify.js";
 import { readSealedJson, writeSealedJson } from "./sealed-json.js";
 import type { ShardSpec } from "./shard.js";
 import { ShardMergeError } from "./shard-merge-error.js";
