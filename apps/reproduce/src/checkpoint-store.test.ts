@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
+import { ShardMergeError } from "./shard-merge-error.js";
+import { StagePendingError } from "./stage-pending.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -115,5 +117,30 @@ describe("CheckpointStore", () => {
   it("rejects keys that are not safe file names", async () => {
     const store = await CheckpointStore.open(dir, "c");
     await expect(store.put("../escape", 1)).rejects.toThrow(/checkpoint key/);
+  });
+});
+
+describe("CheckpointStore stages", () => {
+  it("a shard computes its own items, defers the others', and completeStage refuses to go on", async () => {
+    const root = await mkdtemp(join(tmpdir(), "smoothhess-stage-"));
+    try {
+      const store = await CheckpointStore.open(root, "f".repeat(64), { shard: { index: 1, count: 3 } });
+      const computed: number[] = [];
+      const results = [];
+      for (let i = 0; i < 7; i++) results.push(await store.getOrCompute(`item-${i}`, async () => (computed.push(i), i * 10), { stage: "s", item: i }));
+      expect(computed).toEqual([1, 4]);
+      expect(results.map((r) => r.deferred)).toEqual([true, false, true, true, false, true, true]);
+      expect(() => store.completeStage("s")).toThrow(StagePendingError);
+      // Items without a placement are computed by every shard.
+      expect((await store.getOrCompute("summary", async () => 1)).deferred).toBe(false);
+      // A merge computes no staged item, and treats other weights as an error, not as a reason to recompute.
+      const merging = await CheckpointStore.open(root, "f".repeat(64), { merging: true });
+      expect((await merging.getOrCompute("item-0", async () => 0, { stage: "s", item: 0 })).deferred).toBe(true);
+      expect((await merging.getOrCompute("item-4", async () => 0, { stage: "s", item: 4 })).value).toBe(40);
+      await merging.bind("model", "a".repeat(64));
+      await expect(merging.bind("model", "b".repeat(64))).rejects.toThrow(ShardMergeError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,8 @@ describe("CLI", () => {
     expect(stdout).toContain("Usage: smoothhess-reproduce");
     expect(stdout).toContain("--quick");
     expect(stdout).toContain("2 usage error");
+    expect(stdout).toContain("--shard <k/N>");
+    expect(stdout).toContain("3 merge finished but a later stage needs another round");
   });
 
   it.each([
@@ -53,6 +55,13 @@ describe("CLI", () => {
     [["four-quadrant", "--seed", ""], /--seed must be an integer ≥ 0, got ""/],
     [["four-quadrant", "--out", ""], /--out must not be empty/],
     [["four-quadrant", "--data-dir", "/no/such/directory"], /--data-dir "\/no\/such\/directory" does not exist or is not a directory/],
+    [["four-quadrant", "--shard", "2/2"], /--shard 2\/2: the shard index must satisfy 0 ≤ k < 2, got 2/],
+    [["four-quadrant", "--from", "somewhere"], /--from continues a shard round .* needs --shard/],
+    [["four-quadrant", "--shard", "0/2", "--from", "/no/such/merge"], /--from "\/no\/such\/merge" does not exist or is not a directory/],
+    [["four-quadrant", "extra"], /unexpected argument "extra" \(only merge takes directories\)/],
+    [["merge"], /merge needs the output directories of the shards/],
+    [["merge", "/no/such/shard"], /\/no\/such\/shard is not a shard's output directory/],
+    [["merge", "/no/such/shard", "--seed", "1"], /merge takes its options from the shards' records; remove --seed/],
   ])("%j → one line on stderr, exit code 2, no stack trace", async (args, message) => {
     const { code, stderr } = await invoke(...args);
     expect(code).toBe(2);

@@ -1,5 +1,6 @@
 import type { CheckpointStore } from "./checkpoint-store.js";
 import type { Progress } from "./progress.js";
+import type { ShardSpec } from "./shard.js";
 
 /** The two presets of every experiment. */
 export type Preset = "quick" | "full";
@@ -21,6 +22,15 @@ export interface RunOptions {
   readonly dataDir?: string;
   /** Suppress progress output. */
   readonly quiet: boolean;
+  /** Compute only this shard's items of each stage (`--shard k/N`); not part of the configuration's fingerprint. */
+  readonly shard?: ShardSpec;
+  /**
+   * Output directories whose checkpoints of the same configuration (and trained models) are copied in, checked,
+   * before the run: the shards' directories for a merge, the merged directory for a shard's next round (`--from`).
+   */
+  readonly from?: readonly string[];
+  /** A merge (`reproduce merge`): staged items are only loaded, never computed. */
+  readonly merging?: boolean;
 }
 
 /** What an experiment gets to work with. */

@@ -1,4 +1,5 @@
 import type { Preset, RunOptions } from "./experiment.js";
+import { parseShard } from "./shard.js";
 import { UsageError } from "./usage-error.js";
 
 /** Raw CLI flags as commander hands them over. */
@@ -13,6 +14,8 @@ export interface RawFlags {
   fresh?: boolean;
   dataDir?: string;
   quiet?: boolean;
+  shard?: string;
+  from?: string[];
 }
 
 /** The tfjs backends the CLI can run on in Node (`webgl`/`webgpu` need a browser). */
@@ -25,6 +28,8 @@ export const CLI_BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
  */
 export function parseOptions(flags: RawFlags): RunOptions {
   if (flags.quick && flags.full) throw new UsageError("--quick and --full exclude each other");
+  if (flags.from !== undefined && flags.shard === undefined) throw new UsageError("--from continues a shard round from a merged directory: it needs --shard");
+
   const preset: Preset = flags.full ? "full" : "quick";
   const samples = optionalInteger("--samples", flags.samples, 2);
   // Every experiment estimates SmoothHess with antithetic pairs (δ, −δ), which need an even sample count.
@@ -43,6 +48,8 @@ export function parseOptions(flags: RawFlags): RunOptions {
     fresh: flags.fresh ?? false,
     dataDir: nonEmpty("--data-dir", flags.dataDir),
     quiet: flags.quiet ?? false,
+    ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+    ...(flags.from !== undefined ? { from: flags.from.map((dir) => nonEmpty("--from", dir)!) } : {}),
   };
 }
 

@@ -17,6 +17,10 @@ export async function preflight(options: RunOptions): Promise<void> {
     const info = await stat(options.dataDir).catch(() => undefined);
     if (!info?.isDirectory()) throw new UsageError(`--data-dir ${JSON.stringify(options.dataDir)} does not exist or is not a directory`);
   }
+  for (const from of options.merging ? [] : (options.from ?? [])) {
+    const info = await stat(from).catch(() => undefined);
+    if (!info?.isDirectory()) throw new UsageError(`--from ${JSON.stringify(from)} does not exist or is not a directory (the --out of a merge)`);
+  }
   const missing = await checkOutputDirectory(options.out);
   try {
     await useBackend(options.backend as BackendName);

@@ -7,6 +7,8 @@ import type { Experiment, RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
+import { stableStringify } from "./stable-stringify.js";
+import { importModels } from "./shard-record.js";
 
 /** Paths of what a run wrote. */
 export interface RunSummary {
@@ -20,15 +22,26 @@ export interface RunSummary {
 }
 
 /**
- * Run one experiment: open its checkpoint store (one folder per configuration, so configurations never mix), run
- * it, and write `results.json` (config, seed, package versions, backend, timings, every number), `report.md` and
+ * Run one experiment: open its checkpoint store (one folder per configuration, so configurations never mix), copy
+ * in the checkpoints of `options.from` (shards being merged, or a merge a shard continues from), run it, and write `results.json` (config, seed, package versions, backend, timings, every number), `report.md` and
  * `SHA256SUMS` (of those two and the figures, in `sha256sum` format) atomically.
+ * @throws `StagePendingError` when a shard run (or a merge) stops at a stage that lacks other shards' items;
+ *   nothing but checkpoints is written then.
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
   const config = experiment.configure(options);
   const directory = join(options.out, experiment.name);
   const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
-  const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, { fresh: options.fresh, config: { experiment: experiment.name, config } });
+  const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, {
+    fresh: options.fresh,
+    config: { experiment: experiment.name, config },
+    shard: options.shard,
+    merging: options.merging,
+  });
+  for (const source of options.from ?? []) {
+    await importModels(source, options.out);
+    await checkpoints.importFrom(join(source, experiment.name, "checkpoints", fingerprint.slice(0, 16)));
+  }
   const started = performance.now();
   const output = await experiment.run(
     {
@@ -50,13 +63,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     config: output.config,
     seed: options.seed,
     backend: options.backend,
+    ...(options.merging && options.from ? { mergedShards: options.from.length } : {}),
     packageVersions: await packageVersions(),
     timings: { wallSeconds, finishedAt: new Date().toISOString() },
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
-  await writeFileAtomic(reportPath, header + output.report);
+  await writeFileAtomic(reportPath, header + (options.preset === "quick" ? QUICK_NOTICE : "") + output.report);
   const checksumsPath = join(directory, "SHA256SUMS");
   const lines = [];
   for (const name of ["results.json", "report.md", ...output.figures]) lines.push(`${sha256(await readFile(join(directory, name)))}  ${name}\n`);
@@ -64,12 +78,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   return { directory, resultsPath, reportPath, figures: output.figures, checksumsPath, wallSeconds };
 }
 
-/** JSON with sorted keys, so the fingerprint does not depend on property order. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
+/** The first paragraph of every quick report: what the quick preset's numbers can and cannot show. */
+export const QUICK_NOTICE =
+  "> **Smoke test, not a reproduction.** The quick preset uses few points, few Monte-Carlo samples and short training, so that every step of the pipeline runs in minutes. Its numbers show that the code runs end to end; they neither confirm nor refute the paper's claims. Run `--full` (the paper's point counts and sample sizes) for that.\n\n";

@@ -12,7 +12,7 @@ import {
   type TrainingData,
 } from "@smoothhess/tfjs";
 import { CorruptFileError } from "./corrupt-file-error.js";
-import { stableStringify } from "./run-experiment.js";
+import { stableStringify } from "./stable-stringify.js";
 import { readSealedJson, writeSealedJson } from "./sealed-json.js";
 import type { ExperimentContext } from "./experiment.js";
 import { warn } from "./warnings.js";

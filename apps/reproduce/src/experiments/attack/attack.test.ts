@@ -4,7 +4,7 @@ import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
 import { UsageError } from "../../usage-error.js";
 import type { AttackConfig } from "./config.js";
 import { attackExperiment } from "./experiment.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -33,6 +33,14 @@ describe("attack", () => {
     expect(points).toHaveLength(1);
     for (const method of ATTACK_METHODS) for (const a of accuracy[method].value) expect([0, 1]).toContain(a);
   }, 180_000); // ~20 s on a quiet machine; generous for shared cores
+
+  it("two shards merged over two rounds give the unsharded numbers; round 1 computes only each shard's validation point", async () => {
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(attackExperiment, { ...tiny, validationPoints: 2, testPoints: 2 }, 2);
+    // validation point i (one σ² and one β item) belongs to shard i mod 2; the test points wait for round 2
+    expect(shardItemsAfterRoundOne).toEqual([2, 2]);
+    expect(rounds).toBe(2);
+    expect(merged).toBe(unsharded);
+  }, 180_000);
 
   it.each([
     [{ samples: 7 }, /--samples must be even/],

@@ -18,7 +18,13 @@ export interface AttackResults {
 /** Tables 2 and 8: every dataset of the configuration, one after the other. */
 export async function computeAttack(context: ExperimentContext, config: AttackConfig): Promise<AttackResults> {
   const datasets: AttackDatasetResults[] = [];
-  for (const dataset of config.datasets) datasets.push(await runDataset(context, config, dataset));
+  // A shard run stops at the first stage of each dataset that lacks other shards' items; the datasets are
+  // independent, so each still runs its own stage in this round.
+  for (const dataset of config.datasets) {
+    const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
+    if (result) datasets.push(result);
+  }
+  context.checkpoints.throwIfStagesPending();
   return { datasets };
 }
 
@@ -41,16 +47,16 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
     const validationOutcomes = await attackValidation(run, validationRows);
     const selection = await selectAttackHyperparameters(config, validationRows, validationOutcomes);
 
-    const testProgress = context.progress(`attack ${dataset} test`, testRows.length);
+    const testStage = `attack ${dataset} test`;
+    const testProgress = context.progress(testStage, testRows.length);
     const points: AttackTestPoint[] = [];
     for (const [j, row] of testRows.entries()) {
-      const { value } = await context.checkpoints.getOrCompute(`test-${dataset}-${j}`, () =>
-        testPoint(run, selection, j, row),
-      );
+      const { value } = await context.checkpoints.getOrCompute(`test-${dataset}-${j}`, () => testPoint(run, selection, j, row), { stage: testStage, item: j });
       points.push(value);
       testProgress.update(j + 1);
     }
     testProgress.stop();
+    context.checkpoints.completeStage(testStage);
 
     const accuracy: Record<string, { value: number[]; standardError: number[] }> = {};
     for (const method of Object.keys(points[0].outcomes)) {

@@ -16,7 +16,8 @@ export interface AttackValidation {
 
 /**
  * Validation (App. E.2.2): every σ² and β attacks every validation point at every radius (one checkpointed item
- * per point and candidate).
+ * per point and candidate). The point is the stage's item, so a shard computes every candidate of its own points.
+ * @throws `StagePendingError` in a shard run (or merge) while other shards' points are not checkpointed yet.
  */
 export async function attackValidation(run: DatasetRun, validationRows: readonly number[]): Promise<AttackValidation> {
   const { context, config, task, ds, surrogates, softmaxOracle } = run;
@@ -24,7 +25,8 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
   const d = task.network.inputSize;
   const { validation } = task.splits;
   const total = validationRows.length * (config.variances.length + config.betas.length);
-  const progress = context.progress(`attack ${dataset} validation`, total);
+  const validationStage = `attack ${dataset} validation`;
+  const progress = context.progress(validationStage, total);
   const smooth: { shsg: AttackOutcome; sg: AttackOutcome }[][] = config.variances.map(() => []);
   const softplus: { hg: AttackOutcome; g: AttackOutcome }[][] = config.betas.map(() => []);
   let done = 0;
@@ -44,7 +46,7 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
           shsg: await outcomes(task.network, x0, k, secondOrderPoints(x0, estimate.gradient, eigen, config, "reduced").points),
           sg: await outcomes(task.network, x0, k, firstOrderPoints(x0, estimate.gradient, config)),
         };
-      });
+      }, { stage: validationStage, item: i });
       smooth[c].push(value);
       progress.update(++done);
     }
@@ -56,11 +58,12 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
           hg: await outcomes(task.network, x0, k, secondOrderPoints(x0, gradients, eigen, config, "reduced").points),
           g: await outcomes(task.network, x0, k, firstOrderPoints(x0, gradients, config)),
         };
-      });
+      }, { stage: validationStage, item: i });
       softplus[b].push(value);
       progress.update(++done);
     }
   }
   progress.stop();
+  context.checkpoints.completeStage(validationStage);
   return { smooth, softplus };
 }

@@ -7,7 +7,7 @@ import type { SmoothHessRow } from "./results.js";
 import type { NestedConfig } from "./config.js";
 import { nestedExperiment } from "./experiment.js";
 import { summariseNested } from "./summary.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -42,6 +42,13 @@ describe("nested", () => {
       // a symmetric estimate: H₁₂ = H₂₁ is stored once; all entries finite
       expect([row.h11, row.h12, row.h22].every(Number.isFinite)).toBe(true);
     }
+  }, 60_000);
+
+  it("two shards merged give the unsharded numbers; each shard computes only its σ² (the shared toy-MLP sweep)", async () => {
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(nestedExperiment, tiny, 2);
+    expect(shardItemsAfterRoundOne).toEqual([2, 1]); // σ² 0 and 2 to shard 0, σ² 1 to shard 1
+    expect(rounds).toBe(1);
+    expect(merged).toBe(unsharded);
   }, 60_000);
 
   it("uses the paper's grids with --full, 200,000 iterations, and lets --points and --samples override", () => {

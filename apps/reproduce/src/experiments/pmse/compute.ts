@@ -21,7 +21,13 @@ export interface PmseResults {
 /** Tables 1, 5, 6: every dataset and target of the configuration, one after the other. */
 export async function computePmse(context: ExperimentContext, config: PmseConfig): Promise<PmseResults> {
   const datasets: PmseDatasetResults[] = [];
-  for (const dataset of config.datasets) datasets.push(await runDataset(context, config, dataset));
+  // A shard run stops at the first stage of each dataset and target that lacks other shards' items; the datasets and
+  // targets are independent, so each still runs its own stage in this round.
+  for (const dataset of config.datasets) {
+    const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
+    if (result) datasets.push(result);
+  }
+  context.checkpoints.throwIfStagesPending();
   return { datasets };
 }
 
@@ -34,7 +40,11 @@ async function runDataset(context: ExperimentContext, config: PmseConfig, datase
   const oracles = new GradientOracles(task, neuron);
   try {
     const targets: PmseTargetResults[] = [];
-    for (const target of config.targets) targets.push(await runTarget(targetRun(context, config, task, neuron, surrogates, oracles, target)));
+    for (const target of config.targets) {
+      const result = await context.checkpoints.whenStagesComplete(() => runTarget(targetRun(context, config, task, neuron, surrogates, oracles, target)));
+      if (result) targets.push(result);
+    }
+    context.checkpoints.throwIfStagesPending();
     return { dataset, model: task.summary, neuron: { ...neuron, className }, targets };
   } finally {
     surrogates.dispose();
@@ -52,14 +62,16 @@ async function runTarget(run: TargetRun): Promise<PmseTargetResults> {
   const selection = await selectPmseHyperparameters(config, validationRows, sigmas, sigmaIndex, scores);
 
   // Test: every method with its chosen σ / β, all scored on the same balls.
-  const testProgress = context.progress(`pmse ${prefix} test`, testRows.length);
+  const testStage = `pmse ${prefix} test`;
+  const testProgress = context.progress(testStage, testRows.length);
   const points: PmseTestPoint[] = [];
   for (const [j, row] of testRows.entries()) {
-    const { value } = await context.checkpoints.getOrCompute(`test-${prefix}-${j}`, () => testPoint(run, row, j, selection));
+    const { value } = await context.checkpoints.getOrCompute(`test-${prefix}-${j}`, () => testPoint(run, row, j, selection), { stage: testStage, item: j });
     points.push(value);
     testProgress.update(j + 1);
   }
   testProgress.stop();
+  context.checkpoints.completeStage(testStage);
 
   const summary: Record<string, Record<PmseMethod, { mean: number[]; std: number[] }>> = {};
   for (const sampling of config.samplings) {

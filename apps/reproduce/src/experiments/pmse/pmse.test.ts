@@ -6,7 +6,7 @@ import type { RunOptions } from "../../experiment.js";
 import { UsageError } from "../../usage-error.js";
 import type { PmseConfig } from "./config.js";
 import { pmseExperiment } from "./experiment.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -40,6 +40,16 @@ describe("pmse", () => {
       expect(Number.isFinite(mean)).toBe(true);
     }
   }, 180_000); // ~20 s on a quiet machine; generous for shared cores
+
+  it("two shards merged over two rounds give the unsharded numbers; round 1 computes only each shard's validation points", async () => {
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(pmseExperiment, tiny, 2);
+    // per target: validation point i belongs to shard i mod 2 (its 3 items: SmoothHess, SoftPlus, Swish); the test
+    // points wait for the σ and β chosen on both validation points, i.e. for round 2
+    const itemsPerShard = 3 * tiny.targets.length;
+    expect(shardItemsAfterRoundOne).toEqual([itemsPerShard, itemsPerShard]);
+    expect(rounds).toBe(2);
+    expect(merged).toBe(unsharded);
+  }, 180_000);
 
   it.each([
     [{ samples: 101 }, /--samples must be even/],

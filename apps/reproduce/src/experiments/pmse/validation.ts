@@ -16,14 +16,17 @@ export interface ValidationScores {
 
 /**
  * Validation (App. E.2.1): score every candidate σ (SH+SG, SG) and β (SoftPlus, Swish; H+G and G) by P_MSE at every
- * validation point, three checkpointed items per point (SmoothHess at all σ, then each surrogate over all β).
+ * validation point, three checkpointed items per point (SmoothHess at all σ, then each surrogate over all β). The
+ * point is the stage's item, so a shard computes all three items of its own points.
+ * @throws `StagePendingError` in a shard run (or merge) while other shards' points are not checkpointed yet.
  */
 export async function validationScores(run: TargetRun, validationRows: readonly number[]): Promise<ValidationScores> {
   const { context, config, task, neuron, surrogates, oracles, target, ds, tg, d, prefix, sigmas, sigmaIndex } = run;
   const { validation } = task.splits;
   const smoothHessScores: SmoothHessValidation[] = [];
   const surrogateScores: Record<SurrogateName, SurrogateValidation[]> = { softplus: [], swish: [] };
-  const validationProgress = context.progress(`pmse ${prefix} validation`, validationRows.length * 3);
+  const validationStage = `pmse ${prefix} validation`;
+  const validationProgress = context.progress(validationStage, validationRows.length * 3);
   let done = 0;
   for (const [i, row] of validationRows.entries()) {
     const fn = explainedFunction(task, neuron, target, rowVector(validation.x, row, d));
@@ -58,7 +61,7 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
         ballsHere.forEach((b) => b.dispose());
       }
       return { shsg, sg } satisfies SmoothHessValidation;
-    });
+    }, { stage: validationStage, item: i });
     smoothHessScores.push(sh.value);
     validationProgress.update(++done);
     for (const name of ACTIVATIONS) {
@@ -83,11 +86,12 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
           ballsHere.forEach((ball) => ball.dispose());
         }
         return { hg, g } satisfies SurrogateValidation;
-      });
+      }, { stage: validationStage, item: i });
       surrogateScores[name].push(sweep.value);
       validationProgress.update(++done);
     }
   }
   validationProgress.stop();
+  context.checkpoints.completeStage(validationStage);
   return { smoothHessScores, surrogateScores };
 }

@@ -109,8 +109,23 @@ function worst(a: MethodSensitivity | undefined, b: MethodSensitivity, count: nu
 /** Sensitivity of saliency, SmoothGrad and SmoothHess of the predicted logit over σ² and ε, on MNIST and FMNIST. */
 export async function computeRobustness(context: ExperimentContext, config: RobustnessConfig): Promise<RobustnessResults> {
   const datasets: RobustnessDataset[] = [];
+  // A shard run stops at each dataset's point stage while other shards' points are missing; the datasets are
+  // independent, so each still computes its own points in this round.
   for (const taskConfig of config.tasks) {
-    const task = await imageClassifierTask(context, taskConfig);
+    const result = await context.checkpoints.whenStagesComplete(() => robustnessDataset(context, config, taskConfig));
+    if (result) datasets.push(result);
+  }
+  context.checkpoints.throwIfStagesPending();
+  return { datasets };
+}
+
+/**
+ * One dataset: every explained point is one checkpointed item of the stage `<dataset> robustness` (all its σ² and
+ * ε cells), so a shard computes every N-th point; the worst case over points needs all of them.
+ */
+async function robustnessDataset(context: ExperimentContext, config: RobustnessConfig, taskConfig: RobustnessConfig["tasks"][number]): Promise<RobustnessDataset> {
+  const task = await imageClassifierTask(context, taskConfig);
+  try {
     const test = task.splits.test;
     const d = test.d;
     const predicted = predictedClasses(task.network, test.x, test.n);
@@ -120,7 +135,9 @@ export async function computeRobustness(context: ExperimentContext, config: Robu
     if (chosen.length === 0) throw new Error(`${taskConfig.dataset}: the classifier gets no test point right, nothing to explain`);
     const perPoint: { cells: RobustnessCell[] }[] = [];
     let gradMaxCertified = 0, gradMaxObserved = 0;
-    const progress = context.progress(`${taskConfig.dataset} robustness`, chosen.length * config.sigma2.length * config.radii.length);
+    const stage = `${taskConfig.dataset} robustness`;
+    const progress = context.progress(stage, chosen.length * config.sigma2.length * config.radii.length);
+    const perPointValues: { observed: number; cells: RobustnessCell[] }[] = [];
     let done = 0;
     for (const [p, point] of chosen.entries()) {
       const x = Float64Array.from(test.x.subarray(point.testIndex * d, (point.testIndex + 1) * d));
@@ -177,14 +194,18 @@ export async function computeRobustness(context: ExperimentContext, config: Robu
               };
             }),
           };
-        });
-        gradMaxObserved = Math.max(gradMaxObserved, value.observed);
-        perPoint.push({ cells: value.cells });
+        }, { stage, item: p });
+        perPointValues.push(value);
       } finally {
         await inner.dispose?.();
       }
     }
     progress.stop();
+    context.checkpoints.completeStage(stage);
+    for (const value of perPointValues) {
+      gradMaxObserved = Math.max(gradMaxObserved, value.observed);
+      perPoint.push({ cells: value.cells });
+    }
     // worst case over points, cell by cell
     const cells = perPoint[0].cells.map((cell, c) => {
       let saliency: MethodSensitivity | undefined, smoothGrad: MethodSensitivity | undefined, smoothHessCell: MethodSensitivity | undefined;
@@ -197,15 +218,15 @@ export async function computeRobustness(context: ExperimentContext, config: Robu
       });
       return { sigma2: cell.sigma2, radius: cell.radius, saliency: saliency!, smoothGrad: smoothGrad!, smoothHess: smoothHessCell!, bounds };
     });
-    datasets.push({
+    return {
       dataset: taskConfig.dataset,
       testAccuracy: task.summary.accuracy.test,
       points: chosen,
       gradMaxCertified,
       gradMaxObserved,
       cells,
-    });
+    };
+  } finally {
     task.network.dispose?.();
   }
-  return { datasets };
 }

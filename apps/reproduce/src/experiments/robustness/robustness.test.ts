@@ -4,6 +4,7 @@ import type { MethodSensitivity, RobustnessResults } from "./compute.js";
 import type { RobustnessConfig } from "./config.js";
 import { robustnessExperiment } from "./experiment.js";
 import { robustnessReport } from "./report.js";
+import { unshardedAndMerged } from "../resume-harness.test-helper.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -42,4 +43,21 @@ describe("robustness", () => {
     expect(report).toContain("reaches 133.3 % of its bound");
     expect(report).toContain("SmoothGrad moves less than saliency in 2 of 2 cells");
   });
+
+  it("two shards merged give the unsharded numbers; each shard computes only its explained points", async () => {
+    const quick = robustnessExperiment.configure(options) as RobustnessConfig;
+    const tiny: RobustnessConfig = {
+      ...quick,
+      tasks: [{ dataset: "mnist", seed: 4, backend: "wasm", epochs: 1, trainExamples: 256 }],
+      points: 3,
+      samples: 32,
+      sigma2: [0.1],
+      radii: [0.5],
+      neighbours: 2,
+    };
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(robustnessExperiment, tiny, 2);
+    expect(shardItemsAfterRoundOne).toEqual([2, 1]); // points 0 and 2 to shard 0, point 1 to shard 1
+    expect(rounds).toBe(1);
+    expect(merged).toBe(unsharded);
+  }, 120_000);
 });

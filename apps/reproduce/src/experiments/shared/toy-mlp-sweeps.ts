@@ -54,6 +54,7 @@ export async function toyMlpSweeps<S, P>(context: ExperimentContext, spec: ToyMl
   const oracle = networkOracle(reference);
   const x0 = [0, 0];
 
+  const sweepStage = `${spec.label} SmoothHess over σ²`;
   const progress = context.progress(`${spec.label}: SmoothHess over σ²`, spec.sigma2.length);
   const smoothHessRows: S[] = [];
   for (const [i, sigma2] of spec.sigma2.entries()) {
@@ -65,11 +66,12 @@ export async function toyMlpSweeps<S, P>(context: ExperimentContext, spec: ToyMl
         entrywiseError: true,
       });
       return spec.smoothHessRow(sigma2, estimate);
-    });
+    }, { stage: sweepStage, item: i });
     smoothHessRows.push(value);
     progress.update(i + 1);
   }
   progress.stop();
+  context.checkpoints.completeStage(sweepStage);
 
   const surrogates = referenceSurrogates(reference);
   const softplusRows = spec.betas.map((beta) => {

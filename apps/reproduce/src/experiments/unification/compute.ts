@@ -86,7 +86,7 @@ function accuracy(net: ReturnType<typeof eluClassifier>, data: Dataset): number 
 /** Train the ELU network of every dataset and measure equivalence and robustness over n and σ². */
 export async function computeUnification(context: ExperimentContext, config: UnificationConfig): Promise<UnificationResults> {
   const results: UnificationDatasetResult[] = [];
-  for (const spec of config.datasets) {
+  for (const [datasetIndex, spec] of config.datasets.entries()) {
     const { data: raw, featureNames, standardise } = await loadDataset(spec, config.seed);
     // §6.1: 80 / 20 split; real datasets standardised with the training statistics
     const order = seededPermutation(raw.n, deriveSeed(config.seed, 1));
@@ -106,20 +106,29 @@ export async function computeUnification(context: ExperimentContext, config: Uni
     context.log(`${spec.name}: d = ${d}, test accuracy ${(100 * accuracy(net, test)).toFixed(1)} %, explaining ${points} test points`);
 
     const sigma: UnificationSigmaResult[] = [];
-    for (const sigma2 of config.sigma2) {
-      const rows: UnificationRow[] = [];
-      const progress = context.progress(`${spec.name} σ²=${sigma2}`, config.perturbations.length);
-      for (const [k, n] of config.perturbations.entries()) {
-        const key = `${spec.name}-s2-${sigma2}-n-${n}`.replace(/[^A-Za-z0-9._-]/g, "_");
-        const { value } = await context.checkpoints.getOrCompute(key, () => measureRow(oracle, test, points, d, sigma2, n, config));
-        rows.push(value);
-        progress.update(k + 1);
-      }
-      progress.stop();
-      const lipschitz = await context.checkpoints.getOrCompute(`${spec.name}-s2-${sigma2}-lipschitz`.replace(/[^A-Za-z0-9._-]/g, "_"), () =>
-        measureLipschitz(oracle, test, points, d, sigma2, config),
-      );
-      sigma.push({ sigma2, rows, lipschitz: lipschitz.value });
+    for (const [s, sigma2] of config.sigma2.entries()) {
+      // One stage per (dataset, σ²), one item per n. Items are numbered across all stages, so in a shard run the
+      // costly largest n of the stages fall to different shards instead of all to the same one.
+      const stage = `unification ${spec.name} σ²=${sigma2}`;
+      const firstItem = (datasetIndex * config.sigma2.length + s) * config.perturbations.length;
+      const result = await context.checkpoints.whenStagesComplete(async () => {
+        const rows: UnificationRow[] = [];
+        const progress = context.progress(`${spec.name} σ²=${sigma2}`, config.perturbations.length);
+        for (const [k, n] of config.perturbations.entries()) {
+          const key = `${spec.name}-s2-${sigma2}-n-${n}`.replace(/[^A-Za-z0-9._-]/g, "_");
+          const { value } = await context.checkpoints.getOrCompute(key, () => measureRow(oracle, test, points, d, sigma2, n, config), { stage, item: firstItem + k });
+          rows.push(value);
+          progress.update(k + 1);
+        }
+        progress.stop();
+        context.checkpoints.completeStage(stage);
+        // outside the stage: computed by whichever process completes the stage (a shard's next round, or the merge)
+        const lipschitz = await context.checkpoints.getOrCompute(`${spec.name}-s2-${sigma2}-lipschitz`.replace(/[^A-Za-z0-9._-]/g, "_"), () =>
+          measureLipschitz(oracle, test, points, d, sigma2, config),
+        );
+        return { sigma2, rows, lipschitz: lipschitz.value } satisfies UnificationSigmaResult;
+      });
+      if (result) sigma.push(result);
     }
     results.push({
       name: spec.name,
@@ -135,6 +144,8 @@ export async function computeUnification(context: ExperimentContext, config: Uni
       sigma,
     });
   }
+  // a shard run (or a merge before the shards finished) stops here, after every (dataset, σ²) did its own items
+  context.checkpoints.throwIfStagesPending();
   return { datasets: results };
 }
 

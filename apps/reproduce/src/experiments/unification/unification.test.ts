@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gaussianSampler } from "@smoothhess/random";
 import type { RunOptions } from "../../experiment.js";
 import { UsageError } from "../../usage-error.js";
-import { SimulatedInterrupt, uninterruptedAndResumed } from "../resume-harness.test-helper.js";
+import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
 import type { UnificationResults } from "./compute.js";
 import type { UnificationConfig } from "./config.js";
 import { unificationExperiment } from "./experiment.js";
@@ -77,5 +77,23 @@ describe("unification", () => {
     const report = unificationReport(tiny, results, ["figure-2.png"]);
     expect(report).toContain("## Online Shopping (d = 3");
     expect(report).toContain("SmoothGrad below C-LIME at");
+  }, 120_000);
+
+  it("two shards merged give the unsharded numbers; each shard computes only its half of the (dataset, σ², n) rows", async () => {
+    const base = unificationExperiment.configure({ ...options, dataDir: dir }) as UnificationConfig;
+    const tiny: UnificationConfig = {
+      ...base,
+      datasets: base.datasets.map((d) => ({ ...d, epochs: 2 })),
+      points: 2,
+      perturbations: [3, 20],
+      sigma2: [0.1, 1],
+      neighbours: 2,
+    };
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(unificationExperiment, tiny, 2);
+    // 3 datasets × 2 σ² × 2 n = 12 staged rows, numbered across stages: 6 per shard; the Lipschitz items wait for
+    // the complete stage, so no shard computes them
+    expect(shardItemsAfterRoundOne).toEqual([6, 6]);
+    expect(rounds).toBe(1);
+    expect(merged).toBe(unsharded);
   }, 120_000);
 });
