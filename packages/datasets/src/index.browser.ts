@@ -5,7 +5,6 @@ export { createDataset, subsetDataset, classCounts, exampleAt } from "./dataset.
 export type { Dataset, DatasetSplits, DatasetFields, Labels } from "./dataset.js";
 export { splitDataset, PAPER_SPLIT_SIZES, EMBEDDED_MNIST_SPLIT_SIZES } from "./split.js";
 export type { SplitSizes, SplitOptions } from "./split.js";
-export { seededPermutation } from "@smoothhess/random";
 export { DatasetFileError, DatasetFormatError } from "./dataset-file-error.js";
 export { MissingDatasetPackageError } from "./missing-dataset-package-error.js";
 export { MNIST_CLASSES, FASHION_MNIST_CLASSES, CIFAR10_CLASSES } from "./class-names.js";
@@ -46,3 +45,7 @@ export type {
   SpirometryCoughTruth,
   Range,
 } from "./synthetic-spirometry.js";
+export { simulatedClusters, SIMULATED_CLUSTER_MEANS } from "./simulated-clusters.js";
+export type { SimulatedClustersOptions } from "./simulated-clusters.js";
+export { standardizeFeatures } from "./standardize-features.js";
+export type { FeatureScaling } from "./standardize-features.js";
