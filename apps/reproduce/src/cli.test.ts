@@ -52,6 +52,9 @@ describe("CLI", () => {
     [["all", "--bogus"], /unknown option '--bogus'/],
     [["all", "--backend", "bogus"], /--backend must be one of wasm, cpu, tensorflow, got "bogus"/],
     [["four-quadrant", "--samples", "3"], /--samples must be even/],
+    [["pmse", "--engine", "torch"], /--engine must be one of onnx, tfjs, got "torch"/],
+    [["nested", "--model", "authors"], /--model authors: the authors released checkpoints for pmse, attack.* only, not for nested/],
+    [["nested", "--dataset", "mnist"], /--dataset selects datasets of pmse, attack; nested does not take it/],
     [["four-quadrant", "--seed", ""], /--seed must be an integer ≥ 0, got ""/],
     [["four-quadrant", "--out", ""], /--out must not be empty/],
     [["four-quadrant", "--data-dir", "/no/such/directory"], /--data-dir "\/no\/such\/directory" does not exist or is not a directory/],
@@ -62,6 +65,7 @@ describe("CLI", () => {
     [["merge"], /merge needs the output directories of the shards/],
     [["merge", "/no/such/shard"], /\/no\/such\/shard is not a shard's output directory/],
     [["merge", "/no/such/shard", "--seed", "1"], /merge takes its options from the shards' records; remove --seed/],
+    [["merge", "/no/such/shard", "--engine", "tfjs", "--model", "authors"], /merge takes its options from the shards' records; remove --engine, --model/],
   ])("%j → one line on stderr, exit code 2, no stack trace", async (args, message) => {
     const { code, stderr } = await invoke(...args);
     expect(code).toBe(2);

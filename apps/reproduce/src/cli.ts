@@ -36,6 +36,9 @@ const program = new Command()
   .option("--samples <n>", "Monte-Carlo gradient samples per point, even (overrides the preset)")
   .option("--seed <n>", "seed of everything random", "0")
   .option("--backend <name>", "tfjs backend for training and tfjs oracles: wasm, cpu, tensorflow", "wasm")
+  .option("--engine <name>", "engine of the explanations (pmse, attack, four-quadrant): onnx (ONNX Runtime) or tfjs; training is always tfjs", "onnx")
+  .option("--model <source>", "pmse, attack, four-quadrant: ours (train, cached) or authors (the paper authors' checkpoints; writes <out>/<experiment>-authors/)", "ours")
+  .option("--dataset <names>", "pmse, attack: only these datasets, comma-separated (mnist, fmnist); resumes and fills the same checkpoints as a run of both")
   .option("--out <dir>", "output directory (one run at a time: it is locked while a run uses it)", "results")
   .option("--data-dir <dir>", "directory with datasets that are not embedded (CIFAR-10 binaries, MNIST IDX files)")
   .option("--fresh", "recompute this experiment's checkpoints of this configuration instead of resuming them")
@@ -45,7 +48,7 @@ const program = new Command()
   .addHelpText(
     "after",
     `\nExperiments:\n${experiments.map((e) => `  ${e.name.padEnd(14)} ${e.summary}`).join("\n")}\n  ${"all".padEnd(14)} every experiment above, in order\n\n` +
-      "Each run writes <out>/<experiment>/results.json, report.md, figures (SVG + PNG) and SHA256SUMS, and checkpoints per item:\n" +
+      "Each run writes <out>/<experiment>/ (<out>/<experiment>-authors/ with --model authors): results.json, report.md, figures (SVG + PNG) and SHA256SUMS, and checkpoints per item:\n" +
       "rerun the same command after an interrupt to resume. Exit codes: 0 done, 1 failed (stack trace in the log file named on\n" +
       "stderr), 2 usage error (nothing was done), 3 merge finished but a later stage needs another round of shards.\n\n" +
       "Sharding: run `<experiment> --shard k/N --out <dir_k>` for k = 0…N−1 (any machines), then\n" +
@@ -61,9 +64,18 @@ const program = new Command()
     }
     if (directories.length > 0) throw new UsageError(`unexpected argument${directories.length > 1 ? "s" : ""} ${directories.map((d) => JSON.stringify(d)).join(" ")} (only merge takes directories)`);
     const options = parseOptions(flags);
-    const chosen = name === "all" ? experiments : experiments.filter((e) => e.name === name);
+    // `all --model authors` runs the experiments that have the authors' checkpoints.
+    const chosen = name === "all" ? experiments.filter((e) => options.model !== "authors" || e.authorsModel) : experiments.filter((e) => e.name === name);
     if (chosen.length === 0) {
       throw new UsageError(`unknown experiment ${JSON.stringify(name)}; choose one of ${[...experiments.map((e) => e.name), "all", "merge"].join(", ")}`);
+    }
+    for (const experiment of chosen) {
+      if (options.datasets && !experiment.datasetOption) {
+        throw new UsageError(`--dataset selects datasets of ${experiments.filter((e) => e.datasetOption).map((e) => e.name).join(", ")}; ${experiment.name} does not take it`);
+      }
+      if (options.model === "authors" && !experiment.authorsModel) {
+        throw new UsageError(`--model authors: the authors released checkpoints for ${experiments.filter((e) => e.authorsModel).map((e) => e.name).join(", ")} only, not for ${experiment.name}`);
+      }
     }
     for (const experiment of chosen) experiment.configure(options); // validate every configuration before any work
     await preflight(options);
@@ -109,7 +121,7 @@ function stageList(error: StagePendingError): string {
  */
 async function merge(directories: string[], flags: RawFlags): Promise<number> {
   if (directories.length === 0) throw new UsageError("merge needs the output directories of the shards: merge <dir_0> … <dir_N-1> --out <merged>");
-  const numbers = ["quick", "full", "points", "samples", "seed", "backend", "shard", "from", "fresh"];
+  const numbers = ["quick", "full", "points", "samples", "seed", "backend", "engine", "model", "dataset", "shard", "from", "fresh"];
   const given = numbers.filter((flag) => program.getOptionValueSource(flag) === "cli");
   if (given.length > 0) throw new UsageError(`merge takes its options from the shards' records; remove ${given.map((f) => `--${f}`).join(", ")}`);
   const out = flags.out ?? "results";

@@ -1,4 +1,7 @@
 import type { CheckpointStore } from "./checkpoint-store.js";
+import { DEFAULT_ENGINE, type EngineName } from "./engine.js";
+import type { ImageTaskDataset } from "./image-datasets.js";
+import type { ModelSource } from "./model-source.js";
 import type { Progress } from "./progress.js";
 import type { ShardSpec } from "./shard.js";
 
@@ -14,7 +17,16 @@ export interface RunOptions {
   readonly samples?: number;
   readonly seed: number;
   readonly backend: string;
-  /** Output root; the experiment writes to `<out>/<name>/`. */
+  /** The engine of the explanations (`--engine`; absent: {@link DEFAULT_ENGINE}); training is always tfjs. */
+  readonly engine?: EngineName;
+  /** `ours` trains (cached), `authors` loads the paper authors' checkpoints (`--model`; absent: ours). */
+  readonly model?: ModelSource;
+  /**
+   * `pmse` / `attack`: only these datasets in this invocation (`--dataset`). Not part of the configuration's
+   * fingerprint: runs of single datasets fill the same checkpoints a run of both reads.
+   */
+  readonly datasets?: readonly ImageTaskDataset[];
+  /** Output root; the experiment writes to `<out>/<name>/` (`<out>/<name>-authors/` with `--model authors`). */
   readonly out: string;
   /** Discard checkpoints of another configuration instead of refusing to resume. */
   readonly fresh: boolean;
@@ -70,10 +82,31 @@ export interface Experiment<C extends object = object> {
   /** One line for `--help`. */
   readonly summary: string;
   /**
+   * The engines it can run on; the first is used when `--engine` names one it lacks (results.json records the
+   * engine used). Absent: tfjs only.
+   */
+  readonly engines?: readonly EngineName[];
+  /** It takes `--dataset` (a subset of its datasets). */
+  readonly datasetOption?: boolean;
+  /** It can explain the authors' checkpoints (`--model authors`). */
+  readonly authorsModel?: boolean;
+  /**
    * The configuration that determines the numbers (fingerprinted for checkpoints). Validate options here and
    * throw `UsageError` for bad ones, before any work starts.
    */
   configure(options: RunOptions): C;
   /** Run it. */
   run(context: ExperimentContext, config: C): Promise<ExperimentOutput<C>>;
+}
+
+/** `<name>` for our models, `<name>-authors` for the authors' (the output folder under `--out`). */
+export function experimentDirectoryName(experiment: Pick<Experiment, "name">, options: Pick<RunOptions, "model">): string {
+  return options.model === "authors" ? `${experiment.name}-authors` : experiment.name;
+}
+
+/** The engine `experiment` runs on under `options`: `--engine` where it supports it, else its first (tfjs). */
+export function effectiveEngine(experiment: Pick<Experiment, "engines">, options: Pick<RunOptions, "engine">): EngineName {
+  const engines = experiment.engines ?? ["tfjs"];
+  const wanted = options.engine ?? DEFAULT_ENGINE;
+  return engines.includes(wanted) ? wanted : engines[0];
 }

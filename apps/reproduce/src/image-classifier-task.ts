@@ -12,14 +12,30 @@ import {
 } from "@smoothhess/datasets";
 import type { DenseNetwork } from "@smoothhess/oracle";
 import { classifierAccuracy, mnistRecipe, paperMnistMlp, referenceFromTfjsMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
+import { loadAuthorsModel } from "./authors-model.js";
 import type { ExperimentContext, Preset } from "./experiment.js";
+import type { ModelSource } from "./model-source.js";
 import { trainedNetwork } from "./trained-network.js";
 
-/** The image datasets the P_MSE and attack experiments run on without a data directory. */
-export type ImageTaskDataset = "mnist" | "fmnist";
+export { IMAGE_DATASETS, type ImageTaskDataset } from "./image-datasets.js";
+import type { ImageTaskDataset } from "./image-datasets.js";
+
+/** The classifier of a P_MSE / attack experiment: one this app trains, or the authors' checkpoint. */
+export type ImageTaskConfig = TrainedImageTaskConfig | AuthorsImageTaskConfig;
+
+/** The authors' checkpoint of the dataset (`--model authors`), on this app's data splits of `seed`. */
+export interface AuthorsImageTaskConfig {
+  readonly [key: string]: unknown;
+  readonly model: "authors";
+  readonly dataset: ImageTaskDataset;
+  /** Seed of the data split (which examples are validation and test points). */
+  readonly seed: number;
+  readonly backend: string;
+}
 
 /** Everything that determines a trained classifier of the P_MSE / attack experiments (hashed into the model cache). */
-export interface ImageTaskConfig {
+export interface TrainedImageTaskConfig {
+  readonly model?: undefined;
   readonly [key: string]: unknown;
   readonly dataset: ImageTaskDataset;
   readonly seed: number;
@@ -41,8 +57,12 @@ export interface ImageTask {
   readonly reference: DenseNetwork;
   /** Class names by label. */
   readonly classes: readonly string[];
+  /** The authors' ONNX file (`--model authors`): the ONNX engine runs it as released. */
+  readonly onnx?: Uint8Array;
   /** Deterministic facts about the model (they go into results.json). */
   readonly summary: {
+    /** `--model authors`: the checkpoint (file, SHA-256, the authors' source file); training counts are then 0. */
+    readonly checkpoint?: { readonly file: string; readonly sha256: string; readonly sourceCheckpoint: string; readonly architecture: string };
     readonly trainingSteps: number;
     readonly trainExamples: number;
     readonly finalTrainingLoss: number;
@@ -55,7 +75,8 @@ export interface ImageTask {
  * `--full` trains the paper's MLP with the paper's recipe (30 epochs) on the whole training split; `--quick` trains
  * 2 epochs on the first 8,000 training examples (about 30 s per dataset on this 2-core machine).
  */
-export function imageTaskConfig(dataset: ImageTaskDataset, preset: Preset, seed: number, backend: string): ImageTaskConfig {
+export function imageTaskConfig(dataset: ImageTaskDataset, preset: Preset, seed: number, backend: string, model: ModelSource = "ours"): ImageTaskConfig {
+  if (model === "authors") return { model, dataset, seed, backend };
   return preset === "full"
     ? { dataset, seed, backend, epochs: mnistRecipe().epochs, trainExamples: null }
     : { dataset, seed, backend, epochs: 2, trainExamples: 8000 };
@@ -83,6 +104,7 @@ export async function imageClassifierTask(context: ExperimentContext, config: Im
   const data = await loadDataset(config.dataset);
   const sizes = config.dataset === "mnist" ? EMBEDDED_MNIST_SPLIT_SIZES : PAPER_SPLIT_SIZES;
   const splits = splitDataset(data, sizes, { seed: config.seed });
+  if (config.model === "authors") return authorsTask(context, config, splits);
   const trainingSet =
     config.trainExamples === null || config.trainExamples >= splits.train.n
       ? splits.train
@@ -124,6 +146,41 @@ export async function imageClassifierTask(context: ExperimentContext, config: Im
       trainingSteps: record.steps,
       trainExamples: trainingSet.n,
       finalTrainingLoss: record.losses[record.losses.length - 1] ?? Number.NaN,
+      accuracy,
+    },
+  };
+}
+
+/**
+ * The authors' checkpoint of the dataset on this app's splits. Their networks take pixels in [0, 1] without
+ * normalisation and the standard class order (the fixtures' README), which is what the embedded datasets hold; the
+ * training split (which picks the internal neuron) is this app's, not the authors' training data.
+ */
+async function authorsTask(context: ExperimentContext, config: AuthorsImageTaskConfig, splits: DatasetSplits): Promise<ImageTask> {
+  const authors = await loadAuthorsModel(config.dataset);
+  await context.checkpoints.bind(`model-authors-${config.dataset}`, authors.sha256);
+  const network = authors.network;
+  const accuracy = {
+    train: classifierAccuracy(network, splits.train),
+    validation: classifierAccuracy(network, splits.validation),
+    test: classifierAccuracy(network, splits.test),
+  };
+  context.log(
+    `${config.dataset}: the authors' checkpoint ${authors.file} (${authors.architecture}); accuracy on this app's splits: train ${(100 * accuracy.train).toFixed(1)} %, validation ${(100 * accuracy.validation).toFixed(1)} %, test ${(100 * accuracy.test).toFixed(1)} %`,
+  );
+  return {
+    config,
+    splits,
+    trainingSet: splits.train,
+    network,
+    reference: referenceFromTfjsMlp(network),
+    onnx: authors.onnx,
+    classes: config.dataset === "mnist" ? MNIST_CLASSES : FASHION_MNIST_CLASSES,
+    summary: {
+      checkpoint: { file: authors.file, sha256: authors.sha256, sourceCheckpoint: authors.sourceCheckpoint, architecture: authors.architecture },
+      trainingSteps: 0,
+      trainExamples: 0,
+      finalTrainingLoss: Number.NaN,
       accuracy,
     },
   };

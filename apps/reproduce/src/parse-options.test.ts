@@ -11,6 +11,8 @@ describe("parseOptions", () => {
       samples: undefined,
       seed: 0,
       backend: "wasm",
+      engine: "onnx",
+      model: "ours",
       out: "results",
       fresh: false,
       dataDir: undefined,
@@ -27,6 +29,9 @@ describe("parseOptions", () => {
   });
 
   it.each([
+    [{ engine: "torch" }, /^--engine must be one of onnx, tfjs, got "torch"$/],
+    [{ model: "theirs" }, /^--model must be one of ours, authors, got "theirs"$/],
+    [{ dataset: "mnist,cifar10" }, /^--dataset must list some of mnist, fmnist \(comma-separated\), got "mnist,cifar10"$/],
     [{ backend: "bogus" }, /^--backend must be one of wasm, cpu, tensorflow, got "bogus"$/],
     [{ backend: "" }, /^--backend must be one of/],
     [{ samples: "3" }, /^--samples must be even \(SmoothHess uses antithetic pairs\), got 3$/],

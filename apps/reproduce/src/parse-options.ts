@@ -1,4 +1,7 @@
+import { ENGINE_NAMES, DEFAULT_ENGINE, type EngineName } from "./engine.js";
 import type { Preset, RunOptions } from "./experiment.js";
+import { IMAGE_DATASETS, type ImageTaskDataset } from "./image-datasets.js";
+import { MODEL_SOURCES, type ModelSource } from "./model-source.js";
 import { parseShard } from "./shard.js";
 import { UsageError } from "./usage-error.js";
 
@@ -16,6 +19,9 @@ export interface RawFlags {
   quiet?: boolean;
   shard?: string;
   from?: string[];
+  engine?: string;
+  model?: string;
+  dataset?: string;
 }
 
 /** The tfjs backends the CLI can run on in Node (`webgl`/`webgpu` need a browser). */
@@ -38,12 +44,27 @@ export function parseOptions(flags: RawFlags): RunOptions {
   if (!(CLI_BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend must be one of ${CLI_BACKENDS.join(", ")}, got ${JSON.stringify(backend)}`);
   }
+  const engine = flags.engine ?? DEFAULT_ENGINE;
+  if (!(ENGINE_NAMES as readonly string[]).includes(engine)) {
+    throw new UsageError(`--engine must be one of ${ENGINE_NAMES.join(", ")}, got ${JSON.stringify(engine)}`);
+  }
+  const model = flags.model ?? "ours";
+  if (!(MODEL_SOURCES as readonly string[]).includes(model)) {
+    throw new UsageError(`--model must be one of ${MODEL_SOURCES.join(", ")}, got ${JSON.stringify(model)}`);
+  }
+  const datasets = flags.dataset === undefined ? undefined : flags.dataset.split(",").map((d) => d.trim());
+  for (const d of datasets ?? []) {
+    if (!(IMAGE_DATASETS as readonly string[]).includes(d)) throw new UsageError(`--dataset must list some of ${IMAGE_DATASETS.join(", ")} (comma-separated), got ${JSON.stringify(flags.dataset)}`);
+  }
   return {
     preset,
     points: optionalInteger("--points", flags.points, 1),
     samples,
     seed: optionalInteger("--seed", flags.seed, 0) ?? 0,
     backend,
+    engine: engine as EngineName,
+    model: model as ModelSource,
+    ...(datasets !== undefined ? { datasets: [...new Set(datasets)] as ImageTaskDataset[] } : {}),
     out: nonEmpty("--out", flags.out) ?? "results",
     fresh: flags.fresh ?? false,
     dataDir: nonEmpty("--data-dir", flags.dataDir),

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
-import type { Experiment, RunOptions } from "./experiment.js";
+import { effectiveEngine, experimentDirectoryName, type Experiment, type RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
@@ -30,7 +30,10 @@ export interface RunSummary {
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary> {
   const config = experiment.configure(options);
-  const directory = join(options.out, experiment.name);
+  const directoryName = experimentDirectoryName(experiment, options);
+  const directory = join(options.out, directoryName);
+  const engine = effectiveEngine(experiment, options);
+  const model = options.model ?? "ours";
   const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
   const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, {
     fresh: options.fresh,
@@ -40,7 +43,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   });
   for (const source of options.from ?? []) {
     await importModels(source, options.out);
-    await checkpoints.importFrom(join(source, experiment.name, "checkpoints", fingerprint.slice(0, 16)));
+    await checkpoints.importFrom(join(source, directoryName, "checkpoints", fingerprint.slice(0, 16)));
   }
   const started = performance.now();
   const output = await experiment.run(
@@ -63,13 +66,15 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     config: output.config,
     seed: options.seed,
     backend: options.backend,
+    model,
+    engine,
     ...(options.merging && options.from ? { mergedShards: options.from.length } : {}),
     packageVersions: await packageVersions(),
     timings: { wallSeconds, finishedAt: new Date().toISOString() },
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
-  const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
+  const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`, engine \`${engine}\`${model === "authors" ? ", the paper authors' trained networks" : ""}; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
   await writeFileAtomic(reportPath, header + (options.preset === "quick" ? QUICK_NOTICE : "") + output.report);
   const checksumsPath = join(directory, "SHA256SUMS");
   const lines = [];

@@ -1,6 +1,5 @@
 import { deriveSeed } from "@smoothhess/random";
-import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import { tfjsOracle, type TfjsOracle } from "@smoothhess/tfjs";
+import { openEngine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows } from "../../explained-points.js";
 import { imageClassifierTask, type ImageTaskDataset } from "../../image-classifier-task.js";
@@ -20,7 +19,8 @@ export async function computeAttack(context: ExperimentContext, config: AttackCo
   const datasets: AttackDatasetResults[] = [];
   // A shard run stops at the first stage of each dataset that lacks other shards' items; the datasets are
   // independent, so each still runs its own stage in this round.
-  for (const dataset of config.datasets) {
+  const only = context.options.datasets;
+  for (const dataset of config.datasets.filter((d) => only === undefined || only.includes(d))) {
     const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
     if (result) datasets.push(result);
   }
@@ -35,15 +35,9 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
   const { validation, test } = task.splits;
   const validationRows = explainedRows(validation.n, config.validationPoints, deriveSeed(config.seed, SEED_TAG.validationRows, ds));
   const testRows = explainedRows(test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
-  const surrogates = tfjsSurrogates(task.network);
-  const oracles = new Map<number, TfjsOracle>();
-  const softmaxOracle = (k: number) => {
-    let o = oracles.get(k);
-    if (!o) oracles.set(k, (o = tfjsOracle(task.network, { softmax: k }, { engine: "fast" })));
-    return o;
-  };
+  const engine = await openEngine(config.engine, { network: task.network, onnx: task.onnx });
   try {
-    const run = { context, config, task, ds, surrogates, softmaxOracle };
+    const run = { context, config, task, ds, engine };
     const validationOutcomes = await attackValidation(run, validationRows);
     const selection = await selectAttackHyperparameters(config, validationRows, validationOutcomes);
 
@@ -65,7 +59,6 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
     }
     return { dataset, model: task.summary, validationRows, testRows, selection, accuracy, points };
   } finally {
-    surrogates.dispose();
-    for (const o of oracles.values()) await o.dispose();
+    await engine.dispose();
   }
 }

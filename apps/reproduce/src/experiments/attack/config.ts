@@ -1,4 +1,5 @@
 import { ATTACK_ENERGY_THRESHOLDS, ATTACK_RADII, BETA_GRIDS, VARIANCE_GRIDS } from "@smoothhess/metrics";
+import { DEFAULT_ENGINE } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
 import { type ImageTaskDataset } from "../../image-classifier-task.js";
 import { imageExperimentConfig, type ImageExperimentConfig } from "../shared/image-experiment-config.js";
@@ -31,7 +32,7 @@ export interface AttackConfig extends ImageExperimentConfig {
 
 /** The attack configuration of a preset, with `--points` and `--samples` overrides. */
 export function configureAttack(options: RunOptions): AttackConfig {
-  const { head, quick, samples } = imageExperimentConfig("attack", "attacks", options);
+  const { head, quick, samples } = imageExperimentConfig("attack", "attacks", options, options.engine ?? DEFAULT_ENGINE);
   return {
     ...head,
     radii: [...ATTACK_RADII.mnist],

@@ -1,5 +1,4 @@
-import type { TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
-import type { TfjsOracle } from "@smoothhess/tfjs";
+import type { Engine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import type { ImageTask } from "../../image-classifier-task.js";
 import type { AttackConfig } from "./config.js";
@@ -11,7 +10,6 @@ export interface DatasetRun {
   readonly task: ImageTask;
   /** Position of the dataset in the seed derivation. */
   readonly ds: number;
-  readonly surrogates: TfjsSurrogates;
-  /** The fast tfjs oracle of the SoftMax probability of class `k` (one per class, created on first use). */
-  softmaxOracle(k: number): TfjsOracle;
+  /** Oracles (the SoftMax probability of class k: `{ softmax: k }`), kernel and surrogates on the run's engine. */
+  readonly engine: Engine;
 }

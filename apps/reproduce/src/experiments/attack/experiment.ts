@@ -13,6 +13,9 @@ import { attackReport } from "./report.js";
 export const attackExperiment: Experiment<AttackConfig> = {
   name: "attack",
   summary: "Tables 2, 8: post-hoc accuracy of Taylor-model attacks on the predicted SoftMax probability (MNIST, FMNIST)",
+  engines: ["onnx", "tfjs"],
+  datasetOption: true,
+  authorsModel: true,
   configure: configureAttack,
   async run(context, config) {
     const results = await computeAttack(context, config);

@@ -3,7 +3,7 @@ import { networkOracle } from "@smoothhess/oracle";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
-import { classesAndProbability, predictedClasses, tfjsOuterProductKernel } from "@smoothhess/tfjs";
+import { classesAndProbability, predictedClasses } from "@smoothhess/tfjs";
 import type { SymmetricEigen } from "@smoothhess/linalg";
 import { rowVector } from "../../explained-points.js";
 import type { AttackMethod } from "../../paper-numbers/paper-layout.js";
@@ -17,11 +17,11 @@ import type { AttackDatasetResults, AttackOutcome, AttackTestPoint } from "./res
  * both reduced and exact. `j` is the point's position among the test points (it fixes the random attack's seeds).
  */
 export async function testPoint(run: DatasetRun, selection: AttackDatasetResults["selection"], j: number, row: number): Promise<AttackTestPoint> {
-  const { config, task, ds, surrogates, softmaxOracle } = run;
+  const { config, task, ds, engine } = run;
   const d = task.network.inputSize;
   const x0 = rowVector(task.splits.test.x, row, d);
   const k = predictedClasses(task.network, x0, 1)[0];
-  const oracle = softmaxOracle(k);
+  const oracle = await engine.oracle({ softmax: k });
   const byRadius = <T>(choose: (e: number) => T): T[] => config.radii.map((_, e) => choose(e));
   const reduced: Record<string, Float64Array[]> = {};
   const exact: Record<string, Float64Array[]> = {};
@@ -40,7 +40,7 @@ export async function testPoint(run: DatasetRun, selection: AttackDatasetResults
   for (const variance of variances) {
     const options = { covariance: { variance }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
     if (selection["SH+SG"].some((s) => s.chosen === variance)) {
-      const estimate = await smoothHess(oracle, x0, { ...options, kernel: tfjsOuterProductKernel() });
+      const estimate = await smoothHess(oracle, x0, { ...options, kernel: engine.kernel });
       smooth.set(variance, { gradient: estimate.gradient, eigen: hessianEigen(estimate.hessian, d) });
     } else {
       smooth.set(variance, { gradient: (await smoothGrad(oracle, x0, options)).gradient });
@@ -53,12 +53,11 @@ export async function testPoint(run: DatasetRun, selection: AttackDatasetResults
   // SoftPlus at the chosen β per radius.
   const softplus = new Map<number, { gradient: Float64Array; eigen?: SymmetricEigen }>();
   for (const beta of new Set([...selection["SP (H+G)"], ...selection["SP G"]].map((s) => s.chosen))) {
-    const model = surrogates.surrogate({ name: "softplus", beta });
     if (selection["SP (H+G)"].some((s) => s.chosen === beta)) {
-      const { gradients, hessians } = await model.hessians(x0, 1, { softmax: k });
-      softplus.set(beta, { gradient: gradients, eigen: hessianEigen(hessians, d) });
+      const { gradient, hessian } = await engine.surrogateHessian({ name: "softplus", beta }, x0, { softmax: k });
+      softplus.set(beta, { gradient, eigen: hessianEigen(hessian, d) });
     } else {
-      softplus.set(beta, { gradient: Float64Array.from((await model.oracle({ softmax: k }).evaluate(x0, 1)).gradients) });
+      softplus.set(beta, { gradient: await engine.surrogateGradient({ name: "softplus", beta }, x0, { softmax: k }) });
     }
   }
   byRadius((e) => {

@@ -1,7 +1,7 @@
 import { hessianEigen } from "@smoothhess/metrics";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
-import { predictedClasses, tfjsOuterProductKernel } from "@smoothhess/tfjs";
+import { predictedClasses } from "@smoothhess/tfjs";
 import { rowVector } from "../../explained-points.js";
 import { SEED_TAG } from "./config.js";
 import type { DatasetRun } from "./dataset-run.js";
@@ -20,7 +20,7 @@ export interface AttackValidation {
  * @throws `StagePendingError` in a shard run (or merge) while other shards' points are not checkpointed yet.
  */
 export async function attackValidation(run: DatasetRun, validationRows: readonly number[]): Promise<AttackValidation> {
-  const { context, config, task, ds, surrogates, softmaxOracle } = run;
+  const { context, config, task, ds, engine } = run;
   const dataset = task.config.dataset;
   const d = task.network.inputSize;
   const { validation } = task.splits;
@@ -35,11 +35,11 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
     const k = predictedClasses(task.network, x0, 1)[0];
     for (const [c, variance] of config.variances.entries()) {
       const { value } = await context.checkpoints.getOrCompute(`val-${dataset}-${i}-smoothhess-${c}`, async () => {
-        const estimate = await smoothHess(softmaxOracle(k), x0, {
+        const estimate = await smoothHess(await engine.oracle({ softmax: k }), x0, {
           covariance: { variance },
           samples: config.samples,
           seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, i, c),
-          kernel: tfjsOuterProductKernel(),
+          kernel: engine.kernel,
         });
         const eigen = hessianEigen(estimate.hessian, d);
         return {
@@ -52,7 +52,7 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
     }
     for (const [b, beta] of config.betas.entries()) {
       const { value } = await context.checkpoints.getOrCompute(`val-${dataset}-${i}-softplus-${b}`, async () => {
-        const { gradients, hessians } = await surrogates.surrogate({ name: "softplus", beta }).hessians(x0, 1, { softmax: k });
+        const { gradient: gradients, hessian: hessians } = await engine.surrogateHessian({ name: "softplus", beta }, x0, { softmax: k });
         const eigen = hessianEigen(hessians, d);
         return {
           hg: await outcomes(task.network, x0, k, secondOrderPoints(x0, gradients, eigen, config, "reduced").points),

@@ -1,12 +1,11 @@
 import { penultimateNeuron } from "@smoothhess/metrics/tfjs";
 import { deriveSeed } from "@smoothhess/random";
-import { tfjsSurrogates } from "@smoothhess/surrogates/tfjs";
+import { openEngine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows } from "../../explained-points.js";
 import { imageClassifierTask, type ImageTaskDataset } from "../../image-classifier-task.js";
 import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { NEURON_CLASS, SEED_TAG, type PmseConfig } from "./config.js";
-import { GradientOracles } from "./explained.js";
 import type { PmseDatasetResults, PmseTargetResults, PmseTestPoint } from "./results.js";
 import { selectPmseHyperparameters } from "./selection.js";
 import { targetRun, type TargetRun } from "./target-run.js";
@@ -23,7 +22,8 @@ export async function computePmse(context: ExperimentContext, config: PmseConfig
   const datasets: PmseDatasetResults[] = [];
   // A shard run stops at the first stage of each dataset and target that lacks other shards' items; the datasets and
   // targets are independent, so each still runs its own stage in this round.
-  for (const dataset of config.datasets) {
+  const only = context.options.datasets;
+  for (const dataset of config.datasets.filter((d) => only === undefined || only.includes(d))) {
     const result = await context.checkpoints.whenStagesComplete(() => runDataset(context, config, dataset));
     if (result) datasets.push(result);
   }
@@ -36,19 +36,17 @@ async function runDataset(context: ExperimentContext, config: PmseConfig, datase
   const className = NEURON_CLASS[dataset];
   const neuron = penultimateNeuron(task.network, task.trainingSet, task.classes.indexOf(className));
   context.log(`pmse ${dataset}: internal neuron = unit ${neuron.unit} of hidden layer ${neuron.layer} (mean activation ${neuron.meanActivation.toFixed(3)} on "${className}")`);
-  const surrogates = tfjsSurrogates(task.network);
-  const oracles = new GradientOracles(task, neuron);
+  const engine = await openEngine(config.engine, { network: task.network, onnx: task.onnx });
   try {
     const targets: PmseTargetResults[] = [];
     for (const target of config.targets) {
-      const result = await context.checkpoints.whenStagesComplete(() => runTarget(targetRun(context, config, task, neuron, surrogates, oracles, target)));
+      const result = await context.checkpoints.whenStagesComplete(() => runTarget(targetRun(context, config, task, neuron, engine, target)));
       if (result) targets.push(result);
     }
     context.checkpoints.throwIfStagesPending();
     return { dataset, model: task.summary, neuron: { ...neuron, className }, targets };
   } finally {
-    surrogates.dispose();
-    await oracles.dispose();
+    await engine.dispose();
   }
 }
 

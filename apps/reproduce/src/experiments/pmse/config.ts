@@ -1,4 +1,5 @@
 import { BETA_GRIDS, BETAS_REPORTED_OUTSIDE_GRIDS, PERTURBATION_MSE_RADII, gridUnion, type BallSampling } from "@smoothhess/metrics";
+import { DEFAULT_ENGINE } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
 import { type ImageTaskDataset } from "../../image-classifier-task.js";
 import type { PmseTarget } from "../../paper-numbers/paper-layout.js";
@@ -39,7 +40,7 @@ export interface PmseConfig extends ImageExperimentConfig {
 
 /** Parse and check the pmse configuration from the CLI options. */
 export function configurePmse(options: RunOptions): PmseConfig {
-  const { head, quick, samples } = imageExperimentConfig("pmse", "runs pmse on", options);
+  const { head, quick, samples } = imageExperimentConfig("pmse", "runs pmse on", options, options.engine ?? DEFAULT_ENGINE);
   return {
     ...head,
     targets: ["logit", "neuron"],

@@ -12,6 +12,9 @@ import { pmseReport } from "./report.js";
 export const pmseExperiment: Experiment<PmseConfig> = {
   name: "pmse",
   summary: "Tables 1, 5, 6: perturbation MSE of SmoothHess vs SoftPlus/Swish/gradient Taylor models (MNIST, FMNIST)",
+  engines: ["onnx", "tfjs"],
+  datasetOption: true,
+  authorsModel: true,
   configure: configurePmse,
   async run(context, config) {
     const results = await computePmse(context, config);

@@ -1,45 +1,22 @@
 import { threeSigmaRule, type BallSampling } from "@smoothhess/metrics";
 import { PerturbationBall, type PenultimateNeuron } from "@smoothhess/metrics/tfjs";
-import type { SurrogateTarget } from "@smoothhess/surrogates";
-import { predictedClasses, tfjsOracle, tfjsValueOracle, type TfjsOracle } from "@smoothhess/tfjs";
+import { predictedClasses } from "@smoothhess/tfjs";
+import type { Engine } from "../../engine.js";
 import type { ImageTask } from "../../image-classifier-task.js";
 import type { PmseTarget } from "../../paper-numbers/paper-layout.js";
 import type { PmseConfig } from "./config.js";
-
-/** The fast tfjs gradient oracles of one network, one per explained function, created on first use. */
-export class GradientOracles {
-  private readonly cache = new Map<string, TfjsOracle>();
-  constructor(
-    private readonly task: ImageTask,
-    private readonly neuron: PenultimateNeuron,
-  ) {}
-
-  get(target: PmseTarget, predicted: number): TfjsOracle {
-    const key = target === "logit" ? `logit-${predicted}` : "neuron";
-    let oracle = this.cache.get(key);
-    if (!oracle) {
-      oracle = tfjsOracle(this.task.network, target === "logit" ? { output: predicted } : { layer: this.neuron.layer, unit: this.neuron.unit }, { engine: "fast" });
-      this.cache.set(key, oracle);
-    }
-    return oracle;
-  }
-
-  async dispose(): Promise<void> {
-    for (const oracle of this.cache.values()) await oracle.dispose();
-    this.cache.clear();
-  }
-}
 
 /** The explained function at one point: the predicted class, and the target in each package's vocabulary. */
 export interface ExplainedFunction {
   readonly x0: Float64Array;
   readonly predicted: number;
-  readonly surrogateTarget: SurrogateTarget;
+  /** The explained scalar: the predicted logit or the internal neuron's pre-activation. */
+  readonly surrogateTarget: { readonly output: number } | { readonly layer: number; readonly unit: number };
 }
 
 export function explainedFunction(task: ImageTask, neuron: PenultimateNeuron, target: PmseTarget, x0: Float64Array): ExplainedFunction {
   const predicted = predictedClasses(task.network, x0, 1)[0];
-  const surrogateTarget: SurrogateTarget = target === "logit" ? { output: predicted } : { layer: neuron.layer, unit: neuron.unit };
+  const surrogateTarget: ExplainedFunction["surrogateTarget"] = target === "logit" ? { output: predicted } : { layer: neuron.layer, unit: neuron.unit };
   return { x0, predicted, surrogateTarget };
 }
 
@@ -56,16 +33,16 @@ export function sigmaCandidates(radii: readonly number[], d: number): { sigmas: 
   return { sigmas, index };
 }
 
-/** The P_MSE balls of one point, one per radius, with f evaluated at their points. */
+/** The P_MSE balls of one point, one per radius, with f evaluated at their points on the engine. */
 export async function balls(
   config: PmseConfig,
-  task: ImageTask,
+  engine: Engine,
   fn: ExplainedFunction,
   samples: number,
   seedOf: (radiusIndex: number) => number,
   sampling: BallSampling,
 ): Promise<PerturbationBall[]> {
-  const valueOracle = tfjsValueOracle(task.network, fn.surrogateTarget as { output: number } | { layer: number; unit: number });
+  const valueOracle = await engine.valueOracle(fn.surrogateTarget);
   return Promise.all(config.radii.map((radius, e) => PerturbationBall.create(valueOracle, fn.x0, { radius, samples, seed: seedOf(e), sampling })));
 }
 

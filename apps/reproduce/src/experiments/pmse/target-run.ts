@@ -1,10 +1,10 @@
 import type { PenultimateNeuron } from "@smoothhess/metrics/tfjs";
-import type { TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
+import type { Engine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import type { ImageTask } from "../../image-classifier-task.js";
 import type { PmseTarget } from "../../paper-numbers/paper-layout.js";
 import { DATASET_KEYS, TARGET_KEYS, type PmseConfig } from "./config.js";
-import { sigmaCandidates, type GradientOracles } from "./explained.js";
+import { sigmaCandidates } from "./explained.js";
 
 /** Everything the validation and test steps of one dataset and target share. */
 export interface TargetRun {
@@ -12,8 +12,8 @@ export interface TargetRun {
   readonly config: PmseConfig;
   readonly task: ImageTask;
   readonly neuron: PenultimateNeuron;
-  readonly surrogates: TfjsSurrogates;
-  readonly oracles: GradientOracles;
+  /** Oracles, kernel and surrogates of the network on the run's engine. */
+  readonly engine: Engine;
   readonly target: PmseTarget;
   /** Positions of the dataset and target in the seed derivation. */
   readonly ds: number;
@@ -33,8 +33,7 @@ export function targetRun(
   config: PmseConfig,
   task: ImageTask,
   neuron: PenultimateNeuron,
-  surrogates: TfjsSurrogates,
-  oracles: GradientOracles,
+  engine: Engine,
   target: PmseTarget,
 ): TargetRun {
   const dataset = task.config.dataset;
@@ -45,8 +44,7 @@ export function targetRun(
     config,
     task,
     neuron,
-    surrogates,
-    oracles,
+    engine,
     target,
     ds: DATASET_KEYS.indexOf(dataset),
     tg: TARGET_KEYS.indexOf(target),

@@ -3,7 +3,6 @@ import { hessianTensor } from "@smoothhess/metrics/tfjs";
 import { networkOracle, type GradientOracle } from "@smoothhess/oracle";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
-import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
 import { rowVector } from "../../explained-points.js";
 import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { ACTIVATIONS, SEED_TAG, type SurrogateName } from "./config.js";
@@ -17,9 +16,9 @@ import type { TargetRun } from "./target-run.js";
  * and SG. `j` is the point's position among the test points (it fixes the seeds).
  */
 export async function testPoint(run: TargetRun, row: number, j: number, selection: PmseTargetResults["selection"]): Promise<PmseTestPoint> {
-  const { config, task, neuron, surrogates, oracles, target, ds, tg, d, sigmas } = run;
+  const { config, task, neuron, engine, target, ds, tg, d, sigmas } = run;
   const fn = explainedFunction(task, neuron, target, rowVector(task.splits.test.x, row, d));
-  const oracle: GradientOracle = oracles.get(target, fn.predicted);
+  const oracle: GradientOracle = await engine.oracle(fn.surrogateTarget);
 
   // SmoothHess / SmoothGrad at every σ some radius chose; the seed depends on σ's place among all candidates only.
   const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array; gradientError: number; hessianError: number }>();
@@ -28,7 +27,7 @@ export async function testPoint(run: TargetRun, row: number, j: number, selectio
     const s = sigmas.findIndex((x) => x === sigma);
     const options = { covariance: { sigma }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, tg, j, s) };
     if (needHessian.has(sigma)) {
-      const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: tfjsOuterProductKernel() });
+      const estimate = await smoothHess(oracle, fn.x0, { ...options, kernel: engine.kernel });
       smooth.set(sigma, {
         gradient: estimate.gradient,
         hessian: estimate.hessian,
@@ -46,13 +45,10 @@ export async function testPoint(run: TargetRun, row: number, j: number, selectio
     const [hgMethod, gMethod] = name === "softplus" ? (["SP (H+G)", "SP G"] as const) : (["SW (H+G)", "SW G"] as const);
     const hessianBetas = new Set(selection[hgMethod].map((s) => s.chosen));
     for (const beta of new Set([...selection[hgMethod], ...selection[gMethod]].map((s) => s.chosen))) {
-      const model = surrogates.surrogate({ name, beta });
       if (hessianBetas.has(beta)) {
-        const { gradients, hessians } = await model.hessians(fn.x0, 1, fn.surrogateTarget);
-        surrogate[name].set(beta, { gradient: gradients, hessian: hessians });
+        surrogate[name].set(beta, await engine.surrogateHessian({ name, beta }, fn.x0, fn.surrogateTarget));
       } else {
-        const { gradients } = await model.oracle(fn.surrogateTarget).evaluate(fn.x0, 1);
-        surrogate[name].set(beta, { gradient: Float64Array.from(gradients) });
+        surrogate[name].set(beta, { gradient: await engine.surrogateGradient({ name, beta }, fn.x0, fn.surrogateTarget) });
       }
     }
   }
@@ -63,7 +59,7 @@ export async function testPoint(run: TargetRun, row: number, j: number, selectio
   const noise: Record<string, { "SH+SG": number[]; SG: number[] }> = {};
   let value = Number.NaN;
   for (const sampling of config.samplings) {
-    const ballsHere = await balls(config, task, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
+    const ballsHere = await balls(config, engine, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
     value = ballsHere[0].value;
     const scores = Object.fromEntries(
       (["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const).map((m) => [m, [] as number[]]),

@@ -1,6 +1,5 @@
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
-import { tfjsOuterProductKernel } from "@smoothhess/tfjs";
 import { hessianTensor } from "@smoothhess/metrics/tfjs";
 import { rowVector } from "../../explained-points.js";
 import { ACTIVATIONS, SEED_TAG, type SurrogateName } from "./config.js";
@@ -21,7 +20,7 @@ export interface ValidationScores {
  * @throws `StagePendingError` in a shard run (or merge) while other shards' points are not checkpointed yet.
  */
 export async function validationScores(run: TargetRun, validationRows: readonly number[]): Promise<ValidationScores> {
-  const { context, config, task, neuron, surrogates, oracles, target, ds, tg, d, prefix, sigmas, sigmaIndex } = run;
+  const { context, config, task, neuron, engine, target, ds, tg, d, prefix, sigmas, sigmaIndex } = run;
   const { validation } = task.splits;
   const smoothHessScores: SmoothHessValidation[] = [];
   const surrogateScores: Record<SurrogateName, SurrogateValidation[]> = { softplus: [], swish: [] };
@@ -32,8 +31,8 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
     const fn = explainedFunction(task, neuron, target, rowVector(validation.x, row, d));
     const ballSeed = (e: number) => deriveSeed(config.seed, SEED_TAG.validationBall, ds, tg, i, e);
     const sh = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-smoothhess`, async () => {
-      const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
-      const oracle = oracles.get(target, fn.predicted);
+      const ballsHere = await balls(config, engine, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+      const oracle = await engine.oracle(fn.surrogateTarget);
       const shsg = config.radii.map(() => [0, 0, 0]);
       const sg = config.radii.map(() => [0, 0, 0]);
       try {
@@ -42,7 +41,7 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
             covariance: { sigma },
             samples: config.samples,
             seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, tg, i, s),
-            kernel: tfjsOuterProductKernel(),
+            kernel: engine.kernel,
           });
           const h = hessianTensor(estimate.hessian, d);
           try {
@@ -66,12 +65,12 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
     validationProgress.update(++done);
     for (const name of ACTIVATIONS) {
       const sweep = await context.checkpoints.getOrCompute(`val-${prefix}-${i}-${name}`, async () => {
-        const ballsHere = await balls(config, task, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
+        const ballsHere = await balls(config, engine, fn, config.validationBallSamples, ballSeed, config.samplings[0]);
         const hg = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
         const g = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
         try {
           for (const [b, beta] of config.betas.entries()) {
-            const { gradients, hessians } = await surrogates.surrogate({ name, beta }).hessians(fn.x0, 1, fn.surrogateTarget);
+            const { gradient: gradients, hessian: hessians } = await engine.surrogateHessian({ name, beta }, fn.x0, fn.surrogateTarget);
             const h = hessianTensor(hessians, d);
             try {
               ballsHere.forEach((ball, e) => {

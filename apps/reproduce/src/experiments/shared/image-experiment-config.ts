@@ -1,5 +1,7 @@
 import { checkDataDirectory } from "../../data-directory.js";
+import type { EngineName } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
+import type { ModelSource } from "../../model-source.js";
 import { imageTaskConfig, type ImageTaskConfig, type ImageTaskDataset } from "../../image-classifier-task.js";
 import { UsageError } from "../../usage-error.js";
 
@@ -10,6 +12,10 @@ export interface ImageExperimentConfig {
   readonly preset: string;
   readonly seed: number;
   readonly backend: string;
+  /** The engine of the explanations (fingerprinted: checkpoints of the two engines never mix). */
+  readonly engine: EngineName;
+  /** Whose networks: this app's training or the authors' checkpoints. */
+  readonly model: ModelSource;
   readonly datasets: readonly ImageTaskDataset[];
   /** The trained classifier of each dataset (the same configuration, and so the same cached model, in both). */
   readonly models: Readonly<Record<string, ImageTaskConfig>>;
@@ -21,7 +27,7 @@ export interface ImageExperimentConfig {
  * (SmoothHess uses antithetic pairs; 2,000 quick, the paper's 100,000 full).
  * @param what - how the refusal names the experiment's work, e.g. "runs pmse on" or "attacks".
  */
-export function imageExperimentConfig(name: string, what: string, options: RunOptions): { head: ImageExperimentConfig; quick: boolean; samples: number } {
+export function imageExperimentConfig(name: string, what: string, options: RunOptions, engine: EngineName): { head: ImageExperimentConfig; quick: boolean; samples: number } {
   if (options.dataDir !== undefined) {
     checkDataDirectory(options.dataDir, "cifar10");
     throw new UsageError(
@@ -32,13 +38,16 @@ export function imageExperimentConfig(name: string, what: string, options: RunOp
   const samples = options.samples ?? (quick ? 2000 : 100_000);
   if (samples % 2 !== 0) throw new UsageError(`--samples must be even (SmoothHess uses antithetic pairs), got ${samples}`);
   const datasets: ImageTaskDataset[] = ["mnist", "fmnist"];
+  const model = options.model ?? "ours";
   const head = {
     checkpointFormat: 1,
     preset: options.preset,
     seed: options.seed,
     backend: options.backend,
+    engine,
+    model,
     datasets,
-    models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend)])),
+    models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend, model)])),
   };
   return { head, quick, samples };
 }
