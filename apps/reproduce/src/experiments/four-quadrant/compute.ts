@@ -1,8 +1,12 @@
 import { fourQuadrant } from "@smoothhess/datasets";
-import { fourQuadrantRecipe } from "@smoothhess/tfjs";
+import { TOY_MLP_SIZES, fourQuadrantRecipe, useBackend, type BackendName } from "@smoothhess/tfjs";
+import { loadAuthorsModel, type AuthorsModel } from "../../authors-model.js";
 import type { ExperimentContext } from "../../experiment.js";
 import { toyMlpSweeps } from "../shared/toy-mlp-sweeps.js";
 import { QUADRANT_AVERAGE, type FourQuadrantConfig } from "./config.js";
+
+/** One point inside each quadrant 1–4, where the network's K is read off. */
+const QUADRANT_PROBES = [[1, 1], [-1, 1], [-1, -1], [1, -1]] as const;
 
 /** One σ² of the SmoothHess sweep. */
 export interface SmoothHessRow {
@@ -23,6 +27,17 @@ export interface SoftplusRow {
 
 /** Every number of a Four Quadrant run (results.json). */
 export interface FourQuadrantResults {
+  /** The network: layer widths, and with `--model authors` the checkpoint. */
+  readonly network: {
+    readonly architecture: string;
+    readonly checkpoint?: { readonly file: string; readonly sha256: string; readonly sourceCheckpoint: string };
+    /**
+     * f(x)/(x₁x₂) at (1, 1), (−1, 1), (−1, −1), (1, −1): the K the network learnt in quadrants 1–4 (the data's
+     * are 5, 3, 12, −10). The authors' checkpoint gives 5, −10, 12, 3: their data swaps quadrants 2 and 4.
+     */
+    readonly quadrantCoefficients: readonly number[];
+  };
+  /** MSE on the Four Quadrant data (the training data for our model). */
   readonly trainingMse: number;
   readonly trainingSteps: number;
   readonly smoothHess: readonly SmoothHessRow[];
@@ -39,14 +54,34 @@ export interface FourQuadrantResults {
   };
 }
 
-/** Train the toy MLP on Four Quadrant, sweep SmoothHess over σ² and SoftPlus over β at x₀ = 0, and summarise. */
+/** Train the toy MLP on Four Quadrant (or load the authors' checkpoint), sweep SmoothHess over σ² and SoftPlus over β at x₀ = 0, and summarise. */
 export async function computeFourQuadrant(context: ExperimentContext, config: FourQuadrantConfig): Promise<FourQuadrantResults> {
   const data = fourQuadrant();
   const recipe = fourQuadrantRecipe(data.n);
+  await useBackend(config.backend as BackendName);
+  const authors = config.model === "authors" ? await loadAuthorsModel("four-quadrant") : undefined;
+  if (authors) await context.checkpoints.bind("model-authors-four-quadrant", authors.sha256);
+  try {
+    return await sweepAndSummarise(context, config, data, recipe, authors);
+  } finally {
+    authors?.network.dispose();
+  }
+}
+
+async function sweepAndSummarise(
+  context: ExperimentContext,
+  config: FourQuadrantConfig,
+  data: ReturnType<typeof fourQuadrant>,
+  recipe: ReturnType<typeof fourQuadrantRecipe>,
+  authors: AuthorsModel | undefined,
+): Promise<FourQuadrantResults> {
   const sweeps = await toyMlpSweeps(context, {
     label: "four-quadrant",
     seed: config.seed,
     backend: config.backend,
+    engine: config.engine,
+    probes: QUADRANT_PROBES,
+    ...(authors ? { pretrained: { network: authors.network, onnx: authors.onnx, label: `the authors' checkpoint ${authors.file}` } } : {}),
     description: { model: "paperToyMlp", data: "four-quadrant", recipe, epochs: config.epochs, seed: config.seed, backend: config.backend },
     data: { x: data.x, y: data.y as Float32Array, n: data.n },
     training: { ...recipe, epochs: config.epochs, loss: "mse", seed: config.seed },
@@ -71,6 +106,11 @@ export async function computeFourQuadrant(context: ExperimentContext, config: Fo
   const withinTenPercent = (h: number) => Math.abs(h - QUADRANT_AVERAGE) <= 0.25;
   const softplusNear = softplusRows.filter((r) => withinTenPercent(r.h12));
   return {
+    network: {
+      architecture: authors ? authors.architecture : TOY_MLP_SIZES.join("-"),
+      ...(authors ? { checkpoint: { file: authors.file, sha256: authors.sha256, sourceCheckpoint: authors.sourceCheckpoint } } : {}),
+      quadrantCoefficients: sweeps.probeValues.map((v, i) => v / (QUADRANT_PROBES[i][0] * QUADRANT_PROBES[i][1])),
+    },
     trainingMse: sweeps.trainingMse,
     trainingSteps: sweeps.trainingSteps,
     smoothHess: smoothHessRows,

@@ -1,5 +1,7 @@
 import { fourQuadrantRecipe } from "@smoothhess/tfjs";
+import { DEFAULT_ENGINE, type EngineName } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
+import type { ModelSource } from "../../model-source.js";
 import { logGrid } from "../../log-grid.js";
 
 /** The off-diagonal interaction the network memorised, averaged over the four quadrants: (5 + 3 + 12 − 10)/4. */
@@ -10,6 +12,10 @@ export interface FourQuadrantConfig {
   readonly preset: string;
   readonly seed: number;
   readonly backend: string;
+  /** The engine of SmoothHess and the SoftPlus Hessians: onnx, or tfjs (today's float64 reference path). */
+  readonly engine: EngineName;
+  /** This app's trained toy MLP, or the authors' checkpoint (then `epochs` is 0: nothing is trained). */
+  readonly model: ModelSource;
   /** Training epochs (the recipe's with `--full`, a few with `--quick`). */
   readonly epochs: number;
   /** σ² grid of SmoothHess (Σ = σ²I), increasing. */
@@ -28,7 +34,9 @@ export function configureFourQuadrant(options: RunOptions): FourQuadrantConfig {
     preset: options.preset,
     seed: options.seed,
     backend: options.backend,
-    epochs: quick ? 4 : recipeEpochs,
+    engine: options.engine ?? DEFAULT_ENGINE,
+    model: options.model ?? "ours",
+    epochs: options.model === "authors" ? 0 : quick ? 4 : recipeEpochs,
     sigma2: logGrid(1e-3, 1, options.points ?? (quick ? 16 : 61)),
     samples: options.samples ?? (quick ? 20_000 : 100_000),
     betas: logGrid(0.1, 1e4, quick ? 21 : 101),

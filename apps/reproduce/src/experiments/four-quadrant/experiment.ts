@@ -11,6 +11,8 @@ import { fourQuadrantReport } from "./report.js";
 export const fourQuadrantExperiment: Experiment<FourQuadrantConfig> = {
   name: "four-quadrant",
   summary: "Fig. 2: SmoothHess vs SoftPlus Hessian H12 at x0 = 0 of an MLP that memorised Four Quadrant",
+  engines: ["onnx", "tfjs"],
+  authorsModel: true,
   configure: configureFourQuadrant,
   async run(context, config) {
     const results = await computeFourQuadrant(context, config);

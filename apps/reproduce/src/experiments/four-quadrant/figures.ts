@@ -12,7 +12,7 @@ export async function renderFigure2(directory: string, results: FourQuadrantResu
       title: {
         text: "Four Quadrant: H₁₂ at x₀ = 0",
         subtitle: [
-          `ReLU MLP 2-64×5-1, training MSE ${results.trainingMse.toExponential(2)}`,
+          `ReLU MLP ${results.network.architecture}${results.network.checkpoint ? " (the authors' checkpoint)" : ""}, ${results.network.checkpoint ? "MSE on the data" : "training MSE"} ${results.trainingMse.toExponential(2)}`,
           "Dashed: 2.5 = (5 + 3 + 12 − 10)/4, the quadrant average. Band: ±2 standard errors.",
         ],
       },
