@@ -1,5 +1,4 @@
-import { firstOrderAttack, postHocAccuracy, secondOrderAttack, type Classifier } from "@smoothhess/metrics";
-import type { SymmetricEigen } from "@smoothhess/linalg";
+import { firstOrderAttack, postHocAccuracy, secondOrderAttacks, type Classifier, type HessianInput } from "@smoothhess/metrics";
 import { classesAndProbability, type Network, predictedClasses } from "@smoothhess/tfjs";
 import type { AttackConfig } from "./config.js";
 import type { AttackOutcome } from "./results.js";
@@ -20,16 +19,20 @@ export function firstOrderPoints(x0: Float64Array, gradient: ArrayLike<number>, 
   return config.radii.map((radius) => firstOrderAttack({ x0, gradient, radius }).point);
 }
 
-/** The second-order attacked point at every radius (reduced to the energy threshold, or exact) and the ranks kept. */
+/**
+ * The second-order attacked point at every radius (reduced to the energy threshold, or exact) and the ranks kept,
+ * from the Hessian itself: `secondOrderAttacks` computes only the `k(T)` eigenpairs the reduced attack keeps, and
+ * solves the exact attack in one Krylov subspace grown across the radii, instead of a full eigendecomposition.
+ */
 export function secondOrderPoints(
   x0: Float64Array,
   gradient: ArrayLike<number>,
-  eigen: SymmetricEigen,
+  hessian: HessianInput,
   config: AttackConfig,
   method: "reduced" | "exact",
 ): { points: Float64Array[]; ranks: number[] } {
-  const results = config.radii.map((radius) =>
-    method === "reduced" ? secondOrderAttack({ x0, gradient, eigen, radius, method, energy: config.energy }) : secondOrderAttack({ x0, gradient, eigen, radius, method }),
+  const results = secondOrderAttacks(
+    method === "reduced" ? { x0, gradient, hessian, radii: config.radii, method, energy: config.energy } : { x0, gradient, hessian, radii: config.radii, method },
   );
   return { points: results.map((r) => r.point), ranks: results.map((r) => r.rank) };
 }

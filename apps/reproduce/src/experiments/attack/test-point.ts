@@ -1,15 +1,14 @@
-import { firstOrderAttack, hessianEigen, randomAttack, secondOrderAttack } from "@smoothhess/metrics";
+import { firstOrderAttack, randomAttack, type HessianInput } from "@smoothhess/metrics";
 import { networkOracle } from "@smoothhess/oracle";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
 import { referenceSurrogates, softmaxHessian } from "@smoothhess/surrogates";
 import { classesAndProbability, predictedClasses } from "@smoothhess/tfjs";
-import type { SymmetricEigen } from "@smoothhess/linalg";
 import { rowVector } from "../../explained-points.js";
 import type { AttackMethod } from "../../paper-numbers/paper-layout.js";
 import { SECOND_ORDER_METHODS, SEED_TAG, type SecondOrderMethod } from "./config.js";
 import type { DatasetRun } from "./dataset-run.js";
-import { outcomes } from "./outcomes.js";
+import { outcomes, secondOrderPoints } from "./outcomes.js";
 import type { AttackDatasetResults, AttackOutcome, AttackTestPoint } from "./results.js";
 
 /**
@@ -26,48 +25,52 @@ export async function testPoint(run: DatasetRun, selection: AttackDatasetResults
   const reduced: Record<string, Float64Array[]> = {};
   const exact: Record<string, Float64Array[]> = {};
   const ranks: Record<string, number[]> = {};
-  const attackWith = (method: SecondOrderMethod, e: number, x: Float64Array, gradient: ArrayLike<number>, eigen: SymmetricEigen) => {
-    const radius = config.radii[e];
-    const r = secondOrderAttack({ x0: x, gradient, eigen, radius, method: "reduced", energy: config.energy });
-    (reduced[method] ??= [])[e] = r.point;
-    (ranks[method] ??= [])[e] = r.rank;
-    (exact[method] ??= [])[e] = secondOrderAttack({ x0: x, gradient, eigen, radius, method: "exact" }).point;
+  // Every radius that chose the same σ² / β shares one Hessian: attack at all of them in one call.
+  const attackWith = (method: SecondOrderMethod, radiusIndices: readonly number[], gradient: ArrayLike<number>, hessian: HessianInput) => {
+    const radii = { ...config, radii: radiusIndices.map((e) => config.radii[e]) };
+    const r = secondOrderPoints(x0, gradient, hessian, radii, "reduced");
+    const x = secondOrderPoints(x0, gradient, hessian, radii, "exact");
+    radiusIndices.forEach((e, i) => {
+      (reduced[method] ??= [])[e] = r.points[i];
+      (ranks[method] ??= [])[e] = r.ranks[i];
+      (exact[method] ??= [])[e] = x.points[i];
+    });
   };
+  const radiiChoosing = (choices: readonly { chosen: number }[], value: number) => choices.flatMap((s, e) => (s.chosen === value ? [e] : []));
 
   // SH+SG and SG at their chosen σ² per radius; one SmoothHess (and one eigendecomposition) per distinct σ².
   const variances = [...new Set([...selection["SH+SG"], ...selection.SG].map((s) => s.chosen))];
-  const smooth = new Map<number, { gradient: Float64Array; eigen?: SymmetricEigen }>();
+  const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array }>();
   for (const variance of variances) {
     const options = { covariance: { variance }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
     if (selection["SH+SG"].some((s) => s.chosen === variance)) {
       const estimate = await smoothHess(oracle, x0, { ...options, kernel: engine.kernel });
-      smooth.set(variance, { gradient: estimate.gradient, eigen: hessianEigen(estimate.hessian, d) });
+      smooth.set(variance, { gradient: estimate.gradient, hessian: estimate.hessian });
     } else {
       smooth.set(variance, { gradient: (await smoothGrad(oracle, x0, options)).gradient });
     }
   }
-  byRadius((e) => {
-    const s = smooth.get(selection["SH+SG"][e].chosen)!;
-    attackWith("SH+SG", e, x0, s.gradient, s.eigen!);
-  });
+  for (const variance of new Set(selection["SH+SG"].map((s) => s.chosen))) {
+    const s = smooth.get(variance)!;
+    attackWith("SH+SG", radiiChoosing(selection["SH+SG"], variance), s.gradient, s.hessian!);
+  }
   // SoftPlus at the chosen β per radius.
-  const softplus = new Map<number, { gradient: Float64Array; eigen?: SymmetricEigen }>();
+  const softplus = new Map<number, { gradient: Float64Array; hessian?: Float64Array }>();
   for (const beta of new Set([...selection["SP (H+G)"], ...selection["SP G"]].map((s) => s.chosen))) {
     if (selection["SP (H+G)"].some((s) => s.chosen === beta)) {
       const { gradient, hessian } = await engine.surrogateHessian({ name: "softplus", beta }, x0, { softmax: k });
-      softplus.set(beta, { gradient, eigen: hessianEigen(hessian, d) });
+      softplus.set(beta, { gradient, hessian });
     } else {
       softplus.set(beta, { gradient: await engine.surrogateGradient({ name: "softplus", beta }, x0, { softmax: k }) });
     }
   }
-  byRadius((e) => {
-    const s = softplus.get(selection["SP (H+G)"][e].chosen)!;
-    attackWith("SP (H+G)", e, x0, s.gradient, s.eigen!);
-  });
+  for (const beta of new Set(selection["SP (H+G)"].map((s) => s.chosen))) {
+    const s = softplus.get(beta)!;
+    attackWith("SP (H+G)", radiiChoosing(selection["SP (H+G)"], beta), s.gradient, s.hessian!);
+  }
   // The vanilla SoftMax Hessian (factored, exact in float64) and gradient of the ReLU network.
   const vanilla = softmaxHessian(referenceSurrogates(task.reference).original, x0, k);
-  const vanillaEigen = hessianEigen(vanilla.hessian, d);
-  byRadius((e) => attackWith("H+G", e, x0, vanilla.gradient, vanillaEigen));
+  attackWith("H+G", byRadius((e) => e), vanilla.gradient, vanilla.hessian);
   const gradient = Float64Array.from(networkOracle(task.reference, { softmax: k }).evaluate(x0, 1).gradients);
 
   const attacked: Record<string, Float64Array[]> = {

@@ -1,4 +1,3 @@
-import { hessianEigen } from "@smoothhess/metrics";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { predictedClasses } from "@smoothhess/tfjs";
@@ -41,9 +40,8 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
           seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, i, c),
           kernel: engine.kernel,
         });
-        const eigen = hessianEigen(estimate.hessian, d);
         return {
-          shsg: await outcomes(task.network, x0, k, secondOrderPoints(x0, estimate.gradient, eigen, config, "reduced").points),
+          shsg: await outcomes(task.network, x0, k, secondOrderPoints(x0, estimate.gradient, estimate.hessian, config, "reduced").points),
           sg: await outcomes(task.network, x0, k, firstOrderPoints(x0, estimate.gradient, config)),
         };
       }, { stage: validationStage, item: i });
@@ -53,9 +51,8 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
     for (const [b, beta] of config.betas.entries()) {
       const { value } = await context.checkpoints.getOrCompute(`val-${dataset}-${i}-softplus-${b}`, async () => {
         const { gradient: gradients, hessian: hessians } = await engine.surrogateHessian({ name: "softplus", beta }, x0, { softmax: k });
-        const eigen = hessianEigen(hessians, d);
         return {
-          hg: await outcomes(task.network, x0, k, secondOrderPoints(x0, gradients, eigen, config, "reduced").points),
+          hg: await outcomes(task.network, x0, k, secondOrderPoints(x0, gradients, hessians, config, "reduced").points),
           g: await outcomes(task.network, x0, k, firstOrderPoints(x0, gradients, config)),
         };
       }, { stage: validationStage, item: i });
