@@ -53,7 +53,7 @@ describe("CLI", () => {
     [["all", "--backend", "bogus"], /--backend must be one of wasm, cpu, tensorflow, got "bogus"/],
     [["four-quadrant", "--samples", "3"], /--samples must be even/],
     [["pmse", "--engine", "torch"], /--engine must be one of onnx, tfjs, got "torch"/],
-    [["nested", "--model", "authors"], /--model authors: the authors released checkpoints for pmse, attack.* only, not for nested/],
+    [["nested", "--model", "authors"], /--model authors: the authors released checkpoints for four-quadrant, pmse, attack only, not for nested/],
     [["nested", "--dataset", "mnist"], /--dataset selects datasets of pmse, attack; nested does not take it/],
     [["four-quadrant", "--seed", ""], /--seed must be an integer ≥ 0, got ""/],
     [["four-quadrant", "--out", ""], /--out must not be empty/],
