@@ -223,6 +223,11 @@ describe("perturbationBalls", () => {
       await expect(balls.score({ gradient: gradient.subarray(1) })).rejects.toThrow(new RegExp(`^model\\.gradient: expected length ${d} \\(the balls' dim\\), received length ${d - 1}$`));
       await expect(balls.score({ gradient: new Float64Array(d).fill(Number.NaN) })).rejects.toThrow(/^model\.gradient/);
       await expect(balls.score({ gradient, hessian: new Float64Array(d * d).fill(Number.POSITIVE_INFINITY) })).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(balls.score({ gradient, hessian: Object.assign(new Float64Array(d * d), { [5]: Number.NaN }) })).rejects.toThrow(/^model\.hessian: .*index 5/);
+      // finite entries whose forms overflow (float64 here; float32 kernels overflow far earlier)
+      await expect(balls.score({ gradient, hessian: new Float64Array(d * d).fill(1.7e308) })).rejects.toThrow(
+        /^model\.hessian: expected a matrix whose quadratic forms are finite in the kernel's precision \(linalg-float64\)/,
+      );
       await expect(balls.score({ gradient, value: Number.NaN })).rejects.toThrow(/^model\.value: /);
       await expect(balls.score({ gradient, x0: x0.map((x) => x + 1) })).rejects.toThrow(/^model\.x0: /);
       await expect(balls.score({ gradient, hessian: { dim: d + 1, matVec: (v: Float64Array) => v } })).rejects.toThrow(/^model\.hessian\.dim: /);
