@@ -151,6 +151,14 @@ async function main(): Promise<void> {
         `\`onnxQuadraticFormKernel\` \`evaluate\` alone, ${threads} thread${threads > 1 ? "s" : ""}`,
         await timed(MODELS, async () => { for (let m = 0; m < MODELS; m++) await bound.evaluate(hessians[m % DISTINCT]); }, async () => void (await bound.evaluate(hessians[1]))),
       ]);
+      if (threads === 1) {
+        // the same with H already float32 (numpy's input): isolates the float64 → float32 copy of each H
+        const hessians32 = hessians.map((h) => Float32Array.from(h));
+        rows.push([
+          "`onnxQuadraticFormKernel` `evaluate` alone, 1 thread, H given as float32",
+          await timed(MODELS, async () => { for (let m = 0; m < MODELS; m++) await bound.evaluate(hessians32[m % DISTINCT]); }, async () => void (await bound.evaluate(hessians32[1]))),
+        ]);
+      }
       bound.dispose();
       if (threads === 1) {
         // the three radii of the paper stacked: one (3000×784)·(784×784) run per Hessian; counted per model × ball
