@@ -102,7 +102,8 @@ export async function onnxQuadraticFormKernel(options: OnnxQuadraticFormKernelOp
       const run = async (hessian: ArrayLike<number>): Promise<Float64Array> => {
         if (disposed) throw refuse("this ONNX quadratic-form kernel");
         if (u === null) throw refuse("this bound ONNX quadratic form");
-        if (hessian instanceof Float64Array || hessian instanceof Float32Array) hessianBuffer.set(hessian);
+        // TypedArray.set converting float64 to float32 is slower in V8 than this plain loop; same-type set is a copy
+        if (hessian instanceof Float32Array) hessianBuffer.set(hessian);
         else for (let k = 0; k < dim * dim; k++) hessianBuffer[k] = hessian[k];
         const feeds = { u, h: new ort.Tensor("float32", hessianBuffer, [dim, dim]) };
         const result = await session.run(feeds);
