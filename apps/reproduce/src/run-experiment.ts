@@ -9,6 +9,7 @@ import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
 import { stableStringify } from "./stable-stringify.js";
 import { importModels } from "./shard-record.js";
+import { InvocationLog } from "./invocation-log.js";
 
 /** Paths of what a run wrote. */
 export interface RunSummary {
@@ -35,15 +36,18 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const engine = effectiveEngine(experiment, options);
   const model = options.model ?? "ours";
   const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
+  const invocations = await InvocationLog.open(directory, fingerprint);
   const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, {
     fresh: options.fresh,
     config: { experiment: experiment.name, config },
     shard: options.shard,
     merging: options.merging,
+    onComputed: () => invocations.itemComputed(),
   });
   for (const source of options.from ?? []) {
     await importModels(source, options.out);
     await checkpoints.importFrom(join(source, directoryName, "checkpoints", fingerprint.slice(0, 16)));
+    await invocations.importFrom(join(source, directoryName), fingerprint);
   }
   const started = performance.now();
   const output = await experiment.run(
@@ -57,7 +61,11 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       },
     },
     config,
-  );
+  ).catch(async (error: unknown) => {
+    // A failed or stopped run is part of what the configuration cost: record it before passing the error on.
+    await invocations.close(false);
+    throw error;
+  });
   const wallSeconds = (performance.now() - started) / 1000;
   const resultsPath = join(directory, "results.json");
   const reportPath = join(directory, "report.md");
@@ -70,7 +78,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     engine,
     ...(options.merging && options.from ? { mergedShards: options.from.length } : {}),
     packageVersions: await packageVersions(),
-    timings: { wallSeconds, finishedAt: new Date().toISOString() },
+    timings: { wallSeconds, finishedAt: new Date().toISOString(), allInvocations: invocations.totals() },
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
@@ -80,6 +88,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const lines = [];
   for (const name of ["results.json", "report.md", ...output.figures]) lines.push(`${sha256(await readFile(join(directory, name)))}  ${name}\n`);
   await writeFileAtomic(checksumsPath, lines.join(""));
+  await invocations.close(true);
   return { directory, resultsPath, reportPath, figures: output.figures, checksumsPath, wallSeconds };
 }
 
