@@ -12,8 +12,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { threeSigmaRule } from "@smoothhess/metrics";
-import { PerturbationBall, hessianTensor } from "@smoothhess/metrics/tfjs";
+import { perturbationBalls, threeSigmaRule, type PerturbationBalls } from "@smoothhess/metrics";
 import { smoothHess } from "@smoothhess/stein";
 import { predictedClasses, useBackend } from "@smoothhess/tfjs";
 import { loadAuthorsModel } from "../src/authors-model.js";
@@ -68,21 +67,21 @@ async function operationCosts(name: EngineName): Promise<Record<string, number>>
           for (const beta of betas) lastHessian = (await engine.surrogateHessian({ name: activation, beta }, x0, { output: k })).hessian;
         })) / repeats;
     }
+    // The three balls of a point (ε = 0.25, 0.5, 1; 1,000 points each) as the app draws and scores them; costs per ball.
     const valueOracle = await engine.valueOracle({ output: k });
-    let ball: PerturbationBall | undefined;
-    cost.ball1000 = await cpuSeconds(async () => {
-      ball = await PerturbationBall.create(valueOracle, x0, { radius: 0.5, samples: 1000, seed: 3 });
-    });
-    // The scores run on tfjs on both engines (PerturbationBall) until a backend-agnostic ball scorer lands.
+    let balls: PerturbationBalls | undefined;
+    const specs = [0.25, 0.5, 1].map((radius, e) => ({ radius, seed: 3 + e }));
+    cost.ball1000 =
+      (await cpuSeconds(async () => {
+        balls = await perturbationBalls(valueOracle, x0, { balls: specs, samples: 1000, kernel: engine.quadraticFormKernel });
+      })) / specs.length;
+    await balls!.scoreMany([{ gradient: estimate!.gradient, hessian: lastHessian! }]); // warm-up
     cost.scoreWithHessian =
-      (await cpuSeconds(() => {
-        for (let r = 0; r < repeats; r++) {
-          const h = hessianTensor(lastHessian!, d);
-          ball!.score(estimate!.gradient, h);
-          h.dispose();
-        }
-      })) / repeats;
-    ball!.dispose();
+      (await cpuSeconds(async () => {
+        for (let r = 0; r < repeats; r++) await balls!.scoreMany([{ gradient: estimate!.gradient, hessian: lastHessian! }]);
+      })) /
+      (repeats * specs.length);
+    await balls!.dispose();
     // The reduced and the exact attack at the five radii from one SmoothHess Hessian (secondOrderAttacks).
     cost.attackReduced = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "reduced"));
     cost.attackExact = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "exact"));

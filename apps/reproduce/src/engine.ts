@@ -1,4 +1,14 @@
-import { loadOnnxModel, networkToOnnx, onnxOracle, onnxOuterProductKernel, onnxSurrogates, type OnnxSurrogateNetwork } from "@smoothhess/onnx";
+import {
+  loadOnnxModel,
+  networkToOnnx,
+  onnxOracle,
+  onnxOuterProductKernel,
+  onnxQuadraticFormKernel,
+  onnxSurrogates,
+  type OnnxSurrogateNetwork,
+} from "@smoothhess/onnx";
+import type { QuadraticFormKernel } from "@smoothhess/metrics";
+import { tfjsQuadraticFormKernel } from "@smoothhess/metrics/tfjs";
 import type { GradientOracle, ValueOracle } from "@smoothhess/oracle";
 import type { OuterProductKernel } from "@smoothhess/stein";
 import { tfjsSurrogates, type TfjsSurrogates } from "@smoothhess/surrogates/tfjs";
@@ -33,6 +43,8 @@ export interface Engine {
   valueOracle(target: EngineTarget): Promise<ValueOracle>;
   /** The `Σ δ ∇fᵀ` accumulation of SmoothHess (`smoothHess(oracle, x0, { kernel })`). */
   readonly kernel: OuterProductKernel;
+  /** The quadratic forms `uᵀH̃u` of P_MSE balls (`perturbationBalls(oracle, x0, { kernel })`). */
+  readonly quadraticFormKernel: QuadraticFormKernel;
   /** The surrogate's exact gradient and `d×d` Hessian (row-major) of `target` at `x0`. */
   surrogateHessian(surrogate: EngineSurrogate, x0: Float64Array, target: EngineTarget): Promise<{ gradient: Float64Array; hessian: Float64Array }>;
   /** The surrogate's exact gradient of `target` at `x0`. */
@@ -85,6 +97,7 @@ function tfjsEngine(network: Network): Engine {
       return tfjsValueOracle(network, target);
     },
     kernel: tfjsOuterProductKernel(),
+    quadraticFormKernel: tfjsQuadraticFormKernel(),
     async surrogateHessian(s, x0, target) {
       const { gradients, hessians } = await surrogate(s).hessians(x0, 1, target);
       return { gradient: gradients, hessian: hessians };
@@ -104,6 +117,7 @@ function tfjsEngine(network: Network): Engine {
 async function onnxEngine(model: EngineModel): Promise<Engine> {
   const onnx = await loadOnnxModel(model.onnx ?? networkToOnnx(model.network));
   const kernel = await onnxOuterProductKernel({ threads: ONNX_THREADS });
+  const quadraticFormKernel = await onnxQuadraticFormKernel({ threads: ONNX_THREADS });
   const oracles = cached((target) => onnxOracle(onnx, { target, threads: ONNX_THREADS }));
   let surrogates: Promise<OnnxSurrogateNetwork> | undefined;
   const surrogate = async (s: EngineSurrogate) => (await (surrogates ??= onnxSurrogates(onnx, { threads: ONNX_THREADS }))).surrogate(s);
@@ -113,6 +127,7 @@ async function onnxEngine(model: EngineModel): Promise<Engine> {
     // The gradient oracle's values: one ONNX Runtime run per batch gives both, and the balls are a small share of the work.
     valueOracle: (target) => oracles.get(target),
     kernel,
+    quadraticFormKernel,
     async surrogateHessian(s, x0, target) {
       const { gradients, hessians } = await (await surrogate(s)).hessians(x0, 1, target);
       return { gradient: gradients, hessian: hessians };
@@ -131,6 +146,7 @@ async function onnxEngine(model: EngineModel): Promise<Engine> {
       if (surrogates) await (await surrogates).dispose();
       surrogates = undefined;
       await kernel.dispose();
+      await quadraticFormKernel.dispose();
     },
   };
 }

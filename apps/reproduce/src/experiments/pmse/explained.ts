@@ -1,5 +1,5 @@
-import { threeSigmaRule, type BallSampling } from "@smoothhess/metrics";
-import { PerturbationBall, type PenultimateNeuron } from "@smoothhess/metrics/tfjs";
+import { perturbationBalls, threeSigmaRule, type BallSampling, type PerturbationBalls } from "@smoothhess/metrics";
+import type { PenultimateNeuron } from "@smoothhess/metrics/tfjs";
 import { predictedClasses } from "@smoothhess/tfjs";
 import type { Engine } from "../../engine.js";
 import type { ImageTask } from "../../image-classifier-task.js";
@@ -33,7 +33,10 @@ export function sigmaCandidates(radii: readonly number[], d: number): { sigmas: 
   return { sigmas, index };
 }
 
-/** The P_MSE balls of one point, one per radius, with f evaluated at their points on the engine. */
+/**
+ * The P_MSE balls of one point, one per radius, with f evaluated at their points on the engine; models are scored
+ * with the engine's quadratic-form kernel (`scoreMany(models)[m][e]` is model m on radius e). Dispose when done.
+ */
 export async function balls(
   config: PmseConfig,
   engine: Engine,
@@ -41,9 +44,14 @@ export async function balls(
   samples: number,
   seedOf: (radiusIndex: number) => number,
   sampling: BallSampling,
-): Promise<PerturbationBall[]> {
+): Promise<PerturbationBalls> {
   const valueOracle = await engine.valueOracle(fn.surrogateTarget);
-  return Promise.all(config.radii.map((radius, e) => PerturbationBall.create(valueOracle, fn.x0, { radius, samples, seed: seedOf(e), sampling })));
+  return perturbationBalls(valueOracle, fn.x0, {
+    balls: config.radii.map((radius, e) => ({ radius, seed: seedOf(e) })),
+    samples,
+    sampling,
+    kernel: engine.quadraticFormKernel,
+  });
 }
 
 /** Σ vᵢ², the squared norm of a standard-error vector. */

@@ -1,5 +1,4 @@
 import { monteCarloNoise } from "@smoothhess/metrics";
-import { hessianTensor } from "@smoothhess/metrics/tfjs";
 import { networkOracle, type GradientOracle } from "@smoothhess/oracle";
 import { deriveSeed } from "@smoothhess/random";
 import { smoothGrad, smoothHess } from "@smoothhess/stein";
@@ -60,32 +59,38 @@ export async function testPoint(run: TargetRun, row: number, j: number, selectio
   let value = Number.NaN;
   for (const sampling of config.samplings) {
     const ballsHere = await balls(config, engine, fn, config.testBallSamples, (e) => deriveSeed(config.seed, SEED_TAG.testBall, ds, tg, j, e), sampling);
-    value = ballsHere[0].value;
-    const scores = Object.fromEntries(
-      (["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const).map((m) => [m, [] as number[]]),
-    ) as Record<PmseMethod, number[]>;
-    try {
-      for (const [e, ball] of ballsHere.entries()) {
-        const scoreWith = (entry: { gradient: Float64Array; hessian?: Float64Array }, second: boolean): number => {
-          if (!second || !entry.hessian) return ball.score(entry.gradient);
-          const h = hessianTensor(entry.hessian, d);
-          try {
-            return ball.score(entry.gradient, h);
-          } finally {
-            h.dispose();
-          }
-        };
-        scores["SH+SG"].push(scoreWith(smooth.get(selection["SH+SG"][e].chosen)!, true));
-        scores.SG.push(scoreWith(smooth.get(selection.SG[e].chosen)!, false));
-        scores["SP (H+G)"].push(scoreWith(surrogate.softplus.get(selection["SP (H+G)"][e].chosen)!, true));
-        scores["SP G"].push(scoreWith(surrogate.softplus.get(selection["SP G"][e].chosen)!, false));
-        scores["SW (H+G)"].push(scoreWith(surrogate.swish.get(selection["SW (H+G)"][e].chosen)!, true));
-        scores["SW G"].push(scoreWith(surrogate.swish.get(selection["SW G"][e].chosen)!, false));
-        scores.G.push(ball.score(vanilla));
+    value = ballsHere.value;
+    // Every method's model at every radius, scored on every ball in one call (a Hessian shared by several radii
+    // is one kernel call); model m at radius e reads ball e.
+    const methods = ["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const;
+    const entryOf = (method: (typeof methods)[number], e: number): { gradient: Float64Array; hessian?: Float64Array } => {
+      switch (method) {
+        case "SH+SG":
+          return smooth.get(selection["SH+SG"][e].chosen)!;
+        case "SG":
+          return { gradient: smooth.get(selection.SG[e].chosen)!.gradient };
+        case "SP (H+G)":
+          return surrogate.softplus.get(selection["SP (H+G)"][e].chosen)!;
+        case "SP G":
+          return { gradient: surrogate.softplus.get(selection["SP G"][e].chosen)!.gradient };
+        case "SW (H+G)":
+          return surrogate.swish.get(selection["SW (H+G)"][e].chosen)!;
+        case "SW G":
+          return { gradient: surrogate.swish.get(selection["SW G"][e].chosen)!.gradient };
+        case "G":
+          return { gradient: vanilla };
       }
+    };
+    const models = methods.flatMap((method) => config.radii.map((_, e) => entryOf(method, e)));
+    let scored: Awaited<ReturnType<typeof ballsHere.scoreMany>>;
+    try {
+      scored = await ballsHere.scoreMany(models.map(({ gradient, hessian }) => (hessian ? { gradient, hessian } : { gradient })));
     } finally {
-      ballsHere.forEach((b) => b.dispose());
+      await ballsHere.dispose();
     }
+    const scores = Object.fromEntries(
+      methods.map((method, m) => [method, config.radii.map((_, e) => scored[m * config.radii.length + e][e].mean)]),
+    ) as Record<PmseMethod, number[]>;
     pmse[sampling] = scores;
     noise[sampling] = {
       "SH+SG": config.radii.map((radius) => monteCarloNoise(smooth.get(selection["SH+SG"][config.radii.indexOf(radius)].chosen)!, radius, d, sampling, true)),

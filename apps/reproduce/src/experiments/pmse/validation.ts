@@ -1,6 +1,5 @@
 import { deriveSeed } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
-import { hessianTensor } from "@smoothhess/metrics/tfjs";
 import { rowVector } from "../../explained-points.js";
 import { ACTIVATIONS, SEED_TAG, type SurrogateName } from "./config.js";
 import { balls, explainedFunction } from "./explained.js";
@@ -43,21 +42,17 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
             seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, tg, i, s),
             kernel: engine.kernel,
           });
-          const h = hessianTensor(estimate.hessian, d);
-          try {
-            sigmaIndex.forEach((candidates, e) =>
-              candidates.forEach((at, c) => {
-                if (at !== s) return;
-                shsg[e][c] = ballsHere[e].score(estimate.gradient, h);
-                sg[e][c] = ballsHere[e].score(estimate.gradient);
-              }),
-            );
-          } finally {
-            h.dispose();
-          }
+          const [second, first] = await ballsHere.scoreMany([{ gradient: estimate.gradient, hessian: estimate.hessian }, { gradient: estimate.gradient }]);
+          sigmaIndex.forEach((candidates, e) =>
+            candidates.forEach((at, c) => {
+              if (at !== s) return;
+              shsg[e][c] = second[e].mean;
+              sg[e][c] = first[e].mean;
+            }),
+          );
         }
       } finally {
-        ballsHere.forEach((b) => b.dispose());
+        await ballsHere.dispose();
       }
       return { shsg, sg } satisfies SmoothHessValidation;
     }, { stage: validationStage, item: i });
@@ -70,19 +65,15 @@ export async function validationScores(run: TargetRun, validationRows: readonly 
         const g = config.radii.map(() => new Array<number>(config.betas.length).fill(0));
         try {
           for (const [b, beta] of config.betas.entries()) {
-            const { gradient: gradients, hessian: hessians } = await engine.surrogateHessian({ name, beta }, fn.x0, fn.surrogateTarget);
-            const h = hessianTensor(hessians, d);
-            try {
-              ballsHere.forEach((ball, e) => {
-                hg[e][b] = ball.score(gradients, h);
-                g[e][b] = ball.score(gradients);
-              });
-            } finally {
-              h.dispose();
-            }
+            const { gradient, hessian } = await engine.surrogateHessian({ name, beta }, fn.x0, fn.surrogateTarget);
+            const [second, first] = await ballsHere.scoreMany([{ gradient, hessian }, { gradient }]);
+            config.radii.forEach((_, e) => {
+              hg[e][b] = second[e].mean;
+              g[e][b] = first[e].mean;
+            });
           }
         } finally {
-          ballsHere.forEach((ball) => ball.dispose());
+          await ballsHere.dispose();
         }
         return { hg, g } satisfies SurrogateValidation;
       }, { stage: validationStage, item: i });
