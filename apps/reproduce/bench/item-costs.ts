@@ -83,6 +83,9 @@ async function operationCosts(name: EngineName): Promise<Record<string, number>>
       (repeats * specs.length);
     await balls!.dispose();
     // The reduced and the exact attack at the five radii from one SmoothHess Hessian (secondOrderAttacks).
+    // warm-up: the first solves of a process include the JIT compilation of the linear algebra
+    secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "reduced");
+    secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "exact");
     cost.attackReduced = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "reduced"));
     cost.attackExact = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "exact"));
   } finally {
