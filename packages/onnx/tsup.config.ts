@@ -1,9 +1,48 @@
+import { existsSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Plugin } from "esbuild";
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-});
+const sourceDir = join(dirname(fileURLToPath(import.meta.url)), "src") + sep;
+const nodeOnly = new RegExp(`^(node:.*|onnxruntime-node|${builtinModules.map((m) => m.replace(/[/]/g, "\\/")).join("|")})$`);
+
+/**
+ * Browser variants: the browser build is `src/index.ts` again, except that a module `x.ts` with a sibling
+ * `x.browser.ts` is replaced by that sibling wherever the package imports it (`./x.js`). The siblings hold the only
+ * platform-specific code — the default ONNX Runtime binding (`onnxruntime-web` for `onnxruntime-node`), the core
+ * count, and reading a model (fetch for the file system) — and each is typed as its Node module, so both entries
+ * keep one public API. Any Node built-in module or `onnxruntime-node` that still reaches the browser build fails it,
+ * naming the importer, so apps never meet one (no stubs, no polyfills).
+ */
+export const browserVariants: Plugin = {
+  name: "browser-variants",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.startsWith(sourceDir)) return undefined;
+      const variant = resolve(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts"));
+      return variant !== args.importer && existsSync(variant) ? { path: variant } : undefined;
+    });
+    build.onResolve({ filter: nodeOnly }, (args) => ({
+      errors: [{ text: `"${args.path}" is Node-only but ${args.importer} imports it in the browser build; give that module a .browser.ts variant` }],
+    }));
+  },
+};
+
+// Node (`import` / `require`): src/index.ts as it is. Browser (`exports["."].browser`, dist/browser/index.js): the
+// same entry with the browser variants, ESM only, no Node shims; it shares the Node build's declarations (one API).
+export default defineConfig([
+  { entry: ["src/index.ts"], format: ["esm", "cjs"], dts: true, clean: true, sourcemap: true },
+  {
+    entry: { index: "src/index.ts" },
+    outDir: "dist/browser",
+    format: ["esm"],
+    platform: "browser",
+    dts: false,
+    sourcemap: true,
+    splitting: false,
+    shims: false,
+    esbuildPlugins: [browserVariants],
+  },
+]);
