@@ -13,8 +13,10 @@ const nodeOnly = new RegExp(`^(node:.*|onnxruntime-node|${builtinModules.map((m)
  * `x.browser.ts` is replaced by that sibling wherever the package imports it (`./x.js`). The siblings hold the only
  * platform-specific code — the default ONNX Runtime binding (`onnxruntime-web` for `onnxruntime-node`), the core
  * count, and reading a model (fetch for the file system) — and each is typed as its Node module, so both entries
- * keep one public API. Any Node built-in module or `onnxruntime-node` that still reaches the browser build fails it,
- * naming the importer, so apps never meet one (no stubs, no polyfills).
+ * keep one public API. Node built-in modules and `onnxruntime-node` never reach the browser build, so apps meet none
+ * (no stubs, no polyfills): a static import of one fails the build, naming the importer; a dynamic `import()` of one
+ * (code that runs only on request, such as worker threads) becomes a module that throws a `SmoothHessError` with code
+ * `"node-only"` naming it, so that call rejects in a browser and nothing else changes.
  */
 export const browserVariants: Plugin = {
   name: "browser-variants",
@@ -24,8 +26,17 @@ export const browserVariants: Plugin = {
       const variant = resolve(args.resolveDir, args.path.replace(/\.js$/, ".browser.ts"));
       return variant !== args.importer && existsSync(variant) ? { path: variant } : undefined;
     });
-    build.onResolve({ filter: nodeOnly }, (args) => ({
-      errors: [{ text: `"${args.path}" is Node-only but ${args.importer} imports it in the browser build; give that module a .browser.ts variant` }],
+    build.onResolve({ filter: nodeOnly }, (args) =>
+      args.kind === "dynamic-import"
+        ? { path: args.path, namespace: "node-only" }
+        : { errors: [{ text: `"${args.path}" is Node-only but ${args.importer} imports it in the browser build; give that module a .browser.ts variant` }] },
+    );
+    build.onLoad({ filter: /.*/, namespace: "node-only" }, (args) => ({
+      contents:
+        `import { SmoothHessError } from "@smoothhess/errors";\n` +
+        `throw new SmoothHessError("node-only", ${JSON.stringify(`this call needs Node.js: ${args.path} is not available in a browser`)});\n`,
+      resolveDir: sourceDir,
+      loader: "js",
     }));
   },
 };

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
+import { SmoothHessError } from "@smoothhess/errors";
 import { smoothHess } from "@smoothhess/stein";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserVariants } from "../tsup.config.js";
@@ -98,6 +99,26 @@ describe("the browser entry", () => {
     expect((failure as esbuild.BuildFailure).errors?.map((e) => e.text)).toEqual([
       expect.stringMatching(/"node:fs\/promises" is Node-only but .*leak\.ts imports it in the browser build/),
     ]);
+  });
+
+  it("turns a dynamic import() of a Node-only module into a call that rejects with a node-only SmoothHessError", async () => {
+    const result = await esbuild.build({
+      stdin: { contents: `export const start = () => import("node:worker_threads");`, resolveDir: join(packageDir, "src"), sourcefile: join(packageDir, "src", "lazy.ts"), loader: "ts" },
+      outfile: join(scratch, "lazy.mjs"),
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      packages: "external",
+      plugins: [browserVariants],
+      metafile: true,
+      logLevel: "silent",
+    });
+    expect(Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path))).toEqual(["@smoothhess/errors"]);
+    const lazy = (await import(pathToFileURL(join(scratch, "lazy.mjs")).href)) as { start(): Promise<unknown> };
+    const error = await lazy.start().catch((e: unknown) => e);
+    // (the bundle's @smoothhess/errors is Node's copy, not vitest's, so the class is compared by name)
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: SmoothHessError.name, code: "node-only", message: "this call needs Node.js: node:worker_threads is not available in a browser" });
   });
 
   it("defaults to onnxruntime-web (the Node entry to onnxruntime-node)", async () => {
