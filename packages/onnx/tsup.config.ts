@@ -3,7 +3,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 const sourceDir = join(dirname(fileURLToPath(import.meta.url)), "src") + sep;
 const nodeOnly = new RegExp(`^(node:.*|onnxruntime-node|${builtinModules.map((m) => m.replace(/[/]/g, "\\/")).join("|")})$`);
@@ -41,19 +41,23 @@ export const browserVariants: Plugin = {
   },
 };
 
-// Node (`import` / `require`): src/index.ts as it is. Browser (`exports["."].browser`, dist/browser/index.js): the
-// same entry with the browser variants, ESM only, no Node shims; it shares the Node build's declarations (one API).
-export default defineConfig([
-  { entry: ["src/index.ts"], format: ["esm", "cjs"], dts: true, clean: true, sourcemap: true },
-  {
-    entry: { index: "src/index.ts" },
-    outDir: "dist/browser",
-    format: ["esm"],
-    platform: "browser",
-    dts: false,
-    sourcemap: true,
-    splitting: false,
-    shims: false,
-    esbuildPlugins: [browserVariants],
-  },
-]);
+/**
+ * The browser build (`exports["."].browser`, dist/browser/index.js): src/index.ts with the browser variants, ESM
+ * only, no Node shims; it shares the Node build's declarations (one API). `removeNodeProtocol: false`, because tsup's
+ * own plugin for that marks every `node:` import external before `browserVariants` could see it.
+ */
+export const browserBuild = {
+  entry: { index: "src/index.ts" },
+  outDir: "dist/browser",
+  format: ["esm"],
+  platform: "browser",
+  dts: false,
+  sourcemap: true,
+  splitting: false,
+  shims: false,
+  removeNodeProtocol: false,
+  esbuildPlugins: [browserVariants],
+} satisfies Options;
+
+// Node (`import` / `require`): src/index.ts as it is. Browser: see browserBuild.
+export default defineConfig([{ entry: ["src/index.ts"], format: ["esm", "cjs"], dts: true, clean: true, sourcemap: true }, browserBuild]);

@@ -1,5 +1,5 @@
 // The browser entry (`exports["."].browser`) is src/index.ts built with the browser variants of tsup.config.ts.
-// These tests build it the same way (esbuild, platform "browser", the package's own plugin) and run it in Node:
+// These tests build it with that very configuration (tsup, `browserBuild`) into a scratch folder and run it in Node:
 // onnxruntime-web's WebAssembly backend runs here too, so the browser entry can be checked against the Node entry
 // (onnxruntime-node) on the authors' MNIST model, in one process, without a browser. (`tools/browser-check` runs the
 // built dist/browser bundle in headless Chromium.)
@@ -12,7 +12,8 @@ import * as esbuild from "esbuild";
 import { SmoothHessError } from "@smoothhess/errors";
 import { smoothHess } from "@smoothhess/stein";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserVariants } from "../tsup.config.js";
+import { build as tsup } from "tsup";
+import { browserBuild, browserVariants } from "../tsup.config.js";
 import * as nodeEntry from "./index.js";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,7 +30,7 @@ interface Reference {
 const reference = JSON.parse(readFileSync(fixture("authors-mnist-mlp.reference.json"), "utf8")) as Reference;
 
 let scratch: string;
-let bundle: esbuild.BuildResult<{ metafile: true }>;
+let metafile: esbuild.Metafile;
 let browserEntry: typeof nodeEntry;
 let server: Server;
 let baseUrl: string;
@@ -37,19 +38,11 @@ let baseUrl: string;
 beforeAll(async () => {
   // inside the package, so that Node resolves the bundle's external imports (onnxruntime-web, onnx-proto, …) here
   scratch = mkdtempSync(join(packageDir, "node_modules", ".browser-entry-test-"));
-  const outfile = join(scratch, "index.mjs");
-  bundle = await esbuild.build({
-    entryPoints: [join(packageDir, "src", "index.ts")],
-    outfile,
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    packages: "external",
-    plugins: [browserVariants],
-    metafile: true,
-    logLevel: "silent",
-  });
-  browserEntry = (await import(pathToFileURL(outfile).href)) as typeof nodeEntry;
+  // tsup reads the package's dependencies (kept external) from the package.json in the working directory
+  expect(process.cwd()).toBe(packageDir);
+  await tsup({ ...browserBuild, outDir: scratch, sourcemap: false, metafile: true, silent: true, config: false });
+  metafile = JSON.parse(readFileSync(join(scratch, "metafile-esm.json"), "utf8")) as esbuild.Metafile;
+  browserEntry = (await import(pathToFileURL(join(scratch, "index.js")).href)) as typeof nodeEntry;
   // the model served over HTTP, as a page would fetch it
   const bytes = readFileSync(fixture(MODEL));
   server = createServer((request, response) => {
@@ -71,10 +64,10 @@ describe("the browser entry", () => {
   });
 
   it("imports no Node built-in module and not onnxruntime-node: only onnxruntime-web and the package's dependencies", () => {
-    const imports = new Set(Object.values(bundle.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
+    const imports = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
     expect([...imports].sort()).toEqual(["@smoothhess/errors", "onnx-proto", "onnxruntime-web"]);
     // the variants really replaced their Node modules
-    const inputs = Object.keys(bundle.metafile.inputs);
+    const inputs = Object.keys(metafile.inputs);
     expect(inputs.filter((f) => f.endsWith(".browser.ts")).sort()).toEqual([
       "src/default-runtime.browser.ts",
       "src/machine-cores.browser.ts",
