@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellStatistics, comparisonLegend, comparisonTable, competitionRanks, type ComparisonGroup } from "./model-comparison-table.js";
+import { cellStatistics, comparisonLegend, comparisonTable, competitionRanks, spreadTable, type ComparisonGroup } from "./model-comparison-table.js";
 
 const format = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
 const options = { methods: ["R", "A", "B"], reference: "R", groupHeader: "ε", scale: 1, format, thisRun: "authors" as const };
@@ -93,5 +93,16 @@ describe("comparison table", () => {
     expect(legend).toContain("- authors' model (this run): preset full");
     expect(legend).toContain("- our model: not run; `pnpm reproduce x` fills this column");
     expect(legend).toContain("R − method");
+  });
+
+  it("the spread table: the unbiased sd over points next to the paper's, with the ratio", () => {
+    const absent: ComparisonGroup = { ...group, columns: { ...group.columns, ours: { kind: "absent", text: "not run" } } };
+    const rows = cells(spreadTable([absent], options));
+    // R = [1,2,3,6]: sd √(14/3) = 2.160; A = [2,4,4,6]: √(8/3) = 1.633; B constant: 0
+    expect(rows).toEqual([
+      ["0.5", "R", "1.000", "2.160", "×2.2", "not run", ""],
+      ["", "A", "2.000", "1.633", "×0.82", "", ""],
+      ["", "B", "3.000", "0.000", "×0.0", "", ""],
+    ]);
   });
 });

@@ -146,17 +146,49 @@ export type ColumnNotes = Readonly<Record<ModelName, string>>;
  * The legend under a comparison table: how to read a cell, and where each model column comes from (`notes`: the
  * run's preset, points and samples, or the command that fills an empty column).
  * @param difference - what the paired difference measures, e.g. "P_MSE" or "post-hoc accuracy, in percentage points".
+ * @param lower - what a lower value means ("better" for P_MSE, "a stronger attack" for post-hoc accuracy).
  */
-export function comparisonLegend(options: Pick<ComparisonTableOptions, "reference" | "thisRun">, difference: string, notes: ColumnNotes): string[] {
+export function comparisonLegend(options: Pick<ComparisonTableOptions, "reference" | "thisRun">, difference: string, notes: ColumnNotes, lower = "better"): string[] {
   const { reference } = options;
   return [
     `Legend: a model cell is the mean over that run's test points ± its standard error (sd/√n); #k is the method's rank at that ε` +
-      ` (1 = lowest = best; equal values share a rank), ✓ / ✗ whether it is the paper's rank. ×paper: mean / the paper's.` +
+      ` (1 = lowest; equal values share a rank), ✓ / ✗ whether it is the paper's rank. ×paper: mean / the paper's.` +
       ` "${reference} − method": the paired difference of ${difference} over the same test points ± its standard error;` +
-      ` negative: ${reference} lower (better); **bold**: |difference| ≥ 2 SE, so the points separate the two; otherwise they cannot.` +
+      ` negative: ${reference} lower (${lower}); **bold**: |difference| ≥ 2 SE, so the points separate the two; otherwise they cannot.` +
       ` "ordering": pairs of methods ordered against the paper ("agrees": none).`,
     "",
     ...MODEL_COLUMNS.map((model) => `- ${MODEL_LABELS[model]}${model === options.thisRun ? " (this run)" : ""}: ${notes[model]}`),
     "",
   ];
+}
+
+/**
+ * The companion table of the spread over test points (the paper's Table 6): per ε and method, the paper's standard
+ * deviation and each model's (the unbiased sd of its per-point values) with the ratio to the paper.
+ */
+export function spreadTable(groups: readonly ComparisonGroup[], options: Omit<ComparisonTableOptions, "reference">): string {
+  const { methods, scale, format, thisRun } = options;
+  const header = [options.groupHeader, "method", "paper"];
+  for (const model of MODEL_COLUMNS) header.push(`${MODEL_LABELS[model]}${model === thisRun ? " (this run)" : ""}`, "×paper");
+  const rows: string[][] = [];
+  for (const group of groups) {
+    for (const [i, method] of methods.entries()) {
+      const paper = group.paper[method];
+      const row = [i === 0 ? group.label : "", method, Number.isFinite(paper) ? format(paper) : "—"];
+      for (const model of MODEL_COLUMNS) {
+        const column = group.columns[model];
+        if (column.kind === "absent") {
+          row.push(i === 0 ? column.text : "", "");
+          continue;
+        }
+        const values = column.values[method];
+        const cell = cellStatistics(values);
+        // sd = SE·√n, the same unbiased estimate the standard errors of the main table use.
+        const sd = cell === undefined || values === undefined ? Number.NaN : scale * cell.standardError * Math.sqrt(values.length);
+        row.push(Number.isFinite(sd) ? format(sd) : "—", ratio(sd, paper));
+      }
+      rows.push(row);
+    }
+  }
+  return markdownTable(header, rows, header.map((_, i) => (i < 2 ? "l" : "r")));
 }

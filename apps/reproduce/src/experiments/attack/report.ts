@@ -79,7 +79,7 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
     });
     const tableOptions = { methods: ATTACK_METHODS, reference: "SH+SG", groupHeader: "ε", scale: 100, format: fixed1, thisRun: comparison.thisRun };
     lines.push(comparisonTable(attackGroups(config, results, d.dataset, comparison), tableOptions), "");
-    lines.push(...comparisonLegend(tableOptions, "post-hoc accuracy (1 where the class survived), in percentage points", columnNotes(comparison, describeAttackRun(config), describeAttackDocument)));
+    lines.push(...comparisonLegend(tableOptions, "post-hoc accuracy (1 where the class survived), in percentage points", columnNotes(comparison, describeAttackRun(config), describeAttackDocument), "a stronger attack"));
     lines.push(
       `Order, ${MODEL_LABELS[comparison.thisRun]} (this run; strongest attack first): ${config.radii
         .map((r, e) => `ε=${r}: ${formatRanking(Object.fromEntries(ATTACK_METHODS.map((m) => [m, d.accuracy[m].value[e]])))}`)

@@ -1,8 +1,8 @@
 import { pairedDifference } from "@smoothhess/metrics";
 import { discordantPairs, formatRanking } from "../../method-ordering.js";
 import { MODEL_LABELS, columnNotes, type ModelComparison } from "../../model-runs.js";
-import { comparisonLegend, comparisonTable } from "../../model-comparison-table.js";
-import { markdownTable, ratio, scientific } from "../../markdown-table.js";
+import { comparisonLegend, comparisonTable, spreadTable } from "../../model-comparison-table.js";
+import { markdownTable, scientific } from "../../markdown-table.js";
 import { PMSE_METHODS, type PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_3_BETA } from "../../paper-numbers/table-3.js";
 import { PAPER_TABLE_5 } from "../../paper-numbers/table-5.js";
@@ -81,26 +81,22 @@ export function meanTables(config: PmseConfig, results: PmseResults, comparison:
   return lines;
 }
 
-/** Table 6: the standard deviation of P_MSE over test points, for the first sampling law. */
-export function deviationTables(config: PmseConfig, results: PmseResults): string[] {
-  const paperAt = paperLookup(config.radii);
+/** Table 6: the standard deviation of P_MSE over test points, for the first sampling law, on both models. */
+export function deviationTables(config: PmseConfig, results: PmseResults, comparison: ModelComparison): string[] {
   const lines: string[] = [];
   const primary = config.samplings[0];
   lines.push(`## Table 6: standard deviation of P_MSE over test points, ${SAMPLING_NAMES[primary]}`, "");
   for (const d of results.datasets) {
     for (const t of d.targets) {
       lines.push(`### ${DATASET_NAMES[d.dataset]} ${TARGET_NAMES[t.target]}`, "");
-      const paper = PAPER_TABLE_6[d.dataset][t.target];
-      const ours = t.summary[primary];
-      lines.push(
-        markdownTable(
-          ["method", ...config.radii.flatMap((r) => [`ε=${r} ours`, "paper", "ours/paper"])],
-          PMSE_METHODS.map((m) => [m, ...config.radii.flatMap((_, e) => [scientific(ours[m].std[e]), scientific(paperAt(paper[m], e)), ratio(ours[m].std[e], paperAt(paper[m], e))])]),
-        ),
-        "",
-      );
+      const groups = pmseGroups(config, results, d.dataset, t.target, primary, comparison).map((g, e) => ({
+        ...g,
+        paper: Object.fromEntries(PMSE_METHODS.map((m) => [m, paperLookup(config.radii)(PAPER_TABLE_6[d.dataset][t.target][m], e)])),
+      }));
+      lines.push(spreadTable(groups, { methods: PMSE_METHODS, groupHeader: "ε", scale: 1, format: scientific, thisRun: comparison.thisRun }), "");
     }
   }
+  lines.push("Legend: the standard deviation of P_MSE over each run's test points (unbiased); ×paper: ours / the paper's. The columns' runs are those of the Table 1 / 5 legends.", "");
   return lines;
 }
 

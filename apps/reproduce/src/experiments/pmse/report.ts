@@ -49,7 +49,7 @@ export function pmseReport(config: PmseConfig, results: PmseResults, comparison:
     "first table per function follows Eq. 11, the second the authors' law — the one to compare magnitudes with.",
     "",
   );
-  lines.push(...meanTables(config, results, comparison), ...deviationTables(config, results), ...selectionTables(config, results));
+  lines.push(...meanTables(config, results, comparison), ...deviationTables(config, results, comparison), ...selectionTables(config, results));
   lines.push("## Figures", "", "![P_MSE by ε](pmse-by-radius.png)", "", "![validation curves](pmse-validation.png)", "");
   return lines.join("\n");
 }
