@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellStatistics, comparisonLegend, comparisonTable, competitionRanks, spreadTable, type ComparisonGroup } from "./model-comparison-table.js";
+import { cellStatistics, comparisonLegend, comparisonTable, competitionRanks, sameRankUpToTies, spreadTable, type ComparisonGroup } from "./model-comparison-table.js";
 
 const format = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
 const options = { methods: ["R", "A", "B"], reference: "R", groupHeader: "ε", scale: 1, format, thisRun: "authors" as const };
@@ -37,6 +37,17 @@ describe("comparison table", () => {
 
   it("competition ranks: lowest first, ties share a rank and the next skips, non-finite values unranked", () => {
     expect(competitionRanks({ a: 2, b: 1, c: 2, d: 5, e: Number.NaN })).toEqual({ a: 2, b: 1, c: 2, d: 4 });
+  });
+
+  it("same rank up to ties: the places a method shares with its ties overlap on both sides", () => {
+    const paper = { a: 1, b: 2, c: 2, d: 3 }; // places: a 1, b and c 2–3, d 4
+    expect(sameRankUpToTies({ a: 1, b: 2, c: 3, d: 4 }, paper, "c")).toBe(true); // paper ties b, c: either order agrees
+    expect(sameRankUpToTies({ a: 1, b: 3, c: 2, d: 4 }, paper, "b")).toBe(true);
+    expect(sameRankUpToTies({ a: 2, b: 1, c: 3, d: 4 }, paper, "a")).toBe(false); // a is 2nd, the paper's 1st
+    expect(sameRankUpToTies({ a: 5, b: 5, c: 5, d: 5 }, paper, "d")).toBe(true); // we tie all: places 1–4
+    expect(sameRankUpToTies({ a: 1, b: 1, c: 3, d: 3 }, paper, "d")).toBe(true); // places 3–4 hold the paper's 4th
+    expect(sameRankUpToTies({ a: 3, b: 3, c: 1, d: 1 }, paper, "d")).toBe(false); // places 1–2, the paper's 4th
+    expect(sameRankUpToTies({ a: Number.NaN, b: 1, c: 2, d: 3 }, paper, "a")).toBeUndefined();
   });
 
   it("renders mean ± SE, rank agreement, ratio and the paired difference against the reference", () => {

@@ -63,6 +63,21 @@ export function competitionRanks(values: Readonly<Record<string, number>>): Reco
   return Object.fromEntries(finite.map((m) => [m, 1 + finite.filter((o) => values[o] < values[m]).length]));
 }
 
+/**
+ * Whether `method` holds the same place in both rankings up to ties: the places it shares with the methods tied to
+ * it (from its competition rank to the last of its tie) overlap in `ours` and `paper`. A tie on either side is no
+ * disagreement, as in `discordantPairs`, whose ordering row counts ties apart.
+ */
+export function sameRankUpToTies(ours: Readonly<Record<string, number>>, paper: Readonly<Record<string, number>>, method: string): boolean | undefined {
+  const places = (values: Readonly<Record<string, number>>) => {
+    const finite = Object.keys(values).filter((m) => Number.isFinite(values[m]));
+    return [1 + finite.filter((o) => values[o] < values[method]).length, finite.filter((o) => values[o] <= values[method]).length];
+  };
+  if (!Number.isFinite(ours[method]) || !Number.isFinite(paper[method])) return undefined;
+  const [a, b] = places(ours), [c, d] = places(paper);
+  return a <= d && c <= b;
+}
+
 /** `reference − method` at every point, ± its standard error; `undefined` where either lacks values. */
 export function referenceDifference(column: ModelColumn, reference: string, method: string): PairedDifference | undefined {
   if (column.kind !== "values") return undefined;
@@ -79,7 +94,7 @@ export function separated(d: PairedDifference): boolean {
 /**
  * The three-column table of a report — paper | ours on the authors' model | ours on our trained model — with one
  * group of rows per ε: each model cell is the mean over test points ± its standard error and the method's rank in
- * that ε (✓ where it is the paper's rank, ✗ where not), beside it the ratio to the paper and the paired difference
+ * that ε (✓ where it is the paper's up to ties, ✗ where not), beside it the ratio to the paper and the paired difference
  * reference − method ± SE (bold where |difference| ≥ 2 SE). The last row of a group says whether each model orders
  * the methods as the paper does.
  */
@@ -115,7 +130,8 @@ export function comparisonTable(groups: readonly ComparisonGroup[], options: Com
           continue;
         }
         const rank = ranks[model][method];
-        const agreement = paperRanks[method] === undefined ? "" : paperRanks[method] === rank ? " ✓" : " ✗";
+        const same = sameRankUpToTies(means(model), group.paper, method);
+        const agreement = same === undefined ? "" : same ? " ✓" : " ✗";
         const difference = method === reference ? undefined : referenceDifference(column, reference, method);
         row.push(
           `${format(scale * cell.mean)} ± ${format(scale * cell.standardError)} #${rank}${agreement}`,
@@ -152,7 +168,7 @@ export function comparisonLegend(options: Pick<ComparisonTableOptions, "referenc
   const { reference } = options;
   return [
     `Legend: a model cell is the mean over that run's test points ± its standard error (sd/√n); #k is the method's rank at that ε` +
-      ` (1 = lowest; equal values share a rank), ✓ / ✗ whether it is the paper's rank. ×paper: mean / the paper's.` +
+      ` (1 = lowest; equal values share a rank), ✓ / ✗ whether it is the paper's rank (up to ties on either side). ×paper: mean / the paper's.` +
       ` "${reference} − method": the paired difference of ${difference} over the same test points ± its standard error;` +
       ` negative: ${reference} lower (${lower}); **bold**: |difference| ≥ 2 SE, so the points separate the two; otherwise they cannot.` +
       ` "ordering": pairs of methods ordered against the paper ("agrees": none).`,
