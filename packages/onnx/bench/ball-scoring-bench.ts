@@ -6,7 +6,8 @@
  *   - `PerturbationBall` of `@smoothhess/metrics/tfjs` on tfjs-wasm (the baseline: what apps/reproduce used),
  *   - `perturbationBalls` of `@smoothhess/metrics` with `tfjsQuadraticFormKernel`, `linalgQuadraticFormKernel`
  *     (float64 JavaScript; a subset of the models, rates scaled) and `onnxQuadraticFormKernel` (1 and all threads;
- *     also the kernel's `evaluate` alone, and three radii stacked in one call),
+ *     also the kernel's `evaluate` alone, with float64 and float32 `H`, and three radii stacked in one call),
+ *   - ONNX Runtime's bare `MatMul` of the same shapes (the kernel's ceiling on this engine),
  *   - numpy/OpenBLAS float32 through /usr/bin/python3 (one thread; the GEMM alone and the whole form), skipped with a
  *     note when absent.
  *
@@ -24,6 +25,8 @@ import { PerturbationBall, hessianTensor, tfjsQuadraticFormKernel } from "@smoot
 import { gaussianSampler } from "@smoothhess/random";
 import { useBackend } from "@smoothhess/tfjs";
 import { loadOnnxModel, onnxOracle, onnxQuadraticFormKernel } from "../src/index.js";
+import { OnnxGraphWriter } from "../src/onnx-graph-writer.js";
+import { createSession, defaultRuntime } from "../src/runtime.js";
 
 const N = 1000;
 const D = 784;
@@ -75,6 +78,27 @@ async function scoreModels(balls: PerturbationBalls, count: number): Promise<voi
   for (let start = 0; start < count; start += DISTINCT) {
     const chunk = Array.from({ length: Math.min(DISTINCT, count - start) }, (_, k) => modelAt(start + k));
     await balls.scoreMany(chunk);
+  }
+}
+
+/** ONNX Runtime's GEMM of the same shapes with nothing around it: the kernel's ceiling on this engine. */
+async function bareMatMul(u: Float64Array): Promise<Timing> {
+  const ort = await defaultRuntime();
+  const graph = new OnnxGraphWriter("matmul");
+  const a = graph.input("u", ["n", "d"]);
+  const b = graph.input("h", ["d", "d"]);
+  graph.reserve("y");
+  graph.nodeWithOutputs("MatMul", [a, b], ["y"]);
+  graph.output("y", ["n", "d"]);
+  const owned = await createSession(ort, graph.encode("bench"), { threads: 1 });
+  try {
+    const feedsU = new ort.Tensor("float32", Float32Array.from(u), [N, D]);
+    const hs = hessians.map((h) => new ort.Tensor("float32", Float32Array.from(h), [D, D]));
+    const y = new ort.Tensor("float32", new Float32Array(N * D), [N, D]);
+    const run = (m: number) => owned.session.run({ u: feedsU, h: hs[m % DISTINCT] }, { y });
+    return await timed(MODELS, async () => { for (let m = 0; m < MODELS; m++) await run(m); }, async () => void (await run(0)));
+  } finally {
+    await owned.release();
   }
 }
 
@@ -172,6 +196,7 @@ async function main(): Promise<void> {
     }
   }
   await oracle.dispose();
+  rows.push(["ONNX Runtime `MatMul` alone (float32 inputs, preallocated output), 1 thread", await bareMatMul(u)]);
 
   const numpy = numpyBaseline(u);
   if (numpy.gemm && numpy.forms) {

@@ -1,6 +1,7 @@
 // Public API of @smoothhess/onnx: re-exported by name.
 export { loadOnnxModel, runForward } from "./onnx-model.js";
 export type { OnnxModel, LoadOnnxModelOptions } from "./onnx-model.js";
+export type { OnnxModelSource } from "./model-source.js";
 export { onnxOracle } from "./onnx-oracle.js";
 export type { OnnxOracle, OnnxOracleOptions } from "./onnx-oracle.js";
 export { resolveOnnxTarget } from "./target.js";
