@@ -52,6 +52,27 @@ describe("openEngine", () => {
     expect(Math.abs(onnx.score - tfjs.score)).toBeLessThan(1e-3 * tfjs.score);
   }, 120_000);
 
+  it("without ONNX bytes the onnx engine exports the tfjs network (networkToOnnx): hidden-unit targets read the same pre-activation", async () => {
+    const x0 = Float64Array.from([0.4, 1.1]);
+    const answers = [];
+    for (const name of ENGINE_NAMES) {
+      const engine = await openEngine(name, { network: authors.network });
+      try {
+        const results = [];
+        for (const target of [{ layer: 5, unit: 7 }, { layer: 2, unit: 0 }, { output: 0 }] as const) {
+          const { values, gradients } = await (await engine.oracle(target)).evaluate(x0, 1);
+          results.push([values[0], ...gradients]);
+        }
+        answers.push(results.flat());
+      } finally {
+        await engine.dispose();
+      }
+    }
+    const [onnx, tfjs] = answers;
+    const scale = Math.max(...tfjs.map(Math.abs));
+    onnx.forEach((v, i) => expect(Math.abs(v - tfjs[i])).toBeLessThan(1e-5 * scale));
+  }, 120_000);
+
   it.each(ENGINE_NAMES)("%s: dispose() releases every session and tensor it created", async (name) => {
     const tensors = tf.memory().numTensors;
     const sessions = liveSessionCount();
