@@ -6,6 +6,7 @@ import { encodeModel } from "./ir/proto-codec.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { checkBatch, type OnnxModel } from "./onnx-model.js";
 import { createSession, machineCores, type SessionSettings } from "./runtime.js";
+import { checkWorkerRuntime, createWorkerSession, type WorkerSession, type WorkerTensor } from "./worker-session.js";
 import { resolveOnnxTarget, type OnnxTarget, type ResolvedOnnxTarget } from "./target.js";
 
 /** Options of {@link onnxOracle}. */
@@ -14,6 +15,14 @@ export interface OnnxOracleOptions extends SessionSettings {
   readonly target?: OnnxTarget;
   /** Rows per ONNX Runtime run (default 1024, or the model's fixed batch); larger requests are split. */
   readonly batchSize?: number;
+  /**
+   * Run the session on a worker thread of its own (Node with the default `onnxruntime-node` runtime only; default
+   * `false`). `onnxruntime-node` computes a run on the calling thread and blocks it until the run ends; on a worker
+   * `evaluate` leaves the caller's thread free while the batch runs, so a caller that prepares its next batch in
+   * the meantime — the Stein estimators of `@smoothhess/stein` do — keeps two cores busy. The numbers are the
+   * same as on the calling thread (the same session options).
+   */
+  readonly workerThread?: boolean;
 }
 
 /** A {@link GradientOracle} running on ONNX Runtime. Call {@link OnnxOracle.dispose} to release its session. */
@@ -67,10 +76,41 @@ export async function gradientOracle(
   const batchSize = model.fixedBatch ?? checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const gradient = await buildGradientGraph(model, target);
-  const owned = await createSession(model.runtime, encodeModel(gradient.graph), { threads, executionProviders: options.executionProviders, spinning: options.spinning });
+  const settings = { threads, executionProviders: options.executionProviders, spinning: options.spinning };
   const d = model.dim;
   const float64 = model.precision === "float64";
   const rowShape = model.inputShape.slice(1);
+  const scalarFeed = (value: number) => (float64 ? Float64Array.of(value) : Float32Array.of(value));
+  let run: (data: Float32Array | Float64Array, runRows: number) => Promise<{ values: Float32Array | Float64Array; gradients: Float32Array | Float64Array; release(): void }>;
+  let release: () => Promise<void>;
+  if (options.workerThread) {
+    await checkWorkerRuntime(model.runtime);
+    const session: WorkerSession = await createWorkerSession(encodeModel(gradient.graph), settings);
+    run = async (data, runRows) => {
+      const inputs: Record<string, WorkerTensor> = { [model.inputName]: { type: model.precision, data, dims: [runRows, ...rowShape] } };
+      for (const [name, value] of Object.entries(feeds)) inputs[name] = { type: model.precision, data: scalarFeed(value), dims: [] };
+      const out = await session.run(inputs, [gradient.value, gradient.gradient]);
+      return { values: out[gradient.value].data, gradients: out[gradient.gradient].data, release() {} };
+    };
+    release = () => session.release();
+  } else {
+    const owned = await createSession(model.runtime, encodeModel(gradient.graph), settings);
+    run = async (data, runRows) => {
+      const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
+      const inputs: Record<string, Tensor> = { [model.inputName]: feed };
+      for (const [name, value] of Object.entries(feeds)) inputs[name] = new model.runtime.Tensor(model.precision, scalarFeed(value), []);
+      const out = await owned.session.run(inputs);
+      return {
+        values: out[gradient.value].data as Float32Array | Float64Array,
+        gradients: out[gradient.gradient].data as Float32Array | Float64Array,
+        release() {
+          for (const t of Object.values(out)) t.dispose();
+          feed.dispose();
+        },
+      };
+    };
+    release = () => owned.release();
+  }
   let disposed = false;
 
   return {
@@ -82,30 +122,30 @@ export async function gradientOracle(
       if (disposed) throw new OnnxModelError("oracle", "evaluate() after dispose()");
       const count = checkBatch(model, points, n);
       const values = new Float64Array(count);
-      const gradients = float64 ? new Float64Array(count * d) : new Float32Array(count * d);
+      let gradients: Float32Array | Float64Array | undefined;
       for (let start = 0; start < count; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         const runRows = model.fixedBatch ?? rows;
+        // A buffer per run: the session may not see the caller's array change, and a worker takes it over.
         const data = float64 ? new Float64Array(runRows * d) : new Float32Array(runRows * d);
         data.set(points.subarray(start * d, (start + rows) * d));
-        const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
-        const inputs: Record<string, Tensor> = { [model.inputName]: feed };
-        for (const [name, value] of Object.entries(feeds)) {
-          inputs[name] = new model.runtime.Tensor(model.precision, float64 ? Float64Array.of(value) : Float32Array.of(value), []);
+        const out = await run(data, runRows);
+        for (let i = 0; i < rows; i++) values[start + i] = out.values[i];
+        if (rows === count && out.gradients.length === count * d && !options.workerThread) {
+          gradients = out.gradients.slice();
+        } else if (rows === count && out.gradients.length === count * d) {
+          gradients = out.gradients; // one run, transferred from the worker: already the caller's own array
+        } else {
+          gradients ??= float64 ? new Float64Array(count * d) : new Float32Array(count * d);
+          gradients.set(out.gradients.subarray(0, rows * d), start * d);
         }
-        const out = await owned.session.run(inputs);
-        const v = out[gradient.value].data as Float32Array;
-        const g = out[gradient.gradient].data as Float32Array;
-        for (let i = 0; i < rows; i++) values[start + i] = v[i];
-        gradients.set(g.subarray(0, rows * d), start * d);
-        for (const t of Object.values(out)) t.dispose();
-        feed.dispose();
+        out.release();
       }
-      return { values, gradients };
+      return { values, gradients: gradients ?? (float64 ? new Float64Array(0) : new Float32Array(0)) };
     },
     async dispose() {
       disposed = true;
-      await owned.release();
+      await release();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { checkedOracle, type GradientOracle, type ValueOracle } from "@smoothhess/oracle";
 import { ACCUMULATION_POINTS, fixedUnitBlocks, type UnitRows } from "./accumulation-blocks.js";
-import { perturbationBlocks, type PerturbationBlock } from "./perturbation-blocks.js";
+import { evaluatedBlocks } from "./evaluated-blocks.js";
+import type { PerturbationBlock } from "./perturbation-blocks.js";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 
 /** A block of Monte-Carlo units with the oracle's answers folded into per-unit quantities. */
@@ -64,14 +65,13 @@ async function* oracleGradientBlocks(
     summary.oracleCalls += 1;
   }
   let diff = new Float64Array(0), average = new Float64Array(0), values = new Float64Array(0);
-  for await (const block of perturbationBlocks(options, what)) {
+  for await (const { block, answer } of evaluatedBlocks(options, what, (b) => checked.evaluate(b.points, b.pointCount))) {
     const m = block.units;
     if (diff.length < m * d) {
       diff = new Float64Array(m * d);
       average = new Float64Array(m * d);
       values = new Float64Array(m);
     }
-    const answer = await checked.evaluate(block.points, block.pointCount);
     summary.oracleCalls += block.pointCount;
     const g = answer.gradients;
     const f = answer.values;
@@ -165,14 +165,14 @@ async function* oracleValueBlocks(
     summary.oracleCalls += 1;
   }
   let odd = new Float64Array(0), even = new Float64Array(0), values = new Float64Array(0);
-  for await (const block of perturbationBlocks(options, what)) {
+  for await (const { block, answer } of evaluatedBlocks(options, what, (b) => checked.evaluate(b.points, b.pointCount))) {
     const m = block.units;
     if (odd.length < m) {
       odd = new Float64Array(m);
       even = new Float64Array(m);
       values = new Float64Array(m);
     }
-    const f = (await checked.evaluate(block.points, block.pointCount)).values;
+    const f = answer.values;
     summary.oracleCalls += block.pointCount;
     for (let u = 0; u < m; u++) {
       if (options.pointsPerUnit === 2) {
