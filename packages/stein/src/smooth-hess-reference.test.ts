@@ -11,8 +11,9 @@ import { float32Oracle } from "./test-fixtures.js";
  * summed by linalg's `out += AᵀB`, shifted moments and the Frobenius sum. `smoothHess` must match it to the bit, so
  * any speed-up that changed the random stream or the arithmetic fails here.
  */
-function referenceSmoothHess(oracle: SyncGradientOracle, x0: Float64Array, sigma: number, samples: number, seed: number, antithetic: boolean) {
+function referenceSmoothHess(oracle: SyncGradientOracle, x0: Float64Array, sigma: number, samples: number, seed: number, antithetic: boolean, controlVariate: boolean) {
   const d = x0.length, ppu = antithetic ? 2 : 1, units = samples / ppu, blockUnits = 1024 / ppu;
+  const c = controlVariate ? Float64Array.from(oracle.evaluate(x0, 1).gradients) : undefined;
   const cov = covariance({ sigma }, d);
   const rng = gaussianSampler(seed);
   const sum = new Float64Array(d * d);
@@ -34,10 +35,10 @@ function referenceSmoothHess(oracle: SyncGradientOracle, x0: Float64Array, sigma
       const { values: f, gradients: g } = oracle.evaluate(points, ppu);
       for (let i = 0; i < d; i++) {
         if (antithetic) {
-          diffs[u * d + i] = 0.5 * (g[i] - g[d + i]);
+          diffs[u * d + i] = c ? 0.5 * (g[i] - c[i] - (g[d + i] - c[i])) : 0.5 * (g[i] - g[d + i]);
           averages[u * d + i] = 0.5 * (g[i] + g[d + i]);
         } else {
-          diffs[u * d + i] = g[i];
+          diffs[u * d + i] = c ? g[i] - c[i] : g[i];
           averages[u * d + i] = g[i];
         }
       }
@@ -93,14 +94,16 @@ describe("smoothHess equals the plain reference computation to the bit", () => {
   const network = randomDenseNetwork([9, 14, 6, 1], { seed: 8, biasScale: 0.3 });
   const x0 = Float64Array.from({ length: 9 }, (_, i) => Math.sin(2 * i + 1));
   it.each([
-    ["antithetic, float64 gradients", true, networkOracle(network)],
-    ["antithetic, float32 gradients", true, float32Oracle(networkOracle(network)) as SyncGradientOracle],
-    ["single samples, float64 gradients", false, networkOracle(network)],
-  ])("%s", async (_, antithetic, oracle) => {
+    ["antithetic, float64 gradients", true, false, networkOracle(network)],
+    ["antithetic, float32 gradients", true, false, float32Oracle(networkOracle(network)) as SyncGradientOracle],
+    ["antithetic, control variate", true, true, networkOracle(network)],
+    ["single samples, float64 gradients", false, false, networkOracle(network)],
+    ["single samples, control variate", false, true, float32Oracle(networkOracle(network)) as SyncGradientOracle],
+  ])("%s", async (_, antithetic, controlVariate, oracle) => {
     const samples = 3_000, seed = 12, sigma = 0.25;
-    const expected = referenceSmoothHess(oracle, x0, sigma, samples, seed, antithetic);
+    const expected = referenceSmoothHess(oracle, x0, sigma, samples, seed, antithetic, controlVariate);
     for (const batchSize of [100, 1024]) {
-      const result = await smoothHess(oracle, x0, { covariance: { sigma }, samples, seed, antithetic, batchSize });
+      const result = await smoothHess(oracle, x0, { covariance: { sigma }, samples, seed, antithetic, controlVariate, batchSize });
       expect(Array.from(result.hessian)).toEqual(Array.from(expected.hessian));
       expect(Array.from(result.gradient)).toEqual(Array.from(expected.gradient));
       expect(result.smoothedValue).toBe(expected.smoothedValue);

@@ -109,12 +109,13 @@ export async function smoothHess(oracle: GradientOracle, x0: ArrayLike<number>, 
   const summary: PassSummary = { oracleCalls: 0 };
   let w2 = new Float64Array(0), g2 = new Float64Array(0), wg = new Float64Array(0);
 
-  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHess", summary)) {
+  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHess", summary, gradient)) {
     const { units: m, white, diff } = block;
     await kernel.addTransposedProduct(sum, white, diff, m, d, d);
-    gradient.addRows(block.average, m);
     values.addAll(block.values);
-    frobeniusSquares += symmetricOuterFrobeniusSquares(white, diff, m, d);
+    let blockFrobenius = 0;
+    for (let u = 0; u < m; u++) blockFrobenius += block.frobenius[u];
+    frobeniusSquares += blockFrobenius;
     if (squares && cross) {
       if (w2.length < m * d) {
         w2 = new Float64Array(m * d);
@@ -165,19 +166,4 @@ export async function smoothHess(oracle: GradientOracle, x0: ArrayLike<number>, 
       ...(entrywiseError ? { hessian: entrywiseError } : {}),
     },
   };
-}
-
-/** Σᵤ ‖sym(wᵤ dᵤᵀ)‖²_F = Σᵤ ½(‖wᵤ‖²‖dᵤ‖² + (wᵤ·dᵤ)²), at O(d) per unit. */
-export function symmetricOuterFrobeniusSquares(white: ArrayLike<number>, diff: ArrayLike<number>, m: number, d: number): number {
-  let total = 0;
-  for (let u = 0; u < m; u++) {
-    let ww = 0, gg = 0, wg = 0;
-    for (let i = u * d, end = i + d; i < end; i++) {
-      ww += white[i] * white[i];
-      gg += diff[i] * diff[i];
-      wg += white[i] * diff[i];
-    }
-    total += 0.5 * (ww * gg + wg * wg);
-  }
-  return total;
 }
