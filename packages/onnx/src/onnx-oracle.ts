@@ -33,6 +33,12 @@ export interface OnnxOracle extends GradientOracle {
   readonly maxBatchSize: number;
   /** Intra-op threads of the session. */
   readonly threads: number;
+  /**
+   * The model's precision, which every point is rounded to before it runs: the capability of `@smoothhess/stein`
+   * (`SteinOracleCapabilities`) by which its estimators hand a float32 model float32 points directly (same numbers,
+   * one conversion fewer).
+   */
+  readonly pointPrecision: "float32" | "float64";
   evaluate(points: PointBatch, n: number): Promise<GradientBatch>;
   /** Release the ONNX Runtime session (idempotent); later `evaluate` calls throw. */
   dispose(): Promise<void>;
@@ -118,6 +124,7 @@ export async function gradientOracle(
     target,
     maxBatchSize: batchSize,
     threads,
+    pointPrecision: model.precision,
     async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
       if (disposed) throw new OnnxModelError("oracle", "evaluate() after dispose()");
       const count = checkBatch(model, points, n);

@@ -17,17 +17,18 @@ export interface EvaluatedBlock<A> {
  * Nothing about the numbers changes: the blocks are drawn in the same order from the same stream, the oracle sees
  * the same points, and the caller receives the blocks in order. The abort signal is checked before every oracle
  * call (so at most one call is in flight when it fires); progress is reported when a block's answer has arrived.
- * A yielded block is valid until the caller asks for the next one.
+ * A yielded block is valid until the caller asks for the next one. `float32Points`: see {@link perturbationBlocks}.
  */
 export async function* evaluatedBlocks<A>(
   options: ResolvedSteinOptions,
   what: string,
   evaluate: (block: PerturbationBlock) => A | Promise<A>,
+  float32Points = false,
 ): AsyncGenerator<EvaluatedBlock<A>> {
   const { signal, onProgress } = options;
   const total = options.units * options.pointsPerUnit;
   // Two buffer slots: block k+1 is drawn into the other slot while the oracle still reads block k's points.
-  const blocks = perturbationBlocks(options, 2);
+  const blocks = perturbationBlocks(options, 2, float32Points);
   const start = (block: PerturbationBlock): Promise<A> => {
     // Called now (not in a later microtask), so that the oracle starts before the next block is drawn.
     let answer: Promise<A>;

@@ -1,6 +1,7 @@
 import { OracleOutputError, checkedOracle, type GradientBatch, type GradientOracle, type ValueOracle } from "@smoothhess/oracle";
 import { ACCUMULATION_POINTS, fixedUnitBlocks, type UnitRows } from "./accumulation-blocks.js";
 import { evaluatedBlocks } from "./evaluated-blocks.js";
+import { takesFloat32Points } from "./oracle-capabilities.js";
 import type { PerturbationBlock } from "./perturbation-blocks.js";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 import type { VectorMoments } from "./vector-moments.js";
@@ -79,7 +80,7 @@ async function* oracleGradientBlocks(
   let diff = new Float64Array(0), values = new Float64Array(0), frobenius = new Float64Array(0);
   const { shift, sum, sumSquares } = moments;
   const evaluate = (block: PerturbationBlock) => oracle.evaluate(block.points, block.pointCount);
-  for await (const { block, answer } of evaluatedBlocks(options, what, evaluate)) {
+  for await (const { block, answer } of evaluatedBlocks(options, what, evaluate, takesFloat32Points(oracle))) {
     const index = batch++;
     const m = block.units, n = block.pointCount;
     checkAnswerShape(answer, n, d, index);
@@ -183,6 +184,8 @@ function checkFiniteGradients(gradients: ArrayLike<number>, from: number, length
 
 /** A block of Monte-Carlo units for value-only (zeroth-order) estimators. */
 export interface ValueUnitBlock extends PerturbationBlock {
+  /** The points, in float64 (C-LIME fits them). */
+  readonly points: Float64Array;
   /** Antithetic `(f(x₀+δ) − f(x₀−δ))/2`; otherwise `f(x₀+δ)` minus `f(x₀)` with the control variate. */
   readonly odd: Float64Array;
   /** Antithetic `(f(x₀+δ) + f(x₀−δ))/2`; otherwise `f(x₀+δ)`; minus `f(x₀)` with the control variate. */
@@ -249,6 +252,7 @@ async function* oracleValueBlocks(
       }
       even[u] = values[u] - control;
     }
-    yield { ...block, odd: odd.subarray(0, m), even: even.subarray(0, m), values: values.subarray(0, m) };
+    // evaluatedBlocks was not asked for float32 points here, so they are float64.
+    yield { ...block, points: block.points as Float64Array, odd: odd.subarray(0, m), even: even.subarray(0, m), values: values.subarray(0, m) };
   }
 }
