@@ -87,6 +87,16 @@ export async function gradientOracle(
   const float64 = model.precision === "float64";
   const rowShape = model.inputShape.slice(1);
   const scalarFeed = (value: number) => (float64 ? Float64Array.of(value) : Float32Array.of(value));
+  // Input buffers come back after each run and are reused (a fresh 3 MB array per batch costs its zeroing and GC).
+  const spare: (Float32Array | Float64Array)[] = [];
+  const takeBuffer = (length: number): Float32Array | Float64Array => {
+    const i = spare.findIndex((b) => b.length === length);
+    if (i >= 0) return spare.splice(i, 1)[0];
+    return float64 ? new Float64Array(length) : new Float32Array(length);
+  };
+  const giveBack = (buffer: Float32Array | Float64Array) => {
+    if (spare.length < 2) spare.push(buffer);
+  };
   let run: (data: Float32Array | Float64Array, runRows: number) => Promise<{ values: Float32Array | Float64Array; gradients: Float32Array | Float64Array; release(): void }>;
   let release: () => Promise<void>;
   if (options.workerThread) {
@@ -95,8 +105,9 @@ export async function gradientOracle(
     run = async (data, runRows) => {
       const inputs: Record<string, WorkerTensor> = { [model.inputName]: { type: model.precision, data, dims: [runRows, ...rowShape] } };
       for (const [name, value] of Object.entries(feeds)) inputs[name] = { type: model.precision, data: scalarFeed(value), dims: [] };
-      const out = await session.run(inputs, [gradient.value, gradient.gradient]);
-      return { values: out[gradient.value].data, gradients: out[gradient.gradient].data, release() {} };
+      const { outputs, inputs: returned } = await session.run(inputs, { [gradient.value]: null, [gradient.gradient]: null });
+      giveBack(returned[model.inputName].data);
+      return { values: outputs[gradient.value].data, gradients: outputs[gradient.gradient].data, release() {} };
     };
     release = () => session.release();
   } else {
@@ -112,6 +123,7 @@ export async function gradientOracle(
         release() {
           for (const t of Object.values(out)) t.dispose();
           feed.dispose();
+          giveBack(data);
         },
       };
     };
@@ -133,9 +145,10 @@ export async function gradientOracle(
       for (let start = 0; start < count; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         const runRows = model.fixedBatch ?? rows;
-        // A buffer per run: the session may not see the caller's array change, and a worker takes it over.
-        const data = float64 ? new Float64Array(runRows * d) : new Float32Array(runRows * d);
+        // The oracle's own buffer: the session must not see the caller's array change, and a worker takes it over.
+        const data = takeBuffer(runRows * d);
         data.set(points.subarray(start * d, (start + rows) * d));
+        if (runRows > rows) data.fill(0, rows * d); // a fixed batch's padding rows
         const out = await run(data, runRows);
         for (let i = 0; i < rows; i++) values[start + i] = out.values[i];
         if (rows === count && out.gradients.length === count * d && !options.workerThread) {

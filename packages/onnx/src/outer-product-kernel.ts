@@ -122,9 +122,14 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
   };
 }
 
-/** The kernel on a {@link WorkerSession}: each block's operands are copied into buffers that move to the worker. */
+/**
+ * The kernel on a {@link WorkerSession}: each block's operands are copied into float32 buffers that move to the
+ * worker, and the product is written into a buffer sent along; all three come back and are reused.
+ */
 function workerKernel(session: WorkerSession, blockRows: number, provider: string): OnnxOuterProductKernel {
   let disposed = false;
+  let spareA: Float32Array = new Float32Array(0), spareB: Float32Array = new Float32Array(0), spareProduct: Float32Array = new Float32Array(0);
+  const sized = (buffer: Float32Array, length: number) => (buffer.length === length ? buffer : new Float32Array(length));
   return {
     name: `onnx-${provider}-float32-worker`,
     async addTransposedProduct(out, a, b, m, p, q) {
@@ -132,17 +137,21 @@ function workerKernel(session: WorkerSession, blockRows: number, provider: strin
       checkOperands(out, a, b, m, p, q);
       for (let start = 0; start < m; start += blockRows) {
         const count = Math.min(blockRows, m - start);
-        const blockA = new Float32Array(count * p);
-        const blockB = new Float32Array(count * q);
+        const blockA = sized(spareA, count * p);
+        const blockB = sized(spareB, count * q);
         copyRows(blockA, a, start * p);
         copyRows(blockB, b, start * q);
-        const result = await session.run({ a: { type: "float32", data: blockA, dims: [count, p] }, b: { type: "float32", data: blockB, dims: [count, q] } }, ["product"]);
-        addInto(out, result.product.data as Float32Array, p * q);
+        const feeds = { a: { type: "float32", data: blockA, dims: [count, p] }, b: { type: "float32", data: blockB, dims: [count, q] } } as const;
+        const { outputs, inputs } = await session.run(feeds, { product: { type: "float32", data: sized(spareProduct, p * q), dims: [p, q] } });
+        const product = outputs.product.data as Float32Array;
+        addInto(out, product, p * q);
+        [spareA, spareB, spareProduct] = [inputs.a.data as Float32Array, inputs.b.data as Float32Array, product];
       }
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
+      spareA = spareB = spareProduct = new Float32Array(0);
       await session.release();
     },
   };

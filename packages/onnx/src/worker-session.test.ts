@@ -66,6 +66,28 @@ describe("workerThread: the session on a worker thread", () => {
     await expect(there.addTransposedProduct(new Float64Array(1), [1], [1], 1, 1, 1)).rejects.toThrowError(KernelDisposedError);
   });
 
+  it("1,000 calls on a worker oracle and kernel keep memory bounded, and dispose ends their threads", async () => {
+    const model = await loadOnnxModel(denseNetworkGraph(randomDenseNetwork([256, 64, 10], { seed: 2 })));
+    const rows = 256;
+    const points = Float32Array.from(pseudoRandom(256 * rows, 5));
+    const oracle = await onnxOracle(model, { threads: 1, workerThread: true });
+    const kernel = await onnxOuterProductKernel({ threads: 1, workerThread: true });
+    expect(liveWorkerSessionCount()).toBe(2);
+    const first = await oracle.evaluate(points, rows);
+    const out = new Float64Array(64 * 64), a = new Float64Array(rows * 64).fill(0.5);
+    for (let i = 0; i < 100; i++) await Promise.all([oracle.evaluate(points, rows), kernel.addTransposedProduct(out, a, a, rows, 64, 64)]);
+    const baseline = process.memoryUsage().rss;
+    for (let i = 0; i < 1000; i++) {
+      const [{ values }] = await Promise.all([oracle.evaluate(points, rows), kernel.addTransposedProduct(out, a, a, rows, 64, 64)]);
+      if (i % 250 === 0) expect(values).toEqual(first.values);
+    }
+    // Each call moves 256 KB of points and gradients and 48 KB of operands: kept, 1,000 calls would hold ≥ 300 MB.
+    expect(process.memoryUsage().rss - baseline).toBeLessThan(96 * 1024 * 1024);
+    expect(out[0]).toBe(1100 * rows * 0.25); // every product was added, once
+    await Promise.all([oracle.dispose(), kernel.dispose()]);
+    expect(liveWorkerSessionCount()).toBe(0);
+  });
+
   it("is refused with a typed error for a runtime other than onnxruntime-node", async () => {
     const web = ortWeb as unknown as OnnxRuntime;
     await expect(onnxOuterProductKernel({ threads: 1, runtime: web, workerThread: true })).rejects.toThrowError(/options\.workerThread: expected true only with the default runtime/);
@@ -81,11 +103,18 @@ describe("workerThread: the session on a worker thread", () => {
     const session = await createWorkerSession(model, { threads: 1 });
     try {
       // A batch of the wrong width: ONNX Runtime's own error comes back, and the session stays usable.
-      await expect(session.run({ x: { type: "float32", data: new Float32Array(4), dims: [1, 4] } }, ["y"])).rejects.toThrowError(WorkerSessionError);
+      await expect(session.run({ x: { type: "float32", data: new Float32Array(4), dims: [1, 4] } }, { y: null })).rejects.toThrowError(WorkerSessionError);
+      // A right one: the output, written into the buffer sent along, and the feed's buffer come back.
+      const x = new Float32Array([0.5, -1, 2]), y = new Float32Array(2);
+      const { outputs, inputs } = await session.run({ x: { type: "float32", data: x, dims: [1, 3] } }, { y: { type: "float32", data: y, dims: [1, 2] } });
+      expect(x.length).toBe(0); // transferred
+      expect(Array.from(inputs.x.data)).toEqual([0.5, -1, 2]);
+      expect(outputs.y.data.length).toBe(2);
+      expect(outputs.y.data.some((v) => v !== 0)).toBe(true);
     } finally {
       await session.release();
     }
     expect(liveWorkerSessionCount()).toBe(0);
-    await expect(session.run({}, [])).rejects.toThrowError(/released/);
+    await expect(session.run({}, {})).rejects.toThrowError(/released/);
   });
 });

@@ -17,12 +17,20 @@ export interface WorkerTensor {
  */
 export interface WorkerSession {
   /**
-   * Run the session on `feeds` and return the named outputs. The feeds' buffers are **transferred** to the worker
-   * (they are detached here afterwards), so pass buffers made for this call; the outputs arrive the same way.
+   * Run the session on `feeds` and return the outputs named in `fetches`: `null` lets ONNX Runtime allocate the
+   * output, a tensor is written in place (a buffer of the right size, e.g. one returned by an earlier run). Every
+   * buffer is **transferred** (detached here until it comes back): the answer returns the outputs and, in
+   * `inputs`, the feeds' own buffers, for the caller to reuse instead of allocating new ones.
    */
-  run(feeds: Readonly<Record<string, WorkerTensor>>, outputs: readonly string[]): Promise<Record<string, WorkerTensor>>;
+  run(feeds: Readonly<Record<string, WorkerTensor>>, fetches: Readonly<Record<string, WorkerTensor | null>>): Promise<WorkerRun>;
   /** Release the session and end the thread (idempotent). Pending runs reject. */
   release(): Promise<void>;
+}
+
+/** What a {@link WorkerSession} run returns: the fetched outputs, and the feeds' buffers handed back. */
+export interface WorkerRun {
+  readonly outputs: Record<string, WorkerTensor>;
+  readonly inputs: Record<string, WorkerTensor>;
 }
 
 /** The worker thread of a {@link WorkerSession} failed: its session could not be created, a run threw, or it exited. */
@@ -40,14 +48,14 @@ export function liveWorkerSessionCount(): number {
 }
 
 interface Pending {
-  resolve(outputs: Record<string, WorkerTensor>): void;
+  resolve(run: WorkerRun): void;
   reject(error: unknown): void;
 }
 
 type WorkerMessage =
   | { readonly ready: true }
   | { readonly failed: string }
-  | { readonly id: number; readonly outputs: Record<string, WorkerTensor> }
+  | { readonly id: number; readonly outputs: Record<string, WorkerTensor>; readonly inputs: Record<string, WorkerTensor> }
   | { readonly id: number; readonly error: string };
 
 /**
@@ -73,7 +81,9 @@ export async function createWorkerSession(bytes: Uint8Array, settings: SessionSe
   };
   // The worker's code is this file's `serveSession`, sent as source (`eval`): a worker needs a module of its own,
   // and an evaluated function needs no second build entry and no loader when the package runs from source.
-  const source = `(${serveSession.toString()})(require(${JSON.stringify(ortPath)}), require("node:worker_threads"));`;
+  // `__name`: the helper esbuild (tsx, vitest) calls around named functions when it keeps names; defined here so
+  // that the function's source runs on its own.
+  const source = `var __name = (target) => target;\n(${serveSession.toString()})(require(${JSON.stringify(ortPath)}), require("node:worker_threads"));`;
   const model = bytes.slice();
   const worker = new Worker(source, { eval: true, workerData: { model, options }, transferList: [model.buffer], execArgv: [] });
   liveWorkers++;
@@ -99,7 +109,7 @@ export async function createWorkerSession(bytes: Uint8Array, settings: SessionSe
         pending.delete(message.id);
         if (pending.size === 0) worker.unref();
         if ("error" in message) p.reject(new WorkerSessionError(`run failed: ${message.error}`));
-        else p.resolve(message.outputs);
+        else p.resolve({ outputs: message.outputs, inputs: message.inputs });
       }
     });
     worker.on("error", (error: unknown) => {
@@ -119,14 +129,17 @@ export async function createWorkerSession(bytes: Uint8Array, settings: SessionSe
   worker.unref();
 
   return {
-    run(feeds, outputs) {
+    run(feeds, fetches) {
       if (ended) return Promise.reject(failure ?? new WorkerSessionError("the session was released"));
       const id = nextId++;
-      const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
+      const transfer: ArrayBuffer[] = [];
+      for (const t of [...Object.values(feeds), ...Object.values(fetches)]) {
+        if (t && !transfer.includes(t.data.buffer as ArrayBuffer)) transfer.push(t.data.buffer as ArrayBuffer);
+      }
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ id, feeds, outputs }, transfer);
+        worker.postMessage({ id, feeds, fetches }, transfer);
       });
     },
     async release() {
@@ -139,34 +152,47 @@ export async function createWorkerSession(bytes: Uint8Array, settings: SessionSe
 
 /**
  * The worker thread's program (runs there, as source: it may use nothing but its arguments). Creates the session,
- * says `ready`, then answers each `{ id, feeds, outputs }` with the named outputs, transferring their buffers.
+ * says `ready`, then answers each `{ id, feeds, fetches }` with the fetched outputs and the feeds' buffers,
+ * transferring them back.
  */
 function serveSession(
-  ort: { InferenceSession: { create(model: Uint8Array, options: unknown): Promise<{ run(feeds: unknown): Promise<Record<string, { type: string; data: Float32Array | Float64Array; dims: readonly number[] }>> }> }; Tensor: new (type: string, data: unknown, dims: readonly number[]) => unknown },
+  ort: {
+    InferenceSession: { create(model: Uint8Array, options: unknown): Promise<{ run(feeds: unknown, fetches: unknown): Promise<Record<string, { type: string; data: Float32Array | Float64Array; dims: readonly number[] }>> }> };
+    Tensor: new (type: string, data: unknown, dims: readonly number[]) => unknown;
+  },
   threads: { parentPort: { on(event: "message", listener: (message: never) => void): void; postMessage(message: unknown, transfer?: ArrayBuffer[]): void } | null; workerData: { model: Uint8Array; options: unknown } },
 ): void {
   const port = threads.parentPort;
   if (!port) return;
   ort.InferenceSession.create(threads.workerData.model, threads.workerData.options).then(
     (session) => {
-      port.on("message", (message: { id: number; feeds: Record<string, { type: string; data: Float32Array | Float64Array; dims: readonly number[] }>; outputs: string[] }) => {
+      type Carried = { type: string; data: Float32Array | Float64Array; dims: readonly number[] };
+      port.on("message", (message: { id: number; feeds: Record<string, Carried>; fetches: Record<string, Carried | null> }) => {
         const feeds: Record<string, unknown> = {};
         for (const name of Object.keys(message.feeds)) {
           const t = message.feeds[name];
           feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
         }
-        session.run(feeds).then(
+        const fetches: Record<string, unknown> = {};
+        for (const name of Object.keys(message.fetches)) {
+          const t = message.fetches[name];
+          fetches[name] = t ? new ort.Tensor(t.type, t.data, t.dims) : null;
+        }
+        const transfer: ArrayBuffer[] = [];
+        // A buffer goes back whole and once: a view of part of one, or one already listed, is copied.
+        const carried = (t: Carried): Carried => {
+          const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength && !transfer.includes(t.data.buffer as ArrayBuffer);
+          const data = whole ? t.data : t.data.slice();
+          transfer.push(data.buffer as ArrayBuffer);
+          return { type: t.type, data, dims: [...t.dims] };
+        };
+        session.run(feeds, fetches).then(
           (results) => {
-            const outputs: Record<string, { type: string; data: Float32Array | Float64Array; dims: readonly number[] }> = {};
-            const transfer: ArrayBuffer[] = [];
-            for (const name of message.outputs) {
-              const t = results[name];
-              // A view of part of a buffer, or a buffer already listed, is copied so that the transfer is exact.
-              const data = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength && !transfer.includes(t.data.buffer as ArrayBuffer) ? t.data : t.data.slice();
-              outputs[name] = { type: t.type, data, dims: [...t.dims] };
-              transfer.push(data.buffer as ArrayBuffer);
-            }
-            port.postMessage({ id: message.id, outputs }, transfer);
+            const outputs: Record<string, Carried> = {};
+            for (const name of Object.keys(message.fetches)) outputs[name] = carried(results[name]);
+            const inputs: Record<string, Carried> = {};
+            for (const name of Object.keys(message.feeds)) inputs[name] = carried(message.feeds[name]);
+            port.postMessage({ id: message.id, outputs, inputs }, transfer);
           },
           (error: unknown) => port.postMessage({ id: message.id, error: String(error) }),
         );
