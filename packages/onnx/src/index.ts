@@ -1,6 +1,7 @@
 // Public API of @smoothhess/onnx: re-exported by name.
 export { loadOnnxModel, runForward } from "./onnx-model.js";
 export type { OnnxModel, LoadOnnxModelOptions } from "./onnx-model.js";
+export type { OnnxModelSource } from "./model-source.js";
 export { onnxOracle } from "./onnx-oracle.js";
 export type { OnnxOracle, OnnxOracleOptions } from "./onnx-oracle.js";
 export { resolveOnnxTarget } from "./target.js";
@@ -47,3 +48,5 @@ export { layersModelToOnnx, SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS } from "./la
 export type { LayersModelLike, LayersModelExportOptions } from "./layers-model-export.js";
 export { UnsupportedLayerError } from "./unsupported-layer-error.js";
 export { WorkerSessionError, liveWorkerSessionCount } from "./worker-session.js";
+export { onnxQuadraticFormKernel } from "./quadratic-form-kernel.js";
+export type { OnnxQuadraticFormKernel, OnnxBoundQuadraticForms, OnnxQuadraticFormKernelOptions } from "./quadratic-form-kernel.js";
