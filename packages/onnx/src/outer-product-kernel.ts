@@ -2,7 +2,7 @@ import type { Tensor } from "onnxruntime-common";
 import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
 import { OnnxGraphWriter } from "./onnx-graph-writer.js";
 import { createSession, defaultRuntime, machineCores, type OnnxRuntime, type SessionSettings } from "./runtime.js";
-import { checkWorkerRuntime, createWorkerSession, type WorkerSession } from "./worker-session.js";
+import { checkWorkerRuntime, createWorkerSession, type WorkerRun, type WorkerSession } from "./worker-session.js";
 
 /** Options of {@link onnxOuterProductKernel}. */
 export interface OnnxOuterProductKernelOptions extends SessionSettings {
@@ -27,8 +27,13 @@ export interface OnnxOuterProductKernelOptions extends SessionSettings {
  * structurally, so this package does not depend on stein), plus `dispose()`.
  */
 export interface OnnxOuterProductKernel {
-  /** `onnx-<provider>-float32`, for logs and benchmark tables. */
+  /** `onnx-<provider>-float32` (`…-worker` on a worker thread), for logs and benchmark tables. */
   readonly name: string;
+  /**
+   * `true` on a worker thread: `addTransposedProduct` has copied `a` and `b` when it returns, so `smoothHess`
+   * draws and folds its next batch while the product is computed (see `OuterProductKernel` of `@smoothhess/stein`).
+   */
+  readonly copiesOperandsOnCall?: boolean;
   /**
    * `out += Aᵀ B` with `a` m×p and `b` m×q row-major (extra trailing entries are ignored) and `out` p×q float64.
    * Each block of at most `blockRows` rows is multiplied in float32 by ONNX Runtime and added to `out` in
@@ -124,34 +129,53 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
 
 /**
  * The kernel on a {@link WorkerSession}: each block's operands are copied into float32 buffers that move to the
- * worker, and the product is written into a buffer sent along; all three come back and are reused.
+ * worker, and the product is written into a buffer sent along; all three come back and are reused. Every block is
+ * copied before the call returns (`copiesOperandsOnCall`), so the caller may reuse `a` and `b` at once.
  */
 function workerKernel(session: WorkerSession, blockRows: number, provider: string): OnnxOuterProductKernel {
   let disposed = false;
-  let spareA: Float32Array = new Float32Array(0), spareB: Float32Array = new Float32Array(0), spareProduct: Float32Array = new Float32Array(0);
-  const sized = (buffer: Float32Array, length: number) => (buffer.length === length ? buffer : new Float32Array(length));
+  const spares: Float32Array[] = [];
+  const take = (length: number): Float32Array => {
+    const i = spares.findIndex((buffer) => buffer.length === length);
+    return i >= 0 ? spares.splice(i, 1)[0] : new Float32Array(length);
+  };
+  const giveBack = (...buffers: Float32Array[]) => {
+    for (const buffer of buffers) if (spares.length < 6) spares.push(buffer);
+  };
   return {
     name: `onnx-${provider}-float32-worker`,
-    async addTransposedProduct(out, a, b, m, p, q) {
-      if (disposed) throw new KernelDisposedError();
-      checkOperands(out, a, b, m, p, q);
+    copiesOperandsOnCall: true,
+    addTransposedProduct(out, a, b, m, p, q) {
+      try {
+        if (disposed) throw new KernelDisposedError();
+        checkOperands(out, a, b, m, p, q);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // Synchronously, before the first await: every block's operands, posted to the worker in order.
+      const runs: Promise<WorkerRun>[] = [];
       for (let start = 0; start < m; start += blockRows) {
         const count = Math.min(blockRows, m - start);
-        const blockA = sized(spareA, count * p);
-        const blockB = sized(spareB, count * q);
+        const blockA = take(count * p);
+        const blockB = take(count * q);
         copyRows(blockA, a, start * p);
         copyRows(blockB, b, start * q);
         const feeds = { a: { type: "float32", data: blockA, dims: [count, p] }, b: { type: "float32", data: blockB, dims: [count, q] } } as const;
-        const { outputs, inputs } = await session.run(feeds, { product: { type: "float32", data: sized(spareProduct, p * q), dims: [p, q] } });
-        const product = outputs.product.data as Float32Array;
-        addInto(out, product, p * q);
-        [spareA, spareB, spareProduct] = [inputs.a.data as Float32Array, inputs.b.data as Float32Array, product];
+        runs.push(session.run(feeds, { product: { type: "float32", data: take(p * q), dims: [p, q] } }));
       }
+      return (async () => {
+        for (const run of runs) {
+          const { outputs, inputs } = await run;
+          const product = outputs.product.data as Float32Array;
+          addInto(out, product, p * q);
+          giveBack(inputs.a.data as Float32Array, inputs.b.data as Float32Array, product);
+        }
+      })();
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
-      spareA = spareB = spareProduct = new Float32Array(0);
+      spares.length = 0;
       await session.release();
     },
   };

@@ -58,6 +58,17 @@ describe("workerThread: the session on a worker thread", () => {
       await there.addTransposedProduct(out, a, b, m, p, q);
       expect(sameBits(out, expected)).toBe(true);
       expect(out.some((v, k) => v !== start[k])).toBe(true);
+      // It copies every block's operands when called (copiesOperandsOnCall): changing them afterwards changes nothing.
+      expect(there.copiesOperandsOnCall).toBe(true);
+      const again = start.slice();
+      const pending = there.addTransposedProduct(again, a, b, m, p, q);
+      const [savedA, savedB] = [a.slice(), b.slice()];
+      a.fill(7);
+      b.fill(-3);
+      await pending;
+      a.set(savedA);
+      b.set(savedB);
+      expect(sameBits(again, expected)).toBe(true);
     } finally {
       await here.dispose();
       await there.dispose();
