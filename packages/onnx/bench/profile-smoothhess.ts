@@ -6,6 +6,7 @@
  *   SAMPLES=100000 …    Monte-Carlo samples (default 100,000)
  *   WORKER=1 …          oracle and kernel on worker threads (`workerThread: true`): the main thread's profile is
  *                       then stein's JavaScript and the waits
+ *   BATCH=1024 …        the oracle's batch size (default 1024)
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { gaussianSampler } from "@smoothhess/random";
@@ -19,7 +20,7 @@ const net = paperMnistMlp(0);
 const model = await loadOnnxModel(networkToOnnx(net));
 net.dispose();
 const workerThread = process.env.WORKER === "1";
-const oracle = await onnxOracle(model, { target: { output: 3 }, threads: 1, workerThread });
+const oracle = await onnxOracle(model, { target: { output: 3 }, threads: 1, workerThread, batchSize: Number(process.env.BATCH ?? 1024) });
 const kernel = await onnxOuterProductKernel({ threads: 1, workerThread });
 const x0 = gaussianSampler(11).fillUniform(new Float64Array(784));
 await oracle.evaluate(new Float32Array(1024 * 784), 1024);
