@@ -13,7 +13,9 @@ export interface WorkerTensor {
  * the calling thread and blocks it for the whole run (its binding is synchronous; the JavaScript wrapper only
  * defers the call with `setImmediate`), so on the main thread nothing else progresses while a batch runs. On a
  * worker the run leaves the caller's thread free: a caller that prepares its next batch while the last one runs
- * (the Stein estimators do) keeps two cores busy.
+ * (the Stein estimators do) keeps two cores busy. One dedicated thread per session, answering runs in order: a
+ * worker-pool library (piscina, tinypool) adds nothing for a single long-lived thread and would need a worker
+ * module file of its own in every build.
  */
 export interface WorkerSession {
   /**
