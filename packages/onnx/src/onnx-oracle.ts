@@ -6,6 +6,7 @@ import { encodeModel } from "./ir/proto-codec.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { checkBatch, type OnnxModel } from "./onnx-model.js";
 import { createSession, machineCores, type SessionSettings } from "./runtime.js";
+import { checkWorkerRuntime, createWorkerSession, type WorkerSession, type WorkerTensor } from "./worker-session.js";
 import { resolveOnnxTarget, type OnnxTarget, type ResolvedOnnxTarget } from "./target.js";
 
 /** Options of {@link onnxOracle}. */
@@ -14,6 +15,14 @@ export interface OnnxOracleOptions extends SessionSettings {
   readonly target?: OnnxTarget;
   /** Rows per ONNX Runtime run (default 1024, or the model's fixed batch); larger requests are split. */
   readonly batchSize?: number;
+  /**
+   * Run the session on a worker thread of its own (Node with the default `onnxruntime-node` runtime only; default
+   * `false`). `onnxruntime-node` computes a run on the calling thread and blocks it until the run ends; on a worker
+   * `evaluate` leaves the caller's thread free while the batch runs, so a caller that prepares its next batch in
+   * the meantime — the Stein estimators of `@smoothhess/stein` do — keeps two cores busy. The numbers are the
+   * same as on the calling thread (the same session options).
+   */
+  readonly workerThread?: boolean;
 }
 
 /** A {@link GradientOracle} running on ONNX Runtime. Call {@link OnnxOracle.dispose} to release its session. */
@@ -24,6 +33,12 @@ export interface OnnxOracle extends GradientOracle {
   readonly maxBatchSize: number;
   /** Intra-op threads of the session. */
   readonly threads: number;
+  /**
+   * The model's precision, which every point is rounded to before it runs: the capability of `@smoothhess/stein`
+   * (`SteinOracleCapabilities`) by which its estimators hand a float32 model float32 points directly (same numbers,
+   * one conversion fewer).
+   */
+  readonly pointPrecision: "float32" | "float64";
   evaluate(points: PointBatch, n: number): Promise<GradientBatch>;
   /** Release the ONNX Runtime session (idempotent); later `evaluate` calls throw. */
   dispose(): Promise<void>;
@@ -67,10 +82,53 @@ export async function gradientOracle(
   const batchSize = model.fixedBatch ?? checkInteger("options.batchSize", options.batchSize ?? 1024, 1);
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const gradient = await buildGradientGraph(model, target);
-  const owned = await createSession(model.runtime, encodeModel(gradient.graph), { threads, executionProviders: options.executionProviders, spinning: options.spinning });
+  const settings = { threads, executionProviders: options.executionProviders, spinning: options.spinning };
   const d = model.dim;
   const float64 = model.precision === "float64";
   const rowShape = model.inputShape.slice(1);
+  const scalarFeed = (value: number) => (float64 ? Float64Array.of(value) : Float32Array.of(value));
+  // Input buffers come back after each run and are reused (a fresh 3 MB array per batch costs its zeroing and GC).
+  const spare: (Float32Array | Float64Array)[] = [];
+  const takeBuffer = (length: number): Float32Array | Float64Array => {
+    const i = spare.findIndex((b) => b.length === length);
+    if (i >= 0) return spare.splice(i, 1)[0];
+    return float64 ? new Float64Array(length) : new Float32Array(length);
+  };
+  const giveBack = (buffer: Float32Array | Float64Array) => {
+    if (spare.length < 2) spare.push(buffer);
+  };
+  let run: (data: Float32Array | Float64Array, runRows: number) => Promise<{ values: Float32Array | Float64Array; gradients: Float32Array | Float64Array; release(): void }>;
+  let release: () => Promise<void>;
+  if (options.workerThread) {
+    await checkWorkerRuntime(model.runtime);
+    const session: WorkerSession = await createWorkerSession(encodeModel(gradient.graph), settings);
+    run = async (data, runRows) => {
+      const inputs: Record<string, WorkerTensor> = { [model.inputName]: { type: model.precision, data, dims: [runRows, ...rowShape] } };
+      for (const [name, value] of Object.entries(feeds)) inputs[name] = { type: model.precision, data: scalarFeed(value), dims: [] };
+      const { outputs, inputs: returned } = await session.run(inputs, { [gradient.value]: null, [gradient.gradient]: null });
+      giveBack(returned[model.inputName].data);
+      return { values: outputs[gradient.value].data, gradients: outputs[gradient.gradient].data, release() {} };
+    };
+    release = () => session.release();
+  } else {
+    const owned = await createSession(model.runtime, encodeModel(gradient.graph), settings);
+    run = async (data, runRows) => {
+      const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
+      const inputs: Record<string, Tensor> = { [model.inputName]: feed };
+      for (const [name, value] of Object.entries(feeds)) inputs[name] = new model.runtime.Tensor(model.precision, scalarFeed(value), []);
+      const out = await owned.session.run(inputs);
+      return {
+        values: out[gradient.value].data as Float32Array | Float64Array,
+        gradients: out[gradient.gradient].data as Float32Array | Float64Array,
+        release() {
+          for (const t of Object.values(out)) t.dispose();
+          feed.dispose();
+          giveBack(data);
+        },
+      };
+    };
+    release = () => owned.release();
+  }
   let disposed = false;
 
   return {
@@ -78,34 +136,36 @@ export async function gradientOracle(
     target,
     maxBatchSize: batchSize,
     threads,
+    pointPrecision: model.precision,
     async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
       if (disposed) throw new OnnxModelError("oracle", "evaluate() after dispose()");
       const count = checkBatch(model, points, n);
       const values = new Float64Array(count);
-      const gradients = float64 ? new Float64Array(count * d) : new Float32Array(count * d);
+      let gradients: Float32Array | Float64Array | undefined;
       for (let start = 0; start < count; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         const runRows = model.fixedBatch ?? rows;
-        const data = float64 ? new Float64Array(runRows * d) : new Float32Array(runRows * d);
+        // The oracle's own buffer: the session must not see the caller's array change, and a worker takes it over.
+        const data = takeBuffer(runRows * d);
         data.set(points.subarray(start * d, (start + rows) * d));
-        const feed = new model.runtime.Tensor(model.precision, data, [runRows, ...rowShape]);
-        const inputs: Record<string, Tensor> = { [model.inputName]: feed };
-        for (const [name, value] of Object.entries(feeds)) {
-          inputs[name] = new model.runtime.Tensor(model.precision, float64 ? Float64Array.of(value) : Float32Array.of(value), []);
+        if (runRows > rows) data.fill(0, rows * d); // a fixed batch's padding rows
+        const out = await run(data, runRows);
+        for (let i = 0; i < rows; i++) values[start + i] = out.values[i];
+        if (rows === count && out.gradients.length === count * d && !options.workerThread) {
+          gradients = out.gradients.slice();
+        } else if (rows === count && out.gradients.length === count * d) {
+          gradients = out.gradients; // one run, transferred from the worker: already the caller's own array
+        } else {
+          gradients ??= float64 ? new Float64Array(count * d) : new Float32Array(count * d);
+          gradients.set(out.gradients.subarray(0, rows * d), start * d);
         }
-        const out = await owned.session.run(inputs);
-        const v = out[gradient.value].data as Float32Array;
-        const g = out[gradient.gradient].data as Float32Array;
-        for (let i = 0; i < rows; i++) values[start + i] = v[i];
-        gradients.set(g.subarray(0, rows * d), start * d);
-        for (const t of Object.values(out)) t.dispose();
-        feed.dispose();
+        out.release();
       }
-      return { values, gradients };
+      return { values, gradients: gradients ?? (float64 ? new Float64Array(0) : new Float32Array(0)) };
     },
     async dispose() {
       disposed = true;
-      await owned.release();
+      await release();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Tensor } from "onnxruntime-common";
 import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
 import { OnnxGraphWriter } from "./onnx-graph-writer.js";
 import { createSession, defaultRuntime, machineCores, type OnnxRuntime, type SessionSettings } from "./runtime.js";
+import { checkWorkerRuntime, createWorkerSession, type WorkerRun, type WorkerSession } from "./worker-session.js";
 
 /** Options of {@link onnxOuterProductKernel}. */
 export interface OnnxOuterProductKernelOptions extends SessionSettings {
@@ -13,6 +14,12 @@ export interface OnnxOuterProductKernelOptions extends SessionSettings {
   readonly blockRows?: number;
   /** The ONNX Runtime binding: default `onnxruntime-node`; pass `onnxruntime-web` in a browser. */
   readonly runtime?: OnnxRuntime;
+  /**
+   * Multiply on a worker thread of its own (Node with the default `onnxruntime-node` runtime only; default
+   * `false`), so that the GEMM does not block the caller's thread: with `onnxOracle(…, { workerThread: true })`
+   * the oracle's next batch, this product and the estimator's own JavaScript run at the same time. Same numbers.
+   */
+  readonly workerThread?: boolean;
 }
 
 /**
@@ -20,8 +27,13 @@ export interface OnnxOuterProductKernelOptions extends SessionSettings {
  * structurally, so this package does not depend on stein), plus `dispose()`.
  */
 export interface OnnxOuterProductKernel {
-  /** `onnx-<provider>-float32`, for logs and benchmark tables. */
+  /** `onnx-<provider>-float32` (`…-worker` on a worker thread), for logs and benchmark tables. */
   readonly name: string;
+  /**
+   * `true` on a worker thread: `addTransposedProduct` has copied `a` and `b` when it returns, so `smoothHess`
+   * draws and folds its next batch while the product is computed (see `OuterProductKernel` of `@smoothhess/stein`).
+   */
+  readonly copiesOperandsOnCall?: boolean;
   /**
    * `out += Aᵀ B` with `a` m×p and `b` m×q row-major (extra trailing entries are ignored) and `out` p×q float64.
    * Each block of at most `blockRows` rows is multiplied in float32 by ONNX Runtime and added to `out` in
@@ -69,7 +81,12 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
   const threads = checkInteger("options.threads", options.threads ?? (await machineCores()), 1);
   const blockRows = checkInteger("options.blockRows", options.blockRows ?? DEFAULT_BLOCK_ROWS, 1);
   const ort = options.runtime ?? (await defaultRuntime());
-  const owned = await createSession(ort, transposedProductModel(), { threads, executionProviders: options.executionProviders, spinning: options.spinning });
+  const settings = { threads, executionProviders: options.executionProviders, spinning: options.spinning };
+  if (options.workerThread) {
+    await checkWorkerRuntime(ort);
+    return workerKernel(await createWorkerSession(transposedProductModel(), settings), blockRows, firstProvider(options.executionProviders));
+  }
+  const owned = await createSession(ort, transposedProductModel(), settings);
   const session = owned.session;
   const provider = firstProvider(options.executionProviders);
   let bufferA = new Float32Array(0);
@@ -81,13 +98,7 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
     name: `onnx-${provider}-float32`,
     async addTransposedProduct(out, a, b, m, p, q) {
       if (disposed) throw new KernelDisposedError();
-      checkInteger("m", m, 0);
-      checkInteger("p", p, 1);
-      checkInteger("q", q, 1);
-      if (!(out instanceof Float64Array)) throw new InvalidArgumentError("out", "a Float64Array (the float64 accumulator)", out);
-      if (out.length !== p * q) throw new DimensionMismatchError("out", `p·q = ${p}·${q} = ${p * q} entries`, described(`${out.length} entries`));
-      if (!(a?.length >= m * p)) throw new DimensionMismatchError("a", `at least m·p = ${m}·${p} = ${m * p} entries`, described(`${a?.length} entries`));
-      if (!(b?.length >= m * q)) throw new DimensionMismatchError("b", `at least m·q = ${m}·${q} = ${m * q} entries`, described(`${b?.length} entries`));
+      checkOperands(out, a, b, m, p, q);
       if (m === 0) return;
       const rows = Math.min(m, blockRows);
       if (bufferA.length < rows * p) bufferA = new Float32Array(rows * p);
@@ -114,6 +125,71 @@ export async function onnxOuterProductKernel(options: OnnxOuterProductKernelOpti
       await owned.release();
     },
   };
+}
+
+/**
+ * The kernel on a {@link WorkerSession}: each block's operands are copied into float32 buffers that move to the
+ * worker, and the product is written into a buffer sent along; all three come back and are reused. Every block is
+ * copied before the call returns (`copiesOperandsOnCall`), so the caller may reuse `a` and `b` at once.
+ */
+function workerKernel(session: WorkerSession, blockRows: number, provider: string): OnnxOuterProductKernel {
+  let disposed = false;
+  const spares: Float32Array[] = [];
+  const take = (length: number): Float32Array => {
+    const i = spares.findIndex((buffer) => buffer.length === length);
+    return i >= 0 ? spares.splice(i, 1)[0] : new Float32Array(length);
+  };
+  const giveBack = (...buffers: Float32Array[]) => {
+    for (const buffer of buffers) if (spares.length < 6) spares.push(buffer);
+  };
+  return {
+    name: `onnx-${provider}-float32-worker`,
+    copiesOperandsOnCall: true,
+    addTransposedProduct(out, a, b, m, p, q) {
+      try {
+        if (disposed) throw new KernelDisposedError();
+        checkOperands(out, a, b, m, p, q);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // Synchronously, before the first await: every block's operands, posted to the worker in order.
+      const runs: Promise<WorkerRun>[] = [];
+      for (let start = 0; start < m; start += blockRows) {
+        const count = Math.min(blockRows, m - start);
+        const blockA = take(count * p);
+        const blockB = take(count * q);
+        copyRows(blockA, a, start * p);
+        copyRows(blockB, b, start * q);
+        const feeds = { a: { type: "float32", data: blockA, dims: [count, p] }, b: { type: "float32", data: blockB, dims: [count, q] } } as const;
+        runs.push(session.run(feeds, { product: { type: "float32", data: take(p * q), dims: [p, q] } }));
+      }
+      return (async () => {
+        for (const run of runs) {
+          const { outputs, inputs } = await run;
+          const product = outputs.product.data as Float32Array;
+          addInto(out, product, p * q);
+          giveBack(inputs.a.data as Float32Array, inputs.b.data as Float32Array, product);
+        }
+      })();
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      spares.length = 0;
+      await session.release();
+    },
+  };
+}
+
+/** The argument checks of `addTransposedProduct`. */
+function checkOperands(out: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, m: number, p: number, q: number): void {
+  checkInteger("m", m, 0);
+  checkInteger("p", p, 1);
+  checkInteger("q", q, 1);
+  if (!(out instanceof Float64Array)) throw new InvalidArgumentError("out", "a Float64Array (the float64 accumulator)", out);
+  if (out.length !== p * q) throw new DimensionMismatchError("out", `p·q = ${p}·${q} = ${p * q} entries`, described(`${out.length} entries`));
+  if (!(a?.length >= m * p)) throw new DimensionMismatchError("a", `at least m·p = ${m}·${p} = ${m * p} entries`, described(`${a?.length} entries`));
+  if (!(b?.length >= m * q)) throw new DimensionMismatchError("b", `at least m·q = ${m}·${q} = ${m * q} entries`, described(`${b?.length} entries`));
 }
 
 function addInto(out: Float64Array, values: Float32Array, length: number): void {

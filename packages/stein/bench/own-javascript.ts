@@ -32,11 +32,13 @@ export async function benchOwnJavaScript(): Promise<void> {
     for (let u = 0; u < n / 2; u++) draws.fillNormal(z);
   });
   const estimator = await leastCpu(() => smoothHess(free, x0, { covariance: { sigma: 0.1 }, samples: n, seed: 0, kernel: noKernel }));
+  const float32Points = await leastCpu(() => smoothHess({ ...free, pointPrecision: "float32" } as GradientOracle, x0, { covariance: { sigma: 0.1 }, samples: n, seed: 0, kernel: noKernel }));
   console.log(`## The estimator's own JavaScript, d = ${d}, n = ${n.toLocaleString("en")} (antithetic; free oracle, no-op kernel; least CPU-s of ${rounds})\n`);
   printTable([
     ["what", "CPU-s", "ratio to the normals alone"],
     [`baseline: ${((n / 2) * d).toLocaleString("en")} standard normals (fillNormal, ${d} per call)`, normals, 1],
     ["smoothHess without oracle and kernel cost", estimator, estimator / normals],
+    ["the same, oracle declaring pointPrecision: 'float32'", float32Points, float32Points / normals],
   ]);
   console.log("");
 }

@@ -17,5 +17,6 @@ export { DEFAULT_SAMPLES } from "./stein-options.js";
 export type { SteinOptions, SteinProgress } from "./stein-options.js";
 export { float64Kernel } from "./outer-product-kernel.js";
 export type { OuterProductKernel } from "./outer-product-kernel.js";
+export type { SteinOracleCapabilities } from "./oracle-capabilities.js";
 export { intervalSums, intervalBlockSums } from "./interval-sums.js";
 export { batchMeans } from "./batch-means.js";

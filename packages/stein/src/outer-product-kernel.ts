@@ -8,8 +8,19 @@ import { addTransposedProduct } from "@smoothhess/linalg";
 export interface OuterProductKernel {
   /** A short name for logs and benchmark tables. */
   readonly name: string;
-  /** `out += Aᵀ B`; may be asynchronous (GPU). Must not keep references to `a` or `b` after it returns. */
+  /**
+   * `out += Aᵀ B`; may be asynchronous (GPU, a worker thread). Must not keep references to `a` or `b` after it
+   * returns (after its promise resolves, for an asynchronous kernel).
+   */
   addTransposedProduct(out: Float64Array, a: Float64Array, b: Float64Array, m: number, p: number, q: number): void | Promise<void>;
+  /**
+   * `true` declares that an asynchronous `addTransposedProduct` has read (copied) `a` and `b` by the time it
+   * returns its promise, though the product is added to `out` only when the promise resolves. `smoothHess` then
+   * goes on drawing and folding the next batch while the product is computed, and awaits it before its next
+   * product and before it reads the accumulator (so products are added in the same order; same numbers). Default:
+   * each product is awaited at once.
+   */
+  readonly copiesOperandsOnCall?: boolean;
 }
 
 /** The default kernel: float64 products and accumulation in plain JavaScript (`@smoothhess/linalg`). */

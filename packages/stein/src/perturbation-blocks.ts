@@ -1,4 +1,3 @@
-import { throwIfAborted } from "@smoothhess/errors";
 import { gaussianSampler } from "@smoothhess/random";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 
@@ -10,31 +9,37 @@ export interface PerturbationBlock {
   readonly white: Float64Array;
   /**
    * Points to evaluate, row-major. Antithetic: rows `2u` and `2u+1` are x₀+δᵤ and x₀−δᵤ; otherwise row u is x₀+δᵤ.
+   * Float64, or float32 when asked for (each coordinate computed in float64 and rounded once).
    */
-  readonly points: Float64Array;
+  readonly points: Float64Array | Float32Array;
   /** Number of rows in `points`. */
   readonly pointCount: number;
 }
 
 /**
- * Generate the perturbations of a Stein estimator block by block (at most `batchSize` points per block),
- * reusing the buffers, checking the abort signal and reporting progress between blocks.
+ * Generate the perturbations of a Stein estimator block by block (at most `batchSize` points per block).
  *
- * The draws depend only on the seed and the unit index, never on the batch size.
+ * The buffers rotate through `slots` sets: a yielded block stays intact until `slots` more blocks have been
+ * requested, so a caller may evaluate block k+1 while it still reads block k (with `slots` = 2). The draws depend
+ * only on the seed and the unit index, never on the batch size or the number of slots. Abort checks and progress
+ * reports are the caller's: it knows when a block's answers have arrived. With `float32Points` the points are a
+ * `Float32Array` (for an oracle that rounds them so itself); the whitened rows are float64 either way.
  */
-export async function* perturbationBlocks(options: ResolvedSteinOptions, what: string): AsyncGenerator<PerturbationBlock> {
-  const { sigma, x0, units, pointsPerUnit, batchSize, signal, onProgress } = options;
+export async function* perturbationBlocks(options: ResolvedSteinOptions, slots = 1, float32Points = false): AsyncGenerator<PerturbationBlock> {
+  const { sigma, x0, units, pointsPerUnit, batchSize } = options;
   const d = x0.length;
   const unitsPerBlock = Math.max(1, Math.floor(batchSize / pointsPerUnit));
   const rng = gaussianSampler(options.seed);
   const z = new Float64Array(d);
   const delta = new Float64Array(d);
   const white = new Float64Array(d);
-  const whiteBuffer = new Float64Array(Math.min(unitsPerBlock, units) * d);
-  const pointBuffer = new Float64Array(Math.min(unitsPerBlock, units) * pointsPerUnit * d);
-  const total = units * pointsPerUnit;
-  for (let start = 0; start < units; start += unitsPerBlock) {
-    throwIfAborted(signal, what, start * pointsPerUnit);
+  const capacity = Math.min(unitsPerBlock, units);
+  const buffers: { white: Float64Array; points: Float64Array | Float32Array }[] = [];
+  for (let start = 0, block = 0; start < units; start += unitsPerBlock, block++) {
+    const slot = block % slots;
+    const pointEntries = capacity * pointsPerUnit * d;
+    buffers[slot] ??= { white: new Float64Array(capacity * d), points: float32Points ? new Float32Array(pointEntries) : new Float64Array(pointEntries) };
+    const { white: whiteBuffer, points: pointBuffer } = buffers[slot];
     const m = Math.min(unitsPerBlock, units - start);
     for (let u = 0; u < m; u++) {
       rng.fillNormal(z);
@@ -62,6 +67,5 @@ export async function* perturbationBlocks(options: ResolvedSteinOptions, what: s
       points: pointBuffer.subarray(0, m * pointsPerUnit * d),
       pointCount: m * pointsPerUnit,
     };
-    onProgress?.({ completed: (start + m) * pointsPerUnit, total });
   }
 }

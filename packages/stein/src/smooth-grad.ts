@@ -35,8 +35,7 @@ export async function smoothGrad(oracle: GradientOracle, x0: ArrayLike<number>, 
   const gradient = new VectorMoments(d);
   const values = new ScalarMoments();
   const summary: PassSummary = { oracleCalls: 0 };
-  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothGrad", summary)) {
-    gradient.addRows(block.average, block.units);
+  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothGrad", summary, gradient)) {
     values.addAll(block.values);
   }
   return {

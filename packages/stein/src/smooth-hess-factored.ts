@@ -48,11 +48,10 @@ export async function smoothHessFactored(
   const values = new ScalarMoments();
   const summary: PassSummary = { oracleCalls: 0 };
   let offset = 0;
-  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHessFactored", summary)) {
+  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHessFactored", summary, gradient)) {
     left.set(block.white, offset);
     right.set(block.diff, offset);
     offset += block.units * d;
-    gradient.addRows(block.average, block.units);
     values.addAll(block.values);
   }
   return {

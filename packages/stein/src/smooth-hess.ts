@@ -109,27 +109,47 @@ export async function smoothHess(oracle: GradientOracle, x0: ArrayLike<number>, 
   const summary: PassSummary = { oracleCalls: 0 };
   let w2 = new Float64Array(0), g2 = new Float64Array(0), wg = new Float64Array(0);
 
-  for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHess", summary)) {
-    const { units: m, white, diff } = block;
-    await kernel.addTransposedProduct(sum, white, diff, m, d, d);
-    gradient.addRows(block.average, m);
-    values.addAll(block.values);
-    frobeniusSquares += symmetricOuterFrobeniusSquares(white, diff, m, d);
-    if (squares && cross) {
-      if (w2.length < m * d) {
-        w2 = new Float64Array(m * d);
-        g2 = new Float64Array(m * d);
-        wg = new Float64Array(m * d);
+  // A kernel that copies its operands when called runs while the next batch is drawn and folded; at most one
+  // batch's products are in flight, and they are awaited in order before the next ones and before `sum` is read.
+  const deferred = kernel.copiesOperandsOnCall === true;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const product = async (out: Float64Array, a: Float64Array, b: Float64Array, m: number): Promise<void> => {
+    const done = kernel.addTransposedProduct(out, a, b, m, d, d);
+    if (!deferred) await done;
+    else inFlight = Promise.all([inFlight, done]);
+  };
+  try {
+    for await (const block of gradientUnitBlocks(oracle, resolved, "smoothHess", summary, gradient)) {
+      const { units: m, white, diff } = block;
+      await inFlight;
+      inFlight = Promise.resolve();
+      await product(sum, white, diff, m);
+      values.addAll(block.values);
+      let blockFrobenius = 0;
+      for (let u = 0; u < m; u++) blockFrobenius += block.frobenius[u];
+      frobeniusSquares += blockFrobenius;
+      if (squares && cross) {
+        if (w2.length < m * d) {
+          w2 = new Float64Array(m * d);
+          g2 = new Float64Array(m * d);
+          wg = new Float64Array(m * d);
+        }
+        for (let k = 0; k < m * d; k++) {
+          w2[k] = white[k] * white[k];
+          g2[k] = diff[k] * diff[k];
+          wg[k] = white[k] * diff[k];
+        }
+        await product(squares, w2.subarray(0, m * d), g2.subarray(0, m * d), m);
+        await product(cross, wg.subarray(0, m * d), wg.subarray(0, m * d), m);
       }
-      for (let k = 0; k < m * d; k++) {
-        w2[k] = white[k] * white[k];
-        g2[k] = diff[k] * diff[k];
-        wg[k] = white[k] * diff[k];
-      }
-      await kernel.addTransposedProduct(squares, w2.subarray(0, m * d), g2.subarray(0, m * d), m, d, d);
-      await kernel.addTransposedProduct(cross, wg.subarray(0, m * d), wg.subarray(0, m * d), m, d, d);
+      // Until awaited, a failed product must not count as an unhandled rejection.
+      inFlight.catch(() => undefined);
     }
+  } finally {
+    // Settle what is in flight even when the pass failed, so that no product lands in `sum` after this returns.
+    await inFlight.catch(() => undefined);
   }
+  await inFlight;
 
   const units = resolved.units;
   for (let k = 0; k < d * d; k++) sum[k] /= units;
@@ -165,19 +185,4 @@ export async function smoothHess(oracle: GradientOracle, x0: ArrayLike<number>, 
       ...(entrywiseError ? { hessian: entrywiseError } : {}),
     },
   };
-}
-
-/** Σᵤ ‖sym(wᵤ dᵤᵀ)‖²_F = Σᵤ ½(‖wᵤ‖²‖dᵤ‖² + (wᵤ·dᵤ)²), at O(d) per unit. */
-export function symmetricOuterFrobeniusSquares(white: ArrayLike<number>, diff: ArrayLike<number>, m: number, d: number): number {
-  let total = 0;
-  for (let u = 0; u < m; u++) {
-    let ww = 0, gg = 0, wg = 0;
-    for (let i = u * d, end = i + d; i < end; i++) {
-      ww += white[i] * white[i];
-      gg += diff[i] * diff[i];
-      wg += white[i] * diff[i];
-    }
-    total += 0.5 * (ww * gg + wg * wg);
-  }
-  return total;
 }

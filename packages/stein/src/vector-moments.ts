@@ -3,10 +3,14 @@
  * Uses sums of deviations from the first sample (shifted data) so that large means do not cancel the variance.
  */
 export class VectorMoments {
-  private readonly shift: Float64Array;
-  private readonly sum: Float64Array;
-  private readonly sumSquares: Float64Array;
-  private count = 0;
+  /** The first sample (the shift); set by the first `addRows`, or by a caller that adds rows in its own loop. */
+  readonly shift: Float64Array;
+  /** Σ (x − shift), coordinate by coordinate. */
+  readonly sum: Float64Array;
+  /** Σ (x − shift)². */
+  readonly sumSquares: Float64Array;
+  /** Samples added. A caller that updates the sums in its own loop (gradient-pass.ts) sets the shift and the count. */
+  count = 0;
 
   constructor(readonly dim: number) {
     this.shift = new Float64Array(dim);
