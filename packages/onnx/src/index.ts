@@ -47,3 +47,5 @@ export type { WeightTensor } from "./export-tensors.js";
 export { layersModelToOnnx, SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS } from "./layers-model-export.js";
 export type { LayersModelLike, LayersModelExportOptions } from "./layers-model-export.js";
 export { UnsupportedLayerError } from "./unsupported-layer-error.js";
+export { onnxQuadraticFormKernel } from "./quadratic-form-kernel.js";
+export type { OnnxQuadraticFormKernel, OnnxBoundQuadraticForms, OnnxQuadraticFormKernelOptions } from "./quadratic-form-kernel.js";
