@@ -9,6 +9,7 @@ export type { ExplainTarget } from "./explain-target.js";
 export type { ExplainableModel, LayersModelShape, GraphModelShape, TfjsNetworkShape, OnnxModelShape, OnnxSource } from "./explainable-model.js";
 export { BackendMissingError } from "./backend-missing-error.js";
 export { renderSvg } from "./render-svg.js";
+export type { VegaLiteSpec } from "./vega-lite-spec.js";
 export type { HeatmapOptions } from "./heatmap-specs.js";
 export type { NestedArray } from "./nested.js";
 export type { ImageGrid } from "./image-grid.js";

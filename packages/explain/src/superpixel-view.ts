@@ -1,8 +1,8 @@
 import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
-import type { TopLevelSpec } from "vega-lite";
 import { type HeatmapOptions, overlaySpec, segmentsSpec } from "./heatmap-specs.js";
 import { greyLevels, pixelInteractions, type ImageGrid } from "./image-grid.js";
 import { renderSvg } from "./render-svg.js";
+import type { VegaLiteSpec } from "./vega-lite-spec.js";
 import { type Segmentation, type SlicOptions, slicInRange, superpixelInteractions } from "./slic.js";
 
 /** Options of {@link superpixelView}. */
@@ -36,9 +36,9 @@ export interface SuperpixelInteractions {
    */
   svg(segment?: number, options?: HeatmapOptions): Promise<string>;
   /** The Vega-Lite spec {@link SuperpixelInteractions.svg} renders (to compose figures). */
-  spec(segment?: number, options?: HeatmapOptions): TopLevelSpec;
+  spec(segment?: number, options?: HeatmapOptions): VegaLiteSpec;
   /** The image in grey with every super-pixel's boundary drawn thin and `segment`'s outlined thick. */
-  imageSpec(segment?: number, options?: HeatmapOptions): TopLevelSpec;
+  imageSpec(segment?: number, options?: HeatmapOptions): VegaLiteSpec;
 }
 
 /**

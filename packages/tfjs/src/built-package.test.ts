@@ -3,10 +3,11 @@
 // before its tests (packages/tfjs/turbo.json); run `pnpm --filter @smoothhess/tfjs build` first when calling vitest
 // directly.
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -59,6 +60,25 @@ describe("the built package (dist/)", () => {
   it("is at least as new as the sources", () => {
     expect(statSync(join(packageDir, "dist", "kernel-worker.js")).mtimeMs).toBeGreaterThanOrEqual(newestSource());
     expect(statSync(join(packageDir, "dist", "kernel-worker.cjs")).mtimeMs).toBeGreaterThanOrEqual(newestSource());
+  });
+
+  it("declarations import only packages the manifest declares (tfjs-core as a peer; TSDoc examples do not count)", () => {
+    const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+      name: string;
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    const declared = new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    for (const file of ["index.d.ts", "index.d.cts"]) {
+      // TypeScript's own pre-processor: imports in comments (the TSDoc examples import "@tensorflow/tfjs") do not count
+      const { importedFiles } = ts.preProcessFile(readFileSync(join(packageDir, "dist", file), "utf8"), true, true);
+      const packages = importedFiles
+        .map((f) => f.fileName)
+        .filter((s) => !s.startsWith(".") && !s.startsWith("node:"))
+        .map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0]!));
+      expect(packages, file).toContain("@tensorflow/tfjs-core");
+      expect(packages.filter((p) => !declared.has(p)), file).toEqual([]);
+    }
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { builtinModules } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import ts from "typescript";
 import { satisfies } from "./version-range.js";
 
 /** An unpacked tarball: `dir` is its `package/` folder, `files` its paths relative to that folder (posix). */
@@ -185,17 +186,15 @@ function packageOf(specifier: string): string | undefined {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
-/** Module specifiers of static imports/exports, side-effect imports, literal `import()` and `require()`. */
+/**
+ * Module specifiers a file really imports: static imports and re-exports (type-only included), side-effect imports,
+ * `import("…")` (calls and type references) and `require("…")` with a literal argument — read by TypeScript's own
+ * pre-processor, so that code in comments (TSDoc `@example` blocks) and strings does not count, as a regular
+ * expression over the text would.
+ */
 export function importedSpecifiers(code: string): Set<string> {
-  const found = new Set<string>();
-  const patterns = [
-    /(?:^|[\s;})])(?:import|export)\s[^;"'`]*?\sfrom\s*["']([^"'\n]+)["']/gm,
-    /(?:^|[\s;})])import\s*["']([^"'\n]+)["']/gm,
-    /\bimport\(\s*["']([^"'\n]+)["']\s*\)/g,
-    /\brequire\(\s*["']([^"'\n]+)["']\s*\)/g,
-  ];
-  for (const pattern of patterns) for (const m of code.matchAll(pattern)) found.add(m[1]!);
-  return found;
+  const { importedFiles } = ts.preProcessFile(code, /* readImportFiles */ true, /* detectJavaScriptImports */ true);
+  return new Set(importedFiles.map((f) => f.fileName));
 }
 
 function importProblems(pkg: UnpackedPackage): string[] {
