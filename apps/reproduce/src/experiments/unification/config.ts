@@ -30,6 +30,12 @@ export interface UnificationConfig {
   /** Neighbours x' ~ N(x, neighbourVariance·I) per point for robustness (§6.3: 10 and 0.01). */
   readonly neighbours: number;
   readonly neighbourVariance: number;
+  /**
+   * Monte-Carlo draws of the explanations at x and at its neighbours: `"independent"` (a fresh perturbation sample
+   * for every explanation, as §6.3 computes each explanation "by perturbations"; the default) or `"common"` (the
+   * same draws at x and every x', which cancels the estimators' noise and measures the change of the map alone).
+   */
+  readonly draws: "independent" | "common";
   /** Hidden layers of the ELU network (§6.1: two layers of 10). */
   readonly hidden: readonly number[];
 }
@@ -67,6 +73,7 @@ export function configureUnification(options: RunOptions): UnificationConfig {
     sigma2: [0.01, 0.1, 1],
     neighbours: 10,
     neighbourVariance: 0.01,
+    draws: "independent",
     hidden: [10, 10],
   };
 }

@@ -6,10 +6,11 @@ import { gaussianSampler } from "@smoothhess/random";
 import type { RunOptions } from "../../experiment.js";
 import { UsageError } from "../../usage-error.js";
 import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
-import type { UnificationResults } from "./compute.js";
+import { CheckpointStore } from "../../checkpoint-store.js";
+import { computeUnification, type UnificationResults } from "./compute.js";
 import type { UnificationConfig } from "./config.js";
 import { unificationExperiment } from "./experiment.js";
-import { unificationReport } from "./report.js";
+import { robustnessVerdict, unificationReport } from "./report.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 let dir = "";
@@ -76,8 +77,48 @@ describe("unification", () => {
     }
     const report = unificationReport(tiny, results, ["figure-2.png"]);
     expect(report).toContain("## Online Shopping (d = 3");
-    expect(report).toContain("SmoothGrad below C-LIME at");
+    expect(report).toContain("SmoothGrad more robust by more than 2 standard errors");
+    expect(report).toContain("a fresh perturbation sample for x and for every x'");
   }, 120_000);
+
+  it("§6.3's protocol on Simulated: robustness falls with n towards the map's own change; C-LIME noisier per perturbation than SmoothGrad at σ² = 0.1", async () => {
+    const base = unificationExperiment.configure(options) as UnificationConfig;
+    const run = async (draws: UnificationConfig["draws"], perturbations: number[]) => {
+      const config: UnificationConfig = { ...base, points: 20, perturbations, sigma2: [0.1], draws };
+      const root = await mkdtemp(join(tmpdir(), "unification-protocol-"));
+      try {
+        const checkpoints = await CheckpointStore.open(join(root, "checkpoints"), `protocol-${draws}`);
+        const context = { options, directory: root, checkpoints, progress: () => ({ update() {}, stop() {} }), log: () => {} };
+        return (await computeUnification(context, config)).datasets[0].sigma[0];
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    };
+    const fresh = await run("independent", [10, 300]);
+    const [small, large] = fresh.rows;
+    const floor = fresh.mapChange.smoothGrad;
+    // Fig. 3's shape under fresh perturbations per explanation: the distance falls with n (same neighbours at every n) ...
+    expect(small.robustness.smoothGrad).toBeGreaterThan(1.3 * large.robustness.smoothGrad);
+    expect(small.robustness.cLime!).toBeGreaterThan(1.3 * large.robustness.cLime!);
+    // ... towards the change of the smoothed map itself (common draws at the largest n), which both share (Thm. 1)
+    for (const value of [large.robustness.smoothGrad, large.robustness.cLime!]) {
+      expect(value).toBeGreaterThan(0.9 * floor);
+      expect(value).toBeLessThan(1.3 * floor);
+    }
+    // C-LIME's variance per perturbation is above SmoothGrad's at σ² = 0.1 (≈ 2.3× over 100 points, bench/unification-protocols.ts)
+    const variance = (pick: (r: typeof small) => number) => pick(small) + pick(large);
+    expect(variance((r) => r.variancePerSample.cLime!) / variance((r) => r.variancePerSample.smoothGrad)).toBeGreaterThan(1.5);
+    // common draws cancel most of the estimators' noise: at n = 10 the distance is already near the map's change
+    const common = await run("common", [10]);
+    expect(common.rows[0].robustness.smoothGrad).toBeLessThan(0.75 * small.robustness.smoothGrad);
+    expect(common.rows[0].robustness.smoothGrad).toBeLessThan(1.3 * floor);
+  }, 120_000);
+
+  it("names a more robust method only beyond two standard errors of the paired difference", () => {
+    expect(robustnessVerdict({ mean: 0.03, standardError: 0.01 }, "SmoothGrad", "C-LIME")).toMatchObject({ winner: "SmoothGrad", z: 3 });
+    expect(robustnessVerdict({ mean: -0.03, standardError: 0.01 }, "SmoothGrad", "C-LIME").winner).toBe("C-LIME");
+    expect(robustnessVerdict({ mean: 0.019, standardError: 0.01 }, "SmoothGrad", "C-LIME")).toMatchObject({ winner: null, text: "tie (z = 1.9)" });
+  });
 
   it("two shards merged give the unsharded numbers; each shard computes only its half of the (dataset, σ², n) rows", async () => {
     const base = unificationExperiment.configure({ ...options, dataDir: dir }) as UnificationConfig;
