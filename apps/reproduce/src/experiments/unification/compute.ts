@@ -1,4 +1,4 @@
-import { loadTabularCsv, simulatedClusters, standardizeFeatures, subsetDataset, type Dataset } from "@smoothhess/datasets";
+import { createDataset, loadTabularCsv, simulatedClusters, standardizeFeatures, subsetDataset, type Dataset } from "@smoothhess/datasets";
 import {
   eluClassifier,
   eluClassifierProbabilities,
@@ -11,8 +11,9 @@ import {
   trainEluClassifier,
   type Explainer,
 } from "@smoothhess/metrics";
+import { checkInteger } from "@smoothhess/errors";
 import { covariance, type SyncGradientOracle } from "@smoothhess/oracle";
-import { deriveSeed, seededPermutation } from "@smoothhess/random";
+import { deriveSeed, gaussianSampler, seededPermutation } from "@smoothhess/random";
 import { cLime, smoothGrad, smoothHess, zerothOrderSmoothHess } from "@smoothhess/stein";
 import type { ExperimentContext } from "../../experiment.js";
 import type { UnificationConfig, UnificationDatasetSpec } from "./config.js";
@@ -86,13 +87,36 @@ export interface UnificationDatasetResult {
   readonly sigma: readonly UnificationSigmaResult[];
 }
 
+/** One dimension of the sweep (Simulated padded with d − 2 irrelevant features), at the sweep's (σ², n). */
+export interface UnificationDimensionRow extends UnificationRow {
+  readonly d: number;
+  readonly testAccuracy: number;
+}
+
 /** Every number of a unification run (results.json). */
 export interface UnificationResults {
   readonly datasets: readonly UnificationDatasetResult[];
+  /** See {@link UnificationConfig.dimensionSweep}. */
+  readonly dimensionSweep: { readonly sigma2: number; readonly n: number; readonly rows: readonly UnificationDimensionRow[] };
 }
 
 async function loadDataset(spec: UnificationDatasetSpec, seed: number): Promise<{ data: Dataset; featureNames: string[]; standardise: boolean }> {
-  if (spec.name === "simulated") return { data: simulatedClusters({ seed }), featureNames: ["x1", "x2"], standardise: false };
+  if (spec.name === "simulated") {
+    const data = simulatedClusters({ seed });
+    const extra = checkInteger("noiseFeatures", spec.noiseFeatures ?? 0, 0);
+    if (extra === 0) return { data, featureNames: ["x1", "x2"], standardise: false };
+    // the same two informative features, then `extra` independent N(0, 1) columns the label does not depend on
+    const d = 2 + extra;
+    const x = new Float32Array(data.n * d);
+    const rng = gaussianSampler(deriveSeed(seed, 30, extra));
+    for (let i = 0; i < data.n; i++) {
+      x[i * d] = data.x[2 * i];
+      x[i * d + 1] = data.x[2 * i + 1];
+      for (let j = 2; j < d; j++) x[i * d + j] = rng.normal();
+    }
+    const names = Array.from({ length: d }, (_, j) => `x${j + 1}`);
+    return { data: createDataset({ x, y: data.y, shape: [d], classes: data.classes ? [...data.classes] : undefined }), featureNames: names, standardise: false };
+  }
   const loaded = await loadTabularCsv(spec.file!, { label: spec.label!, positive: spec.positive });
   return { data: loaded.dataset, featureNames: [...loaded.featureNames], standardise: true };
 }
@@ -188,9 +212,33 @@ export async function computeUnification(context: ExperimentContext, config: Uni
       sigma,
     });
   }
-  // a shard run (or a merge before the shards finished) stops here, after every (dataset, σ²) did its own items
+  const sweep = config.dimensionSweep;
+  const sweepRows = await context.checkpoints.whenStagesComplete(async () => {
+    const stage = "unification dimension sweep";
+    const firstItem = config.datasets.length * config.sigma2.length * config.perturbations.length;
+    const rows: UnificationDimensionRow[] = [];
+    const progress = context.progress(`Simulated padded to d ∈ {${sweep.dimensions.join(", ")}}`, sweep.dimensions.length);
+    for (const [k, d] of sweep.dimensions.entries()) {
+      const key = `dimension-sweep-d-${d}-s2-${sweep.sigma2}-n-${sweep.n}`.replace(/[^A-Za-z0-9._-]/g, "_");
+      const { value } = await context.checkpoints.getOrCompute(
+        key,
+        async () => {
+          const { test, net, oracle } = await prepareUnificationDataset({ name: "simulated", epochs: 15, noiseFeatures: d - 2 }, config);
+          const row = await measureRow(oracle, test, Math.min(config.points, test.n), d, sweep.sigma2, sweep.n, config);
+          return { d, testAccuracy: accuracy(net, test), ...row } satisfies UnificationDimensionRow;
+        },
+        { stage, item: firstItem + k },
+      );
+      rows.push(value);
+      progress.update(k + 1);
+    }
+    progress.stop();
+    context.checkpoints.completeStage(stage);
+    return rows;
+  });
+  // a shard run (or a merge before the shards finished) stops here, after every stage did its own items
   context.checkpoints.throwIfStagesPending();
-  return { datasets: results };
+  return { datasets: results, dimensionSweep: { sigma2: sweep.sigma2, n: sweep.n, rows: sweepRows! } };
 }
 
 function explainers(oracle: SyncGradientOracle, d: number, sigma2: number, n: number) {

@@ -60,6 +60,7 @@ describe("unification", () => {
       perturbations: [3, 40],
       sigma2: [0.1, 1],
       neighbours: 3,
+      dimensionSweep: { dimensions: [2, 3], sigma2: 1, n: 20 },
     };
     const { uninterrupted, resumed, interruptedError } = await uninterruptedAndResumed(unificationExperiment, tiny, 2);
     expect(interruptedError).toBeInstanceOf(SimulatedInterrupt);
@@ -75,26 +76,29 @@ describe("unification", () => {
         expect(s.lipschitz.smoothHess).toBeLessThanOrEqual(s.lipschitz.smoothHessBound);
       }
     }
+    expect(results.dimensionSweep.rows.map((r) => r.d)).toEqual([2, 3]);
     const report = unificationReport(tiny, results, ["figure-2.png"]);
     expect(report).toContain("## Online Shopping (d = 3");
+    expect(report).toContain("## Dimension sweep");
     expect(report).toContain("SmoothGrad more robust by more than 2 standard errors");
     expect(report).toContain("a fresh perturbation sample for x and for every x'");
   }, 120_000);
 
-  it("§6.3's protocol on Simulated: robustness falls with n towards the map's own change; C-LIME noisier per perturbation than SmoothGrad at σ² = 0.1", async () => {
+  it("§6.3's protocol on Simulated: robustness falls with n towards the map's own change; C-LIME noisier per perturbation at σ² = 0.1; SmoothGrad more robust at d = 15", async () => {
     const base = unificationExperiment.configure(options) as UnificationConfig;
-    const run = async (draws: UnificationConfig["draws"], perturbations: number[]) => {
-      const config: UnificationConfig = { ...base, points: 20, perturbations, sigma2: [0.1], draws };
+    const run = async (draws: UnificationConfig["draws"], perturbations: number[], dimensions: number[] = []) => {
+      const config: UnificationConfig = { ...base, points: 20, perturbations, sigma2: [0.1], draws, dimensionSweep: { dimensions, sigma2: 1, n: 100 } };
       const root = await mkdtemp(join(tmpdir(), "unification-protocol-"));
       try {
         const checkpoints = await CheckpointStore.open(join(root, "checkpoints"), `protocol-${draws}`);
         const context = { options, directory: root, checkpoints, progress: () => ({ update() {}, stop() {} }), log: () => {} };
-        return (await computeUnification(context, config)).datasets[0].sigma[0];
+        const results = await computeUnification(context, config);
+        return { ...results.datasets[0].sigma[0], sweep: results.dimensionSweep.rows };
       } finally {
         await rm(root, { recursive: true, force: true });
       }
     };
-    const fresh = await run("independent", [10, 300]);
+    const fresh = await run("independent", [10, 300], [2, 15]);
     const [small, large] = fresh.rows;
     const floor = fresh.mapChange.smoothGrad;
     // Fig. 3's shape under fresh perturbations per explanation: the distance falls with n (same neighbours at every n) ...
@@ -108,6 +112,14 @@ describe("unification", () => {
     // C-LIME's variance per perturbation is above SmoothGrad's at σ² = 0.1 (≈ 2.3× over 100 points, bench/unification-protocols.ts)
     const variance = (pick: (r: typeof small) => number) => pick(small) + pick(large);
     expect(variance((r) => r.variancePerSample.cLime!) / variance((r) => r.variancePerSample.smoothGrad)).toBeGreaterThan(1.5);
+    // Simulated padded to d = 15 (Bankruptcy's dimension), σ² = 1, n = 100: C-LIME's variance per perturbation grows
+    // with d (measured 1.1× SmoothGrad's at d = 2, 5.4× at d = 15 over 50 points), and SmoothGrad is the more robust
+    // by more than 2 standard errors — the paper's claim, where least squares has many coefficients to fit
+    const [d2, d15] = fresh.sweep;
+    const ratio = (r: typeof d2) => r.variancePerSample.cLime! / r.variancePerSample.smoothGrad;
+    expect(ratio(d15)).toBeGreaterThan(2 * ratio(d2));
+    const gap = d15.robustnessDifference.cLimeMinusSmoothGrad!;
+    expect(gap.mean).toBeGreaterThan(2 * gap.standardError);
     // common draws cancel most of the estimators' noise: at n = 10 the distance is already near the map's change
     const common = await run("common", [10]);
     expect(common.rows[0].robustness.smoothGrad).toBeLessThan(0.75 * small.robustness.smoothGrad);
@@ -129,11 +141,12 @@ describe("unification", () => {
       perturbations: [3, 20],
       sigma2: [0.1, 1],
       neighbours: 2,
+      dimensionSweep: { dimensions: [2, 3], sigma2: 1, n: 20 },
     };
     const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(unificationExperiment, tiny, 2);
-    // 3 datasets × 2 σ² × 2 n = 12 staged rows, numbered across stages: 6 per shard; the Lipschitz items wait for
-    // the complete stage, so no shard computes them
-    expect(shardItemsAfterRoundOne).toEqual([6, 6]);
+    // 3 datasets × 2 σ² × 2 n = 12 staged rows and 2 dimensions, numbered across stages: 7 per shard; the Lipschitz
+    // items wait for the complete stage, so no shard computes them
+    expect(shardItemsAfterRoundOne).toEqual([7, 7]);
     expect(rounds).toBe(1);
     expect(merged).toBe(unsharded);
   }, 120_000);
