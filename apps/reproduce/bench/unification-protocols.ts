@@ -22,7 +22,7 @@ import { vectorExplanationDistance, pairedDifference } from "@smoothhess/metrics
 import { covariance, type SyncGradientOracle } from "@smoothhess/oracle";
 import { deriveSeed, gaussianSampler } from "@smoothhess/random";
 import { cLime, smoothGrad } from "@smoothhess/stein";
-import { prepareUnificationDataset } from "../src/experiments/unification/compute.js";
+import { prepareUnificationDataset } from "../src/experiments/unification/dataset.js";
 
 const list = (v: string | undefined, fallback: number[]) => (v ? v.split(",").map(Number) : fallback);
 const seed = Number(process.env.SEED ?? 0);

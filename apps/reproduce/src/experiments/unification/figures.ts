@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { renderChart } from "../../plot.js";
-import type { UnificationResults } from "./compute.js";
+import type { UnificationResults } from "./results.js";
 
 const DATASET_TITLES: Record<string, string> = { simulated: "Simulated", "online-shopping": "Online Shopping", bankruptcy: "Bankruptcy" };
 
@@ -58,7 +58,7 @@ export async function renderUnificationFigures(directory: string, results: Unifi
         height: 240,
         encoding: {
           x: logX("number of perturbations n"),
-          color: { field: "method", type: "nominal", scale: methodColour, title: "method" },
+          color: { field: "method", type: "nominal", scale: methodColour, title: "method", legend: { labelLimit: 400 } },
         },
         layer: [
           {

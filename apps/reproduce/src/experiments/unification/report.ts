@@ -1,6 +1,6 @@
 import { normalCdf } from "@smoothhess/oracle";
 import { markdownTable, scientific } from "../../markdown-table.js";
-import type { MeanAndError, UnificationDatasetResult, UnificationResults, UnificationRow } from "./compute.js";
+import type { MeanAndError, UnificationDatasetResult, UnificationResults, UnificationRow } from "./results.js";
 import type { UnificationConfig } from "./config.js";
 
 /** Agarwal et al. (2021) §6, quoted: what each of their statements says, to put ours beside. */
