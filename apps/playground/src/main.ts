@@ -2,12 +2,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import { interactions, type Interactions } from "@smoothhess/explain";
+import * as onnx from "@smoothhess/onnx";
 import { useBackend, type BackendName } from "@smoothhess/tfjs";
 import modelUrl from "../../../packages/onnx/fixtures/authors-mnist-mlp.onnx?url";
 import digits from "./digits.json";
 import { mlpFromOnnx } from "./onnx-mlp.js";
 
-// Query parameters (the end-to-end test sets them): backend=cpu|webgl, digit=0…9, samples, seed, autorun=1.
+// Query parameters (the end-to-end test sets them): engine=tfjs|onnx, backend=cpu|webgl (tfjs), digit=0…9, samples,
+// seed, autorun=1.
 const query = new URLSearchParams(location.search);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pad = $<HTMLCanvasElement>("pad");
@@ -20,6 +22,7 @@ let pixels = new Float64Array(784);
 interface PageResult {
   readonly state: "done" | "failed";
   readonly error?: string;
+  readonly engine?: "tfjs" | "onnx";
   readonly backend?: string;
   readonly predicted?: string;
   readonly sigma?: number;
@@ -80,10 +83,30 @@ function strongestPixel(result: Interactions): number {
   return result.topPairs(1)[0].i;
 }
 
+type Engine = "tfjs" | "onnx";
+
+/**
+ * The authors' model on each engine, made on first use: tfjs (the ONNX file's Gemm/ReLU layers as a tfjs MLP, the
+ * fast gradient path) or the file itself on ONNX Runtime Web (`@smoothhess/onnx`'s browser entry: onnxruntime-web,
+ * whose .wasm Vite emits beside the bundle). `backend` names what runs it.
+ */
+const models: Partial<Record<Engine, Promise<{ model: Parameters<typeof interactions>[0]; backend: string }>>> = {};
+function modelOn(engine: Engine) {
+  models[engine] ??=
+    engine === "onnx"
+      ? onnx.loadOnnxModel(modelUrl).then((model) => ({ model, backend: "onnxruntime-web" }))
+      : (async () => {
+          const backend = await useBackend((query.get("backend") as BackendName | null) ?? "webgl", { fallbackToCpu: true });
+          return { model: mlpFromOnnx(new Uint8Array(await (await fetch(modelUrl)).arrayBuffer())), backend };
+        })();
+  return models[engine];
+}
+
 async function main(): Promise<void> {
-  const backend = await useBackend((query.get("backend") as BackendName | null) ?? "webgl", { fallbackToCpu: true });
-  const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
-  const network = mlpFromOnnx(bytes);
+  const engineSelect = $<HTMLSelectElement>("engine");
+  if (query.get("engine") === "onnx" || query.get("engine") === "tfjs") engineSelect.value = query.get("engine") as Engine;
+  const engine = () => engineSelect.value as Engine;
+  const { backend } = await modelOn(engine());
   pick(Number(query.get("digit") ?? 0));
   if (query.has("samples")) $<HTMLInputElement>("samples").value = query.get("samples") as string;
   if (query.has("seed")) $<HTMLInputElement>("seed").value = query.get("seed") as string;
@@ -95,10 +118,14 @@ async function main(): Promise<void> {
     status.textContent = "computing…";
     progress.value = 0;
     try {
-      const result = await interactions(network, pixels, {
+      const chosen = engine();
+      const { model, backend: runsOn } = await modelOn(chosen);
+      const result = await interactions(model, pixels, {
         samples,
         seed,
         inputShape: [28, 28],
+        // bundled apps hand explain the onnx module (it never imports the package by itself)
+        onnx,
         onProgress: ({ completed, total }) => {
           progress.value = completed / total;
           status.textContent = `${completed} / ${total} gradients`;
@@ -113,7 +140,8 @@ async function main(): Promise<void> {
       progress.value = 1;
       page.__smoothhess = {
         state: "done",
-        backend: tf.getBackend(),
+        engine: chosen,
+        backend: chosen === "onnx" ? runsOn : tf.getBackend(),
         predicted: result.target,
         sigma: result.sigma,
         smoothGrad: Array.from(result.smoothGrad),

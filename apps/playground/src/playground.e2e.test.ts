@@ -4,7 +4,8 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { interactions } from "@smoothhess/explain";
+import { interactions, type Interactions } from "@smoothhess/explain";
+import * as onnx from "@smoothhess/onnx";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import digits from "./digits.json";
@@ -52,38 +53,38 @@ describe.skipIf(!ready)("the playground page in headless Chromium (needs chromiu
   });
   afterAll(() => served?.server.close());
 
-  it("computes SmoothGrad, SmoothHess and top pairs in the page that match Node's for the same digit and seed", async () => {
+  /** Open the page with `query`, wait for its result, check what it shows, and return the result. */
+  async function openPage(query: string, screenshot?: string): Promise<Record<string, unknown>> {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    let page: Record<string, unknown>;
     try {
       const tab = await browser.newPage({ viewport: { width: 1400, height: 720 } });
       const errors: string[] = [];
       tab.on("pageerror", (e) => errors.push(String(e)));
-      await tab.goto(`${served.url}?backend=cpu&digit=${DIGIT}&samples=${SAMPLES}&seed=${SEED}&autorun=1`);
+      await tab.goto(`${served.url}?${query}`);
       await tab.waitForFunction(() => (globalThis as { __smoothhess?: unknown }).__smoothhess !== undefined, undefined, { timeout: 240_000 });
-      page = (await tab.evaluate(() => (globalThis as { __smoothhess?: unknown }).__smoothhess)) as Record<string, unknown>;
+      const page = (await tab.evaluate(() => (globalThis as { __smoothhess?: unknown }).__smoothhess)) as Record<string, unknown>;
       expect(page.error).toBeUndefined();
       expect(errors).toEqual([]);
       expect(await tab.locator("#status").textContent()).toMatch(/^done: logit of class 3 \(predicted\)/);
       expect(await tab.locator("progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
       expect(await tab.locator(".panel svg").count()).toBe(3);
-      const out = join(app, "dist-screenshots");
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, "playground.png"), await tab.screenshot({ fullPage: true }));
+      if (screenshot) {
+        const out = join(app, "dist-screenshots");
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, screenshot), await tab.screenshot({ fullPage: true }));
+      }
+      return page;
     } finally {
       await browser.close();
     }
+  }
 
-    // Node: the same model, digit, samples and seed, on the cpu backend
-    await tf.setBackend("cpu");
-    const network = mlpFromOnnx(new Uint8Array(readFileSync(model)));
-    const node = await interactions(network, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28] });
-    network.dispose();
-    expect(page.backend).toBe("cpu");
+  /** The page's numbers against Node's `interactions()` for the same model, digit, samples and seed. */
+  function expectSameAsNode(page: Record<string, unknown>, node: Interactions): void {
     expect(page.predicted).toBe(node.target);
     expect(page.sigma).toBe(node.sigma);
     expect(relativeError(page.smoothGrad as number[], node.smoothGrad)).toBeLessThan(1e-5);
@@ -93,5 +94,26 @@ describe.skipIf(!ready)("the playground page in headless Chromium (needs chromiu
     const nodePairs = node.topPairs(10);
     expect(pairs.map((p) => [p.i, p.j])).toEqual(nodePairs.map((p) => [p.i, p.j]));
     expect(relativeError(pairs.map((p) => p.value), nodePairs.map((p) => p.value))).toBeLessThan(1e-4);
+  }
+
+  it("computes SmoothGrad, SmoothHess and top pairs in the page that match Node's for the same digit and seed", async () => {
+    const page = await openPage(`backend=cpu&digit=${DIGIT}&samples=${SAMPLES}&seed=${SEED}&autorun=1`, "playground.png");
+    // Node: the same model, digit, samples and seed, on the cpu backend
+    await tf.setBackend("cpu");
+    const network = mlpFromOnnx(new Uint8Array(readFileSync(model)));
+    const node = await interactions(network, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28] });
+    network.dispose();
+    expect(page.engine).toBe("tfjs");
+    expect(page.backend).toBe("cpu");
+    expectSameAsNode(page, node);
+  });
+
+  it("with the ONNX engine (onnxruntime-web in the page) matches Node's ONNX engine (onnxruntime-node)", async () => {
+    const page = await openPage(`engine=onnx&digit=${DIGIT}&samples=${SAMPLES}&seed=${SEED}&autorun=1`, "playground-onnx.png");
+    const node = await interactions(model, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28], onnx });
+    expect(page.engine).toBe("onnx");
+    expect(page.backend).toBe("onnxruntime-web");
+    expect(node.engine).toBe("onnx");
+    expectSameAsNode(page, node);
   });
 });

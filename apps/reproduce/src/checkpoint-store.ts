@@ -31,6 +31,8 @@ export interface CheckpointStoreOptions {
    * from the ones the checkpoints are bound to is an error instead of a reason to recompute.
    */
   readonly merging?: boolean;
+  /** Called after each item this process computed and checkpointed (the invocation log counts them). */
+  readonly onComputed?: () => void;
 }
 
 /** Where an item sits in a stage of an experiment: the unit a shard run takes every N-th of. */
@@ -73,6 +75,7 @@ export class CheckpointStore {
     private readonly warn: (message: string) => void,
     private readonly shard: ShardSpec | undefined,
     private readonly merging: boolean,
+    private readonly onComputed: (() => void) | undefined,
   ) {}
 
   /** Per stage: items requested, and items deferred (not checkpointed, not this process's to compute). */
@@ -101,7 +104,7 @@ export class CheckpointStore {
       await rm(directory, { recursive: true, force: true });
       existing = undefined;
     }
-    const store = new CheckpointStore(directory, existing ?? { fingerprint, config: options.config, dependencies: {} }, warn, options.shard, options.merging ?? false);
+    const store = new CheckpointStore(directory, existing ?? { fingerprint, config: options.config, dependencies: {} }, warn, options.shard, options.merging ?? false, options.onComputed);
     if (!existing) await store.writeManifest();
     return store;
   }
@@ -146,12 +149,14 @@ export class CheckpointStore {
       }
       const value = await compute();
       await this.put(key, value);
+      this.onComputed?.();
       return { value, resumed: false, deferred: false };
     }
     const saved = await this.get<T>(key);
     if (saved !== undefined) return { value: saved, resumed: true, deferred: false };
     const value = await compute();
     await this.put(key, value);
+    this.onComputed?.();
     return { value, resumed: false, deferred: false };
   }
 

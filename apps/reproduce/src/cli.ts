@@ -9,6 +9,7 @@ import { preflight } from "./preflight.js";
 import { OverallProgress } from "./overall-progress.js";
 import { runExperiment } from "./run-experiment.js";
 import { readShardRecords, writeShardRecord } from "./shard-record.js";
+import { REBUILDABLE_REPORTS, rebuildReports } from "./report-command.js";
 import { StagePendingError } from "./stage-pending.js";
 import type { Experiment, RunOptions } from "./experiment.js";
 import { UsageError } from "./usage-error.js";
@@ -28,8 +29,8 @@ process.on("unhandledRejection", (reason) => fail(reason));
 const program = new Command()
   .name("smoothhess-reproduce")
   .description("Regenerate the SmoothHess paper's experiments and compare them with the paper's numbers.")
-  .argument("<experiment>", `one of: ${[...experiments.map((e) => e.name), "all"].join(", ")}; or merge (see below)`)
-  .argument("[directories...]", "merge only: the output directories of every shard")
+  .argument("<experiment>", `one of: ${[...experiments.map((e) => e.name), "all"].join(", ")}; or merge, report (see below)`)
+  .argument("[directories...]", "merge: the output directories of every shard; report: the experiments whose reports to rebuild")
   .option("--quick", "small point counts and short training (default)")
   .option("--full", "the paper's point counts and sample sizes")
   .option("--points <n>", "number of explained points (overrides the preset)")
@@ -50,13 +51,21 @@ const program = new Command()
       "stderr), 2 usage error (nothing was done), 3 merge finished but a later stage needs another round of shards.\n\n" +
       "Sharding: run `<experiment> --shard k/N --out <dir_k>` for k = 0…N−1 (any machines), then\n" +
       "`merge <dir_0> … <dir_N-1> --out <merged>`. When an experiment has stages (validation, then test), a shard stops after\n" +
-      "its items of the current stage; merge exits 3 then: run the shards again with `--from <merged>` and merge again.",
+      "its items of the current stage; merge exits 3 then: run the shards again with `--from <merged>` and merge again.\n\n" +
+      `Reports: \`report [${REBUILDABLE_REPORTS.join(" ")}] --out <dir>\` rebuilds report.md of those runs (ours and the authors' model) from\n` +
+      "their results.json, computing nothing: each report then shows the other model's column.",
   )
   .exitOverride()
   .configureOutput({ writeErr: () => {} })
   .action(async (name: string, directories: string[], flags: RawFlags) => {
     if (name === "merge") {
       process.exitCode = await merge(directories, flags);
+      return;
+    }
+    if (name === "report") {
+      const refused = program.options.filter((o) => o.long !== "--out" && o.long !== "--quiet" && program.getOptionValueSource(o.attributeName()) === "cli");
+      if (refused.length > 0) throw new UsageError(`report rebuilds reports from results.json and takes only --out; remove ${refused.map((o) => o.long).join(", ")}`);
+      for (const path of await rebuildReports(flags.out ?? "results", directories)) process.stdout.write(`report: ${path}\n`);
       return;
     }
     if (directories.length > 0) throw new UsageError(`unexpected argument${directories.length > 1 ? "s" : ""} ${directories.map((d) => JSON.stringify(d)).join(" ")} (only merge takes directories)`);

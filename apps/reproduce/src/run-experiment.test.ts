@@ -61,6 +61,10 @@ describe("runExperiment", () => {
     expect(document).toMatchObject({ experiment: "toy", seed: 3, backend: "wasm", config: { items: 6, seed: 3 } });
     expect(document.packageVersions.node).toBe(process.version);
     expect(await readFile(join(out, "a", "toy", "report.md"), "utf8")).toContain("# toy");
+    // The ledger holds both invocations: the interrupted one (4 items, not finished) and the resuming one (2).
+    const ledger = document.timings.allInvocations;
+    expect(ledger).toMatchObject({ invocations: 2, itemsComputed: 6 });
+    expect(ledger.wallSeconds).toBeGreaterThan(0);
   });
 
   it("a failed run of one configuration neither blocks nor loses to a run of another; rerunning it resumes", async () => {

@@ -9,6 +9,7 @@ import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
 import { stableStringify } from "./stable-stringify.js";
 import { importModels } from "./shard-record.js";
+import { InvocationLog } from "./invocation-log.js";
 
 /** Paths of what a run wrote. */
 export interface RunSummary {
@@ -32,15 +33,18 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const config = experiment.configure(options);
   const directory = join(options.out, experiment.name);
   const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
+  const invocations = await InvocationLog.open(directory, fingerprint);
   const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, {
     fresh: options.fresh,
     config: { experiment: experiment.name, config },
     shard: options.shard,
     merging: options.merging,
+    onComputed: () => invocations.itemComputed(),
   });
   for (const source of options.from ?? []) {
     await importModels(source, options.out);
     await checkpoints.importFrom(join(source, experiment.name, "checkpoints", fingerprint.slice(0, 16)));
+    await invocations.importFrom(join(source, experiment.name), fingerprint);
   }
   const started = performance.now();
   const output = await experiment.run(
@@ -54,7 +58,11 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       },
     },
     config,
-  );
+  ).catch(async (error: unknown) => {
+    // A failed or stopped run is part of what the configuration cost: record it before passing the error on.
+    await invocations.close(false);
+    throw error;
+  });
   const wallSeconds = (performance.now() - started) / 1000;
   const resultsPath = join(directory, "results.json");
   const reportPath = join(directory, "report.md");
@@ -65,7 +73,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     backend: options.backend,
     ...(options.merging && options.from ? { mergedShards: options.from.length } : {}),
     packageVersions: await packageVersions(),
-    timings: { wallSeconds, finishedAt: new Date().toISOString() },
+    timings: { wallSeconds, finishedAt: new Date().toISOString(), allInvocations: invocations.totals() },
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
@@ -75,6 +83,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const lines = [];
   for (const name of ["results.json", "report.md", ...output.figures]) lines.push(`${sha256(await readFile(join(directory, name)))}  ${name}\n`);
   await writeFileAtomic(checksumsPath, lines.join(""));
+  await invocations.close(true);
   return { directory, resultsPath, reportPath, figures: output.figures, checksumsPath, wallSeconds };
 }
 

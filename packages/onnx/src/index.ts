@@ -1,6 +1,7 @@
 // Public API of @smoothhess/onnx: re-exported by name.
 export { loadOnnxModel, runForward } from "./onnx-model.js";
 export type { OnnxModel, LoadOnnxModelOptions } from "./onnx-model.js";
+export type { OnnxModelSource } from "./model-source.js";
 export { onnxOracle } from "./onnx-oracle.js";
 export type { OnnxOracle, OnnxOracleOptions } from "./onnx-oracle.js";
 export { resolveOnnxTarget } from "./target.js";
@@ -46,3 +47,5 @@ export type { WeightTensor } from "./export-tensors.js";
 export { layersModelToOnnx, SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS } from "./layers-model-export.js";
 export type { LayersModelLike, LayersModelExportOptions } from "./layers-model-export.js";
 export { UnsupportedLayerError } from "./unsupported-layer-error.js";
+export { onnxQuadraticFormKernel } from "./quadratic-form-kernel.js";
+export type { OnnxQuadraticFormKernel, OnnxBoundQuadraticForms, OnnxQuadraticFormKernelOptions } from "./quadratic-form-kernel.js";

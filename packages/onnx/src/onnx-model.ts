@@ -1,10 +1,11 @@
-import { DimensionMismatchError, InvalidArgumentError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
+import { DimensionMismatchError, checkFiniteArray, checkInteger, described } from "@smoothhess/errors";
 import { activeTensors, reverseMode } from "./autodiff/reverse-mode.js";
 import { GraphBuilder } from "./ir/graph-builder.js";
 import { DataType, type IrGraph } from "./ir/graph.js";
 import { decodeModel, encodeModel } from "./ir/proto-codec.js";
 import { probeShapes, type ShapeTable } from "./ir/shape-probe.js";
 import { OnnxModelError } from "./onnx-model-error.js";
+import { readModelSource, type OnnxModelSource } from "./model-source.js";
 import { createSession, defaultRuntime, type OnnxRuntime } from "./runtime.js";
 
 /** Operators treated as a hidden layer's activation by `{ layer, unit }` targets and the surrogate rewrite. */
@@ -21,7 +22,10 @@ export interface LoadOnnxModelOptions {
    * (e.g. `[-1, 3, 32, 32]`). Default: the shape in the file, with a free first axis as the batch.
    */
   readonly inputShape?: readonly number[];
-  /** The ONNX Runtime binding (default `onnxruntime-node`; pass `onnxruntime-web` in a browser). */
+  /**
+   * The ONNX Runtime binding (default {@link defaultRuntime}: `onnxruntime-node` in Node, `onnxruntime-web` in the
+   * browser entry). Pass another to choose a build, e.g. `import * as ort from "onnxruntime-web/webgpu"`.
+   */
   readonly runtime?: OnnxRuntime;
 }
 
@@ -63,13 +67,16 @@ export interface OnnxModel {
 }
 
 /**
- * Read an ONNX model from a file path or bytes, choose its input and output, learn its tensor shapes, and check
+ * Read an ONNX model from a file, a URL or bytes, choose its input and output, learn its tensor shapes, and check
  * that every operator between input and output can be differentiated.
  *
- * @param source - a file path (Node), or the model's bytes (`Uint8Array` / `ArrayBuffer`, e.g. the bytes an ORT
- *   session was created from, or a `fetch` result in a browser).
- * @param options - input/output names, input shape, runtime.
- * @throws {@link OnnxModelError} for bytes that are not ONNX, a graph with several inputs and no `options.input`,
+ * @param source - the model's bytes (`Uint8Array` / `ArrayBuffer`, e.g. the bytes an ORT session was created
+ *   from), or where to read them: in Node a string is a file path and a `URL` may be `file:`, `http:` or `https:`;
+ *   in a browser (the package's browser entry) a string or `URL` is fetched, relative to the page.
+ * @param options - input/output names, input shape, runtime (default {@link defaultRuntime}: `onnxruntime-node` in
+ *   Node, `onnxruntime-web` in a browser).
+ * @throws {@link OnnxModelError} for a file that cannot be read or a URL that cannot be fetched (naming it and the
+ *   HTTP status), bytes that are not ONNX, a graph with several inputs and no `options.input`,
  *   an unknown input/output name, an opset below 13, a non-float input, or a graph ONNX Runtime cannot run;
  *   {@link UnsupportedOpError} naming the first node on the input→output path that cannot be differentiated.
  *
@@ -80,19 +87,8 @@ export interface OnnxModel {
  * model.inputShape; // [-1, 784]
  * ```
  */
-export async function loadOnnxModel(source: string | Uint8Array | ArrayBuffer, options: LoadOnnxModelOptions = {}): Promise<OnnxModel> {
-  const where = typeof source === "string" ? source : "model";
-  let bytes: Uint8Array;
-  if (typeof source === "string") {
-    const fs = await import("node:fs/promises");
-    try {
-      bytes = new Uint8Array(await fs.readFile(source));
-    } catch (cause) {
-      throw new OnnxModelError(source, `cannot read the file (${(cause as Error).message})`, cause);
-    }
-  } else if (source instanceof Uint8Array) bytes = source;
-  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else throw new InvalidArgumentError("source", "a file path, a Uint8Array or an ArrayBuffer", source);
+export async function loadOnnxModel(source: OnnxModelSource, options: LoadOnnxModelOptions = {}): Promise<OnnxModel> {
+  const { bytes, where } = await readModelSource(source);
 
   const graph = decodeModel(bytes, where);
   if (graph.opset < 13) throw new OnnxModelError(where, `opset ${graph.opset}; the package supports opset 13 and later (re-export with opset_version >= 13)`);

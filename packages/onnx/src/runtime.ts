@@ -1,9 +1,12 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
+import { machineCores } from "./machine-cores.js";
+import { copyingPreallocatedOutputs, fillsPreallocatedOutputs } from "./preallocated-outputs.js";
 
 /**
- * The part of an ONNX Runtime binding the package uses: `onnxruntime-node`, `onnxruntime-web` and
- * `onnxruntime-react-native` all have this shape, so pass the one you imported (`import * as ort from
- * "onnxruntime-web"`). Default: `onnxruntime-node`, imported on first use.
+ * The part of an ONNX Runtime binding the package uses: `onnxruntime-node`, `onnxruntime-web` (and its
+ * `/wasm`, `/webgpu` subpaths) and `onnxruntime-react-native` all have this shape, so pass the one you imported
+ * (`import * as ort from "onnxruntime-web/webgpu"`). Default ({@link defaultRuntime}): `onnxruntime-node` in Node,
+ * `onnxruntime-web` in the browser build, imported on first use.
  */
 export interface OnnxRuntime {
   readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
@@ -12,7 +15,10 @@ export interface OnnxRuntime {
 
 /** Options for the sessions the package creates. */
 export interface SessionSettings {
-  /** ONNX Runtime intra-op threads (default: the machine's logical cores). */
+  /**
+   * ONNX Runtime intra-op threads (default: the machine's logical cores). `onnxruntime-web` takes its WebAssembly
+   * thread count from `ort.env.wasm.numThreads` instead (threads need a cross-origin-isolated page).
+   */
   readonly threads?: number;
   /** Execution providers, as ONNX Runtime names them (default: ONNX Runtime's default, the CPU). */
   readonly executionProviders?: InferenceSession.SessionOptions["executionProviders"];
@@ -26,25 +32,10 @@ export interface SessionSettings {
   readonly spinning?: boolean;
 }
 
-let nodeRuntime: Promise<OnnxRuntime> | undefined;
-
-/** `onnxruntime-node`, imported once. */
-export function defaultRuntime(): Promise<OnnxRuntime> {
-  nodeRuntime ??= import("onnxruntime-node").then((m) => ((m as { default?: OnnxRuntime }).default ?? m) as OnnxRuntime);
-  return nodeRuntime;
-}
-
-/** The machine's logical cores: `navigator.hardwareConcurrency` in browsers, `os.availableParallelism()` in Node. */
-export async function machineCores(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
-  try {
-    const os = await import("node:os");
-    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  } catch {
-    return 1;
-  }
-}
+// Which binding is the default, and how many cores there are, depends on the platform: the Node entry reads them
+// from these modules, the browser build from their `.browser.ts` siblings (tsup.config.ts, "browser variants").
+export { defaultRuntime } from "./default-runtime.js";
+export { machineCores };
 
 let liveSessions = 0;
 
@@ -76,7 +67,9 @@ export async function createSession(runtime: OnnxRuntime, bytes: Uint8Array, set
     extra: { session: { intra_op: { allow_spinning: settings.spinning ? "1" : "0" } } },
   };
   if (settings.executionProviders) options.executionProviders = settings.executionProviders;
-  const session = await runtime.InferenceSession.create(bytes, options);
+  const created = await runtime.InferenceSession.create(bytes, options);
+  // Pre-allocated outputs (`run(feeds, { name: tensor })`) mean the same thing on every binding.
+  const session = (await fillsPreallocatedOutputs(runtime)) ? created : copyingPreallocatedOutputs(created);
   liveSessions++;
   let released = false;
   return {

@@ -28,6 +28,7 @@ const ENTRIES = [
   "@smoothhess/metrics",
   "@smoothhess/tfjs",
   "@smoothhess/explain",
+  "@smoothhess/onnx",
 ];
 
 

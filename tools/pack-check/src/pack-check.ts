@@ -9,11 +9,13 @@
  *    `dist/` plus the usual top-level files, entry points (`main`, `module`, `types`, `exports`, `typesVersions`)
  *    that exist, per-format declarations in `exports`, `sideEffects` that keep tfjs registration code, and every
  *    import of the built code and declarations declared in the manifest.
- * 3. npm project: installs all tarballs as local files plus `@tensorflow/tfjs-core` and `onnxruntime-node` (npm
- *    adds the required peers; a scratch `.npmrc` skips onnxruntime-node's CUDA download) and TypeScript from the
- *    registry; runs `fixtures/full/consumer.mjs` and `consumer.cjs` (one call into every
- *    package, tfjs on cpu and wasm, worker threads included) and `tsc --noEmit` on `consumer-types.ts` under
- *    `moduleResolution` nodenext (as .mts and .cts), bundler and node10.
+ * 3. npm project: installs all tarballs as local files plus `@tensorflow/tfjs-core`, `onnxruntime-node`,
+ *    `onnxruntime-web` (npm adds the required peers; a scratch `.npmrc` skips onnxruntime-node's CUDA download),
+ *    TypeScript and esbuild from the registry; runs `fixtures/full/consumer.mjs` and `consumer.cjs` (one call into
+ *    every package, tfjs on cpu and wasm, worker threads included), `consumer-browser.mjs` (`@smoothhess/onnx`'s
+ *    browser entry on `onnxruntime-web`) in Node under `--conditions=browser` and bundled by esbuild for the browser,
+ *    and `tsc --noEmit` on `consumer-types.ts` under `moduleResolution` nodenext (as .mts and .cts), bundler and
+ *    node10.
  * 4. pnpm project (strict layout: a package sees only what its manifest declares): the packages that need no tfjs,
  *    without tfjs installed; runs `fixtures/minimal` the same way (nodenext only).
  * 5. `attw` (@arethetypeswrong/cli) and `publint --strict` on every tarball (`--no-lint` skips them).
@@ -39,8 +41,8 @@ const MARKER = ".smoothhess-pack-check";
  * the download is skipped, as in the repository's own `.npmrc`.
  */
 const SCRATCH_NPMRC = "onnxruntime-node-install=skip\n";
-/** Optional peers the consumers need installed: the Node runtime of `@smoothhess/onnx`. */
-const RUNTIME_PEERS = ["onnxruntime-node"] as const;
+/** Optional peers the consumers need installed: the Node and the browser runtime of `@smoothhess/onnx`. */
+const RUNTIME_PEERS = ["onnxruntime-node", "onnxruntime-web"] as const;
 const USAGE = "usage: pnpm pack:check [--no-build] [--no-lint] [--keep] [--dir DIR]";
 
 interface Options {
@@ -244,6 +246,8 @@ function main(): number {
   }
 
   const rootManifest = readJson<{ devDependencies: Record<string, string> }>(join(root, "package.json"));
+  // the bundler of the browser consumer, at the version tools/browser-check uses
+  const browserCheckManifest = readJson<{ devDependencies: Record<string, string> }>(join(root, "tools", "browser-check", "package.json"));
   const peerRange = (name: string) => published.map((p) => p.manifest.peerDependencies?.[name]).find((r) => r !== undefined);
   const fileSpec = (pkg: Published) => `file:${pkg.tarball}`;
 
@@ -271,6 +275,7 @@ function main(): number {
         devDependencies: {
           typescript: rootManifest.devDependencies.typescript,
           "@types/node": rootManifest.devDependencies["@types/node"],
+          esbuild: browserCheckManifest.devDependencies.esbuild,
         },
       },
       null,
@@ -290,6 +295,28 @@ function main(): number {
       const run = runCommand(process.execPath, [script], npmProject, join(logs, "npm-consumer.log"), outside);
       report.add(`node ${script}`, run.ok, tail(run.output));
     }
+    // the browser entries: in Node under the "browser" condition, and bundled for browsers by esbuild
+    const browserRun = runCommand(
+      process.execPath,
+      ["--conditions=browser", "consumer-browser.mjs"],
+      npmProject,
+      join(logs, "npm-consumer.log"),
+      outside,
+    );
+    report.add("node --conditions=browser consumer-browser.mjs (browser entries, onnxruntime-web)", browserRun.ok, tail(browserRun.output));
+    const bundle = runCommand(
+      join(npmProject, "node_modules", ".bin", "esbuild"),
+      ["consumer-browser.mjs", "--bundle", "--platform=browser", "--format=esm", "--outfile=browser-bundle.js", "--log-level=warning"],
+      npmProject,
+      join(logs, "npm-consumer.log"),
+      outside,
+    );
+    const bundled = bundle.ok ? readFileSync(join(npmProject, "browser-bundle.js"), "utf8") : "";
+    report.add(
+      "esbuild --platform=browser consumer-browser.mjs (no Node module, no onnxruntime-node)",
+      bundle.ok && bundle.output.trim() === "" && !/(\bfrom|\bimport\s*\()\s*["']onnxruntime-node["']/.test(bundled) && bundled.includes("ort-wasm-simd-threaded"),
+      tail(bundle.output) || "      the bundle imports onnxruntime-node, or lacks onnxruntime-web",
+    );
     for (const resolution of ["nodenext", "bundler", "node10"]) {
       const check = runCommand(
         process.execPath,

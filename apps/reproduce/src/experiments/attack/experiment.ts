@@ -2,7 +2,7 @@ import type { Experiment } from "../../experiment.js";
 import { computeAttack } from "./compute.js";
 import { configureAttack, type AttackConfig } from "./config.js";
 import { accuracyFigure } from "./figures.js";
-import { attackReport } from "./report.js";
+import { attackRunReport } from "./report.js";
 
 /**
  * Tables 2 and 8 of the paper: post-hoc accuracy of attacks on the predicted-class SoftMax probability built from
@@ -17,6 +17,6 @@ export const attackExperiment: Experiment<AttackConfig> = {
   async run(context, config) {
     const results = await computeAttack(context, config);
     const figures = await accuracyFigure(context.directory, config, results);
-    return { config, results, report: attackReport(config, results), figures };
+    return { config, results, report: await attackRunReport(config, results, context.options), figures };
   },
 };

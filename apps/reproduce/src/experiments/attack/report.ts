@@ -1,6 +1,8 @@
 import { pairedDifference } from "@smoothhess/metrics";
-import { discordantPairs, formatRanking, orderingSummary } from "../../method-ordering.js";
-import { markdownTable, ratio, scientific } from "../../markdown-table.js";
+import { discordantPairs, formatRanking } from "../../method-ordering.js";
+import { comparisonLegend, comparisonTable } from "../../model-comparison-table.js";
+import { MODEL_LABELS, columnNotes, type ModelComparison } from "../../model-runs.js";
+import { markdownTable, scientific } from "../../markdown-table.js";
 import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_4 } from "../../paper-numbers/table-4.js";
 import { PAPER_TABLE_8 } from "../../paper-numbers/table-8.js";
@@ -8,9 +10,21 @@ import type { AttackResults } from "./compute.js";
 import { SECOND_ORDER_METHODS, type AttackConfig } from "./config.js";
 import { DATASET_NAMES, fixed1, paperAt, pct } from "./report-names.js";
 import type { AttackDatasetResults } from "./results.js";
+import { attackComparison, attackGroups, describeAttackDocument, describeAttackRun } from "./report-comparison.js";
 
-/** report.md of an attack run: the setup, Tables 2 / 8 and 4 next to the paper's, the reversals, the figure. */
-export function attackReport(config: AttackConfig, results: AttackResults): string {
+/**
+ * report.md of an attack run, with the other model's run under the same `--out` (the authors' checkpoints for a run
+ * on ours, and vice versa) read from its results.json when it exists.
+ */
+export async function attackRunReport(config: AttackConfig, results: AttackResults, options: { readonly out: string; readonly model?: string }): Promise<string> {
+  return attackReport(config, results, await attackComparison(config, options));
+}
+
+/**
+ * report.md of an attack run: the setup, Tables 2 / 8 (paper | authors' model | our model, each cell ± SE, with
+ * paired differences) and 4 next to the paper's, the reversals, the figure.
+ */
+export function attackReport(config: AttackConfig, results: AttackResults, comparison: ModelComparison): string {
   const lines: string[] = [];
   lines.push("## Setup", "");
   lines.push(
@@ -43,16 +57,7 @@ export function attackReport(config: AttackConfig, results: AttackResults): stri
   for (const d of results.datasets) {
     lines.push(`## Table 2 / 8: post-hoc accuracy (%), ${DATASET_NAMES[d.dataset]}`, "");
     const paper = PAPER_TABLE_8[d.dataset];
-    const header = ["method", ...config.radii.flatMap((r) => [`ε=${r} ours`, "paper", "ours/paper"])];
-    const rows = ATTACK_METHODS.map((m) => [
-      m,
-      ...config.radii.flatMap((_, e) => [
-        `${pct(d.accuracy[m].value[e])} ± ${pct(d.accuracy[m].standardError[e])}`,
-        fixed1(paperAt(d.dataset, config.radii, paper[m], e)),
-        ratio(100 * d.accuracy[m].value[e], paperAt(d.dataset, config.radii, paper[m], e)),
-      ]),
-    ]);
-    const ordering = config.radii.map((radius, e) => {
+    config.radii.forEach((radius, e) => {
       const ours = Object.fromEntries(ATTACK_METHODS.map((m) => [m, d.accuracy[m].value[e]]));
       const theirs = Object.fromEntries(ATTACK_METHODS.map((m) => [m, paperAt(d.dataset, config.radii, paper[m], e)]));
       const pairs = discordantPairs(ours, theirs);
@@ -71,12 +76,12 @@ export function attackReport(config: AttackConfig, results: AttackResults): stri
           cause(pair.first, pair.second, within, config, d),
         ]);
       }
-      return orderingSummary(pairs);
     });
-    rows.push(["ordering", ...ordering.flatMap((o) => [o, "", ""])]);
-    lines.push(markdownTable(header, rows), "");
+    const tableOptions = { methods: ATTACK_METHODS, reference: "SH+SG", groupHeader: "ε", scale: 100, format: fixed1, thisRun: comparison.thisRun };
+    lines.push(comparisonTable(attackGroups(config, results, d.dataset, comparison), tableOptions), "");
+    lines.push(...comparisonLegend(tableOptions, "post-hoc accuracy (1 where the class survived), in percentage points", columnNotes(comparison, describeAttackRun(config), describeAttackDocument), "a stronger attack"));
     lines.push(
-      `Our order (strongest attack first): ${config.radii
+      `Order, ${MODEL_LABELS[comparison.thisRun]} (this run; strongest attack first): ${config.radii
         .map((r, e) => `ε=${r}: ${formatRanking(Object.fromEntries(ATTACK_METHODS.map((m) => [m, d.accuracy[m].value[e]])))}`)
         .join("; ")}.`,
       "",

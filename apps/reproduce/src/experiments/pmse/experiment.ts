@@ -2,7 +2,7 @@ import type { Experiment } from "../../experiment.js";
 import { computePmse } from "./compute.js";
 import { configurePmse, type PmseConfig } from "./config.js";
 import { pmseFigures } from "./figures.js";
-import { pmseReport } from "./report.js";
+import { pmseRunReport } from "./report.js";
 
 /**
  * Tables 1, 5 and 6 of the paper: P_MSE (Eq. 11) of the Taylor models (Eq. 10) of SH+SG, SG, SoftPlus and Swish
@@ -16,6 +16,6 @@ export const pmseExperiment: Experiment<PmseConfig> = {
   async run(context, config) {
     const results = await computePmse(context, config);
     const figures = await pmseFigures(context.directory, config, results);
-    return { config, results, report: pmseReport(config, results), figures };
+    return { config, results, report: await pmseRunReport(config, results, context.options), figures };
   },
 };

@@ -1,23 +1,28 @@
 import { pairedDifference } from "@smoothhess/metrics";
-import { discordantPairs, formatRanking, orderingSummary } from "../../method-ordering.js";
-import { markdownTable, ratio, scientific } from "../../markdown-table.js";
+import { discordantPairs, formatRanking } from "../../method-ordering.js";
+import { MODEL_LABELS, columnNotes, type ModelComparison } from "../../model-runs.js";
+import { comparisonLegend, comparisonTable, spreadTable } from "../../model-comparison-table.js";
+import { markdownTable, scientific } from "../../markdown-table.js";
 import { PMSE_METHODS, type PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_3_BETA } from "../../paper-numbers/table-3.js";
 import { PAPER_TABLE_5 } from "../../paper-numbers/table-5.js";
 import { PAPER_TABLE_6 } from "../../paper-numbers/table-6.js";
 import type { PmseResults } from "./compute.js";
 import type { PmseConfig } from "./config.js";
+import { describePmseDocument, describePmseRun, pmseGroups } from "./report-comparison.js";
 import { orderingSection, sigmaCappedByRule, type OrderingNote } from "./ordering-notes.js";
 import { DATASET_NAMES, SAMPLING_NAMES, TARGET_NAMES, paperLookup } from "./report-names.js";
 
 /**
- * Tables 1 / 5 per sampling law: mean P_MSE next to the paper's, the methods' order, the vanilla-gradient check, the
- * Monte-Carlo noise floor, and the pairs ordered against the paper.
+ * Tables 1 / 5 per sampling law: mean P_MSE ± SE on the authors' model and on ours next to the paper's, with the
+ * paired differences SH+SG − method, the ratios and the ranks; then, for this run's model, its order, the
+ * vanilla-gradient check, the Monte-Carlo noise floor, and the pairs ordered against the paper.
  */
-export function meanTables(config: PmseConfig, results: PmseResults): string[] {
+export function meanTables(config: PmseConfig, results: PmseResults, comparison: ModelComparison): string[] {
   const paperAt = paperLookup(config.radii);
   const lines: string[] = [];
   const notes: Record<string, OrderingNote[]> = {};
+  const thisRun = describePmseRun(config);
   for (const sampling of config.samplings) {
     lines.push(`## Table 1 / 5: mean P_MSE, ${SAMPLING_NAMES[sampling]}`, "");
     for (const d of results.datasets) {
@@ -26,9 +31,7 @@ export function meanTables(config: PmseConfig, results: PmseResults): string[] {
         lines.push(`### ${where}`, "");
         const paper = PAPER_TABLE_5[d.dataset][t.target];
         const ours = t.summary[sampling];
-        const header = ["method", ...config.radii.flatMap((r) => [`ε=${r} ours`, "paper", "ours/paper"])];
-        const rows = PMSE_METHODS.map((m) => [m, ...config.radii.flatMap((_, e) => [scientific(ours[m].mean[e]), scientific(paperAt(paper[m], e)), ratio(ours[m].mean[e], paperAt(paper[m], e))])]);
-        const ordering = config.radii.map((radius, e) => {
+        config.radii.forEach((radius, e) => {
           const mine = Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]]));
           const theirs = Object.fromEntries(PMSE_METHODS.map((m) => [m, paperAt(paper[m], e)]));
           const pairs = discordantPairs(mine, theirs);
@@ -47,18 +50,18 @@ export function meanTables(config: PmseConfig, results: PmseResults): string[] {
               paperGap: theirs[pair.second] / theirs[pair.first] - 1,
             });
           }
-          return orderingSummary(pairs);
         });
-        rows.push(["ordering", ...ordering.flatMap((o) => [o, "", ""])]);
-        lines.push(markdownTable(header, rows), "");
+        const tableOptions = { methods: PMSE_METHODS, reference: "SH+SG", groupHeader: "ε", scale: 1, format: scientific, thisRun: comparison.thisRun };
+        lines.push(comparisonTable(pmseGroups(config, results, d.dataset, t.target, sampling, comparison), tableOptions), "");
+        lines.push(...comparisonLegend(tableOptions, "P_MSE", columnNotes(comparison, thisRun, describePmseDocument)));
         const best = config.radii.map((radius, e) => `ε=${radius}: ${formatRanking(Object.fromEntries(PMSE_METHODS.map((m) => [m, ours[m].mean[e]])))}`);
-        lines.push(`Our order (best first): ${best.join("; ")}.`, "");
+        lines.push(`Order, ${MODEL_LABELS[comparison.thisRun]} (this run; best first): ${best.join("; ")}.`, "");
         const dim = 784; // MNIST / FMNIST
         const deviation = (g: number, sg: number, radius: number, law: string) =>
           Math.sqrt(Math.max(0, ((g - sg) * dim) / (law === "uniform-ball" ? (radius ** 2 * dim) / (dim + 2) : radius ** 2 / 3)));
         lines.push(
           "Vanilla gradient vs SmoothGrad: if G's extra error is the linear term ((∇f(x₀) − SG)ᵀu)², it equals ‖∇f(x₀) − SG‖²·E[r²]/d, so " +
-            "(G − SG)·d/E[r²] estimates ‖∇f(x₀) − SG‖ — ours " +
+            "(G − SG)·d/E[r²] estimates ‖∇f(x₀) − SG‖ — this run " +
             config.radii.map((radius, e) => `${deviation(ours.G.mean[e], ours.SG.mean[e], radius, sampling).toPrecision(2)}`).join(", ") +
             `; the paper's (its law: radius uniform) ` +
             config.radii.map((radius, e) => `${deviation(paperAt(paper.G, e), paperAt(paper.SG, e), radius, "uniform-radius").toPrecision(2)}`).join(", ") +
@@ -78,26 +81,22 @@ export function meanTables(config: PmseConfig, results: PmseResults): string[] {
   return lines;
 }
 
-/** Table 6: the standard deviation of P_MSE over test points, for the first sampling law. */
-export function deviationTables(config: PmseConfig, results: PmseResults): string[] {
-  const paperAt = paperLookup(config.radii);
+/** Table 6: the standard deviation of P_MSE over test points, for the first sampling law, on both models. */
+export function deviationTables(config: PmseConfig, results: PmseResults, comparison: ModelComparison): string[] {
   const lines: string[] = [];
   const primary = config.samplings[0];
   lines.push(`## Table 6: standard deviation of P_MSE over test points, ${SAMPLING_NAMES[primary]}`, "");
   for (const d of results.datasets) {
     for (const t of d.targets) {
       lines.push(`### ${DATASET_NAMES[d.dataset]} ${TARGET_NAMES[t.target]}`, "");
-      const paper = PAPER_TABLE_6[d.dataset][t.target];
-      const ours = t.summary[primary];
-      lines.push(
-        markdownTable(
-          ["method", ...config.radii.flatMap((r) => [`ε=${r} ours`, "paper", "ours/paper"])],
-          PMSE_METHODS.map((m) => [m, ...config.radii.flatMap((_, e) => [scientific(ours[m].std[e]), scientific(paperAt(paper[m], e)), ratio(ours[m].std[e], paperAt(paper[m], e))])]),
-        ),
-        "",
-      );
+      const groups = pmseGroups(config, results, d.dataset, t.target, primary, comparison).map((g, e) => ({
+        ...g,
+        paper: Object.fromEntries(PMSE_METHODS.map((m) => [m, paperLookup(config.radii)(PAPER_TABLE_6[d.dataset][t.target][m], e)])),
+      }));
+      lines.push(spreadTable(groups, { methods: PMSE_METHODS, groupHeader: "ε", scale: 1, format: scientific, thisRun: comparison.thisRun }), "");
     }
   }
+  lines.push("Legend: the standard deviation of P_MSE over each run's test points (unbiased); ×paper: ours / the paper's. The columns' runs are those of the Table 1 / 5 legends.", "");
   return lines;
 }
 

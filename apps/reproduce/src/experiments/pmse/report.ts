@@ -1,11 +1,24 @@
 import { markdownTable } from "../../markdown-table.js";
+import type { ModelComparison } from "../../model-runs.js";
 import type { PmseResults } from "./compute.js";
 import type { PmseConfig } from "./config.js";
 import { deviationTables, meanTables, selectionTables } from "./report-tables.js";
+import { pmseComparison } from "./report-comparison.js";
 import { DATASET_NAMES, pct } from "./report-names.js";
 
-/** report.md of a pmse run: the setup, Tables 1 / 5, 6 and 3 next to the paper's, and the figures. */
-export function pmseReport(config: PmseConfig, results: PmseResults): string {
+/**
+ * report.md of a pmse run, with the other model's run under the same `--out` (the authors' checkpoints for a run on
+ * ours, and vice versa) read from its results.json when it exists.
+ */
+export async function pmseRunReport(config: PmseConfig, results: PmseResults, options: { readonly out: string; readonly model?: string }): Promise<string> {
+  return pmseReport(config, results, await pmseComparison(config, options));
+}
+
+/**
+ * report.md of a pmse run: the setup, Tables 1 / 5 (paper | authors' model | our model, each cell ± SE, with paired
+ * differences), 6 and 3 next to the paper's, and the figures.
+ */
+export function pmseReport(config: PmseConfig, results: PmseResults, comparison: ModelComparison): string {
   const lines: string[] = [];
   lines.push("## Setup", "");
   lines.push(
@@ -36,7 +49,7 @@ export function pmseReport(config: PmseConfig, results: PmseResults): string {
     "first table per function follows Eq. 11, the second the authors' law — the one to compare magnitudes with.",
     "",
   );
-  lines.push(...meanTables(config, results), ...deviationTables(config, results), ...selectionTables(config, results));
+  lines.push(...meanTables(config, results, comparison), ...deviationTables(config, results, comparison), ...selectionTables(config, results));
   lines.push("## Figures", "", "![P_MSE by ε](pmse-by-radius.png)", "", "![validation curves](pmse-validation.png)", "");
   return lines.join("\n");
 }

@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CorruptFileError } from "./corrupt-file-error.js";
+import { InvocationLog, type InvocationRecord } from "./invocation-log.js";
+import { readSealedJson } from "./sealed-json.js";
+
+const FINGERPRINT = "0123456789abcdef0123456789abcdef";
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "smoothhess-ledger-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ledgerPath = (root: string) => join(root, "invocations", `${FINGERPRINT.slice(0, 16)}.json`);
+
+describe("InvocationLog", () => {
+  it("writes its record at the start (so a killed process leaves one) and appends later invocations", async () => {
+    const first = await InvocationLog.open(dir, FINGERPRINT, ["cli.js", "pmse"]);
+    const early = await readSealedJson<InvocationRecord[]>(ledgerPath(dir));
+    expect(early).toHaveLength(1);
+    expect(early?.[0]).toMatchObject({ finished: false, itemsComputed: 0, argv: ["cli.js", "pmse"] });
+    first.itemComputed();
+    first.itemComputed();
+    await first.close(false);
+
+    const second = await InvocationLog.open(dir, FINGERPRINT);
+    second.itemComputed();
+    let spin = 0;
+    for (let i = 0; i < 2e6; i++) spin += Math.sqrt(i); // some CPU time to record
+    expect(spin).toBeGreaterThan(0);
+    await second.close(true);
+    const records = (await readSealedJson<InvocationRecord[]>(ledgerPath(dir)))!;
+    expect(records.map((r) => [r.itemsComputed, r.finished])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    expect(records[1].cpuSeconds).toBeGreaterThan(0);
+    expect(records[1].wallSeconds).toBeGreaterThan(0);
+    expect(second.totals()).toMatchObject({ invocations: 2, itemsComputed: 3 });
+    expect(second.totals().wallSeconds).toBeCloseTo(records[0].wallSeconds + second.current().wallSeconds, 1);
+  });
+
+  it("imports a shard's records once, marked with their origin, however often a merge runs", async () => {
+    const shard = join(dir, "shard-0");
+    const shardLog = await InvocationLog.open(shard, FINGERPRINT);
+    shardLog.itemComputed();
+    await shardLog.close(true);
+    const merged = join(dir, "merged");
+    for (let run = 0; run < 2; run++) {
+      const log = await InvocationLog.open(merged, FINGERPRINT);
+      await log.importFrom(shard, FINGERPRINT);
+      await log.close(true);
+    }
+    const records = (await readSealedJson<InvocationRecord[]>(ledgerPath(merged)))!;
+    expect(records.filter((r) => r.importedFrom === shard)).toHaveLength(1);
+    expect(records.filter((r) => r.importedFrom === undefined)).toHaveLength(2);
+  });
+
+  it("refuses a ledger whose checksum does not match, naming the file", async () => {
+    const log = await InvocationLog.open(dir, FINGERPRINT);
+    await log.close(true);
+    const text = await readFile(ledgerPath(dir), "utf8");
+    await writeFile(ledgerPath(dir), text.replace(/"itemsComputed": ?0/, '"itemsComputed": 9'));
+    await expect(InvocationLog.open(dir, FINGERPRINT)).rejects.toThrow(CorruptFileError);
+    await expect(InvocationLog.open(dir, FINGERPRINT)).rejects.toThrow(/invocations/);
+  });
+});
