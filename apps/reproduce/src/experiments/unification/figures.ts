@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { renderChart } from "../../plot.js";
-import type { UnificationResults } from "./compute.js";
+import type { UnificationResults } from "./results.js";
 
 const DATASET_TITLES: Record<string, string> = { simulated: "Simulated", "online-shopping": "Online Shopping", bankruptcy: "Bankruptcy" };
 
@@ -37,24 +37,39 @@ export async function renderUnificationFigures(directory: string, results: Unifi
   );
   files.push("figure-2.svg", "figure-2.png");
 
+  const atSigma1Floors = new Map(results.datasets.map((ds) => [DATASET_TITLES[ds.name], ds.sigma.find((s) => s.sigma2 === 1)?.mapChange.smoothGrad]));
+  const floorLabel = "map change (common draws)";
   const robustness = atSigma1.flatMap((r) => [
-    { n: r.n, dataset: r.dataset, method: "SmoothGrad", distance: r.robustness.smoothGrad },
-    ...(r.robustness.cLime !== null ? [{ n: r.n, dataset: r.dataset, method: "C-LIME", distance: r.robustness.cLime }] : []),
-  ]);
+    { n: r.n, dataset: r.dataset, method: "SmoothGrad", distance: r.robustness.smoothGrad, se: r.robustnessStandardError.smoothGrad },
+    ...(r.robustness.cLime !== null ? [{ n: r.n, dataset: r.dataset, method: "C-LIME", distance: r.robustness.cLime, se: r.robustnessStandardError.cLime! }] : []),
+    ...(atSigma1Floors.get(r.dataset) !== undefined ? [{ n: r.n, dataset: r.dataset, method: floorLabel, distance: atSigma1Floors.get(r.dataset)!, se: 0 }] : []),
+  ]).map((row) => ({ ...row, low: row.distance - row.se, high: row.distance + row.se }));
+  const methodColour = { domain: ["SmoothGrad", "C-LIME", floorLabel], range: ["#1f77b4", "#d62728", "#7f7f7f"] };
   await renderChart(
     {
-      title: { text: "Fig. 3: robustness, σ² = 1", subtitle: "average over points of the max L1 distance to 10 neighbours x' ~ N(x, 0.01 I)" },
+      title: {
+        text: "Fig. 3: robustness, σ² = 1",
+        subtitle: ["average over points of the max L1 distance to 10 neighbours x' ~ N(x, 0.01 I), ± 1 standard error;", "a fresh perturbation sample per explanation; grey: the smoothed map's own change"],
+      },
       data: { values: robustness },
       facet: { column: { field: "dataset", type: "nominal", title: null } },
       spec: {
         width: 300,
         height: 240,
-        mark: { type: "line", point: true },
         encoding: {
           x: logX("number of perturbations n"),
-          y: { field: "distance", type: "quantitative", scale: { type: "log" }, title: "avg. max L1 distance" },
-          color: { field: "method", type: "nominal", scale: { domain: ["SmoothGrad", "C-LIME"], range: ["#1f77b4", "#d62728"] }, title: "method" },
+          color: { field: "method", type: "nominal", scale: methodColour, title: "method", legend: { labelLimit: 400 } },
         },
+        layer: [
+          {
+            mark: { type: "line", point: true },
+            encoding: {
+              y: { field: "distance", type: "quantitative", scale: { type: "log" }, title: "avg. max L1 distance" },
+              strokeDash: { condition: { test: `datum.method === '${floorLabel}'`, value: [4, 3] }, value: [1, 0] },
+            },
+          },
+          { mark: { type: "rule" }, encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
+        ],
       },
     },
     join(directory, "figure-3"),
