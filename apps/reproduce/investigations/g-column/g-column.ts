@@ -31,6 +31,8 @@ const STEIN = Number(env.STEIN ?? 20000);
 const SEED = Number(env.SEED ?? 14);
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = env.OUT ?? `${here}/results/points.jsonl`;
+/** FIRST_ORDER_ONLY=1: skip SmoothHess/SmoothGrad and the bytes/standardised spaces (a cheap run of the G candidates). */
+const FIRST_ORDER_ONLY = env.FIRST_ORDER_ONLY === "1";
 const fixture = (name: string) => fileURLToPath(new URL(`../../../../packages/onnx/fixtures/${name}`, import.meta.url));
 
 const RADII = [0.25, 0.5, 1.0] as const;
@@ -160,6 +162,7 @@ async function explainPoint(index: number): Promise<PointRecord> {
   const cells: Record<string, [number, number]> = {};
   const predicted = {} as Record<Space, number>;
   for (const space of Object.keys(SPACES) as Space[]) {
+    if (FIRST_ORDER_ONLY && space !== "unit") continue;
     const x0 = image.map(SPACES[space]);
     const z0 = await logits(x0);
     const k = argmax(z0);
@@ -183,6 +186,7 @@ async function explainPoint(index: number): Promise<PointRecord> {
           shared.push({ name: "G(other target)", gradient: (await valueAndGradient(neuronTarget, x0)).gradient });
         } else {
           shared.push({ name: "G(other target)", gradient: (await valueAndGradient({ output: k }, x0)).gradient });
+          shared.push({ name: "G(next image logit)", gradient: await nextImageGradient("logit", index) });
         }
       }
       for (const [e, eps] of RADII.entries()) {
@@ -196,10 +200,12 @@ async function explainPoint(index: number): Promise<PointRecord> {
           firstOrder.push({ name: "G(x0+N(0,s2))", gradient: (await valueAndGradient(t, jittered)).gradient });
           const inBall = ballSampler(d, eps, { seed: deriveSeed(SEED, row, 2, e) }).fill(new Float64Array(d), 1);
           firstOrder.push({ name: "G(ball point)", gradient: (await valueAndGradient(t, x0.map((v, j) => v + inBall[j]))).gradient });
-          const stein = await smoothHess(oracle, x0, { covariance: { variance }, samples: STEIN, seed: deriveSeed(SEED, row, 3, e), kernel });
-          firstOrder.push({ name: "SG", gradient: stein.gradient });
-          secondOrder.push({ name: "SH+SG", gradient: stein.gradient, hessian: stein.hessian, weight: 0.5 });
-          secondOrder.push({ name: "SH+SG no 1/2", gradient: stein.gradient, hessian: stein.hessian, weight: 1 });
+          if (!FIRST_ORDER_ONLY) {
+            const stein = await smoothHess(oracle, x0, { covariance: { variance }, samples: STEIN, seed: deriveSeed(SEED, row, 3, e), kernel });
+            firstOrder.push({ name: "SG", gradient: stein.gradient });
+            secondOrder.push({ name: "SH+SG", gradient: stein.gradient, hessian: stein.hessian, weight: 0.5 });
+            secondOrder.push({ name: "SH+SG no 1/2", gradient: stein.gradient, hessian: stein.hessian, weight: 1 });
+          }
         }
         for (const [l, law] of LAWS.entries()) {
           const seed = deriveSeed(SEED, row, 10 + l, e);
