@@ -142,6 +142,13 @@ async function nextImageGradient(target: Target, index: number): Promise<Float64
   return (await valueAndGradient(t, x)).gradient;
 }
 
+/** Digits outside the explained list whose predicted-logit gradient is used for every point (a stale gradient). */
+const fixedRows = Array.from(order.subarray(POINTS, POINTS + 3));
+async function predictedLogitGradient(row: number): Promise<Float64Array> {
+  const x = imageAt(row);
+  return (await valueAndGradient({ output: argmax(await logits(x)) }, x)).gradient;
+}
+
 interface FirstOrder {
   readonly name: string;
   readonly gradient: Float64Array;
@@ -180,6 +187,10 @@ async function explainPoint(index: number): Promise<PointRecord> {
       ];
       if (space === "unit") {
         shared.push({ name: "G(next image)", gradient: await nextImageGradient(target, index) });
+        // one gradient for every point: the predicted-logit gradient of a digit outside the explained list
+        for (const [f, fixedRow] of fixedRows.entries()) {
+          shared.push({ name: `G(fixed image ${"ABC"[f]} logit)`, gradient: await predictedLogitGradient(fixedRow) });
+        }
         if (target === "logit") {
           shared.push({ name: "G(runner-up logit)", gradient: (await valueAndGradient({ output: runnerUp(z0) }, x0)).gradient });
           shared.push({ name: "G(softmax p)", gradient: (await valueAndGradient({ softmax: k }, x0)).gradient });
