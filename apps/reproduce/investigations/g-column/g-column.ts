@@ -66,7 +66,7 @@ interface PointRecord {
   readonly row: number;
   readonly label: number;
   readonly predicted: Record<Space, number>;
-  /** BALL and STEIN of the run that computed this point. */
+  /** BALL and STEIN of the run that computed this point (STEIN 0: a FIRST_ORDER_ONLY run). */
   readonly ball: number;
   readonly stein: number;
   readonly cells: Record<string, [number, number]>;
@@ -74,6 +74,11 @@ interface PointRecord {
 
 if (process.argv.includes("--summarise")) {
   await summarise();
+  process.exit(0);
+}
+const pairedWith = process.argv.indexOf("--paired");
+if (pairedWith >= 0) {
+  await paired(process.argv[pairedWith + 1]);
   process.exit(0);
 }
 
@@ -227,7 +232,7 @@ async function explainPoint(index: number): Promise<PointRecord> {
       }
     }
   }
-  return { row, label: data.y[row], predicted, ball: BALL, stein: STEIN, cells };
+  return { row, label: data.y[row], predicted, ball: BALL, stein: FIRST_ORDER_ONLY ? 0 : STEIN, cells };
 }
 
 /**
@@ -316,10 +321,10 @@ async function crossCheck(
   }
 }
 
-async function readRecords(): Promise<PointRecord[]> {
+async function readRecords(file = OUT): Promise<PointRecord[]> {
   let text = "";
   try {
-    text = await readFile(OUT, "utf8");
+    text = await readFile(file, "utf8");
   } catch {
     return [];
   }
@@ -384,20 +389,64 @@ async function summarise(): Promise<void> {
           if (s !== space || t !== target || l !== law) continue;
           const cells = RADII.map((eps) => stat(`${space}|${target}|${law}|${eps}|${variant}`, 0));
           const abs = RADII.map((eps) => stat(`${space}|${target}|${law}|${eps}|${variant}`, 1));
+          // compared with the paper's row of the same method (G for every first-order candidate but SG)
+          const ref = variant === "SG" ? "SG" : variant.startsWith("SH+SG") ? "SH+SG" : "G";
+          const vsPaper = (c: { mean: number; se: number }, e: number) => {
+            const p = PAPER[target as Target][ref][e];
+            const pse = PAPER_SD[target as Target][ref][e] / Math.sqrt(200);
+            return `×${(c.mean / p).toPrecision(2)}, z ${((c.mean - p) / Math.hypot(c.se, pse)).toFixed(1)}`;
+          };
+          const spread = (c: { mean: number; sd: number }, e: number) =>
+            `${(c.sd / c.mean).toFixed(2)} (paper ${(PAPER_SD[target as Target][ref][e] / PAPER[target as Target][ref][e]).toFixed(2)})`;
           rowsOut.push(
-            `| ${variant} | ${cells.map((c) => `${fmt(c.mean)} ± ${fmt(c.se)}`).join(" | ")} | ${abs.map((c) => fmt(c.mean)).join(" / ")} |`,
+            `| ${variant} | ${cells.map((c, e) => `${fmt(c.mean)} ± ${fmt(c.se)} (${vsPaper(c, e)})`).join(" | ")} | ${cells.map(spread).join(" / ")} | ${abs.map((c) => fmt(c.mean)).join(" / ")} |`,
           );
         }
         if (rowsOut.length === 0) continue;
         console.log(`\n### ${space} inputs, ${target}, ${law}\n`);
-        console.log(`| variant | P_MSE ε=0.25 (mean ± SE) | ε=0.5 | ε=1.0 | mean abs. error ε=0.25 / 0.5 / 1.0 |`);
-        console.log(`|---|---|---|---|---|`);
+        console.log(
+          `| variant | P_MSE ε=0.25 (mean ± SE; × paper, z) | ε=0.5 | ε=1.0 | SD/mean over points ε=0.25 / 0.5 / 1.0 | mean abs. error ε=0.25 / 0.5 / 1.0 |`,
+        );
+        console.log(`|---|---|---|---|---|---|`);
         for (const line of rowsOut.sort()) console.log(line);
         const paper = PAPER[target as Target];
         const sd = PAPER_SD[target as Target];
         for (const m of ["G", "SH+SG", "SG"] as const) {
-          console.log(`| paper ${m} (± SE = SD/√200) | ${paper[m].map((v, e) => `${fmt(v)} ± ${fmt(sd[m][e] / Math.sqrt(200))}`).join(" | ")} | |`);
+          console.log(`| paper ${m} (± SE = SD/√200) | ${paper[m].map((v, e) => `${fmt(v)} ± ${fmt(sd[m][e] / Math.sqrt(200))}`).join(" | ")} | | |`);
         }
+      }
+    }
+  }
+}
+
+/**
+ * `--paired OTHER.jsonl`: for the digits in both OUT and OTHER (e.g. the same digits at another STEIN), the paired
+ * ratio mean(OTHER) / mean(OUT) of SH+SG's and SG's P_MSE, and the mean paired difference ± its SE.
+ */
+async function paired(other: string): Promise<void> {
+  const mine = new Map((await readRecords()).map((r) => [r.row, r]));
+  const theirs = (await readRecords(other)).filter((r) => mine.has(r.row));
+  if (theirs.length < 2) {
+    console.log(`fewer than 2 digits in both ${OUT} and ${other}`);
+    return;
+  }
+  const settings = (r: PointRecord) => `BALL=${r.ball}, STEIN=${r.stein}`;
+  console.log(`${theirs.length} digits in both: ${settings(mine.get(theirs[0].row)!)} → ${settings(theirs[0])}\n`);
+  console.log("| target, method | law | ε=0.25 | ε=0.5 | ε=1.0 |\n|---|---|---|---|---|");
+  for (const target of TARGETS) {
+    for (const method of ["SH+SG", "SG"]) {
+      for (const law of LAWS) {
+        const cells = RADII.map((eps) => {
+          const key = `unit|${target}|${law}|${eps}|${method}`;
+          const a = theirs.map((r) => mine.get(r.row)!.cells[key][0]);
+          const b = theirs.map((r) => r.cells[key][0]);
+          const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+          const diff = b.map((v, i) => v - a[i]);
+          const md = mean(diff);
+          const se = Math.sqrt(diff.reduce((x, y) => x + (y - md) ** 2, 0) / (diff.length - 1) / diff.length);
+          return `${mean(a).toExponential(2)} → ${mean(b).toExponential(2)} (×${(mean(b) / mean(a)).toFixed(2)}; diff ${md.toExponential(1)} ± ${se.toExponential(1)})`;
+        });
+        console.log(`| ${target}, ${method} | ${law} | ${cells.join(" | ")} |`);
       }
     }
   }
