@@ -34,7 +34,7 @@ export async function renderFigure6(directory: string, results: SuperpixelsResul
 }
 
 /** A layered chart without its top-level-only keys, to nest in a concatenation. */
-function strip(spec: TopLevelSpec): object {
+function strip(spec: object): object {
   const { $schema: _schema, config: _config, ...rest } = spec as unknown as Record<string, unknown>;
   return rest;
 }
