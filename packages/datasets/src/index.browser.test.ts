@@ -10,6 +10,7 @@ const NODE_ONLY = [
   "loadFashionMnistIdx",
   "loadIdxPair",
   "loadMnistIdx",
+  "loadPackagedMnist",
   "loadSpirometryCsv",
   "loadTabularCsv",
   "readCifar10Batches",

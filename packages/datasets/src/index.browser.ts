@@ -4,6 +4,7 @@
 export { createDataset, subsetDataset, classCounts, exampleAt } from "./dataset.js";
 export type { Dataset, DatasetSplits, DatasetFields, Labels } from "./dataset.js";
 export { splitDataset, PAPER_SPLIT_SIZES, EMBEDDED_MNIST_SPLIT_SIZES } from "./split.js";
+export { officialPaperSplits } from "./official-paper-splits.js";
 export type { SplitSizes, SplitOptions } from "./split.js";
 export { DatasetFileError, DatasetFormatError } from "./dataset-file-error.js";
 export { MissingDatasetPackageError } from "./missing-dataset-package-error.js";

@@ -25,6 +25,8 @@ export {
 } from "./nested-interactions.js";
 export { loadEmbeddedMnist, loadEmbeddedFashionMnist } from "./embedded-mnist.js";
 export type { EmbeddedLoadOptions } from "./embedded-mnist.js";
+export { loadPackagedMnist } from "./packaged-mnist.js";
+export { officialPaperSplits } from "./official-paper-splits.js";
 export { readIdx } from "./idx.js";
 export type { IdxArray, IdxType, IdxExpectation } from "./idx.js";
 export { loadMnistIdx, loadFashionMnistIdx, loadIdxPair } from "./mnist-idx.js";

@@ -38,7 +38,13 @@ describe("--model authors (the paper authors' checkpoints, no training)", () => 
     const results = (await runConfig(attackExperiment, config, options)) as AttackResults;
     const [mnist] = results.datasets;
     expect(mnist.model.checkpoint?.file).toBe("authors-mnist-mlp.onnx");
-    expect(mnist.model.accuracy.test).toBeGreaterThan(0.97);
+    // The official split the checkpoint was trained on: its training images are (nearly) all right, the held-out
+    // validation and test images at the paper's ~98 % (App. E.1); a split that mixed them would show ~99.6 % everywhere.
+    expect(mnist.model.accuracy.train).toBeGreaterThan(0.999);
+    for (const held of [mnist.model.accuracy.validation, mnist.model.accuracy.test]) {
+      expect(held).toBeGreaterThan(0.97);
+      expect(held).toBeLessThan(0.99);
+    }
     for (const method of ATTACK_METHODS) for (const a of mnist.accuracy[method].value) expect([0, 1]).toContain(a);
   }, 180_000);
 });

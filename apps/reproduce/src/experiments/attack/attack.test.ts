@@ -5,6 +5,7 @@ import { UsageError } from "../../usage-error.js";
 import type { AttackConfig } from "./config.js";
 import { attackExperiment } from "./experiment.js";
 import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
+import { IMAGE_DATA_SOURCES } from "../../image-classifier-task.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -13,7 +14,7 @@ const tiny: AttackConfig = {
   ...(attackExperiment.configure(options)),
   seed: 6,
   datasets: ["mnist"],
-  models: { mnist: { dataset: "mnist", seed: 6, backend: "wasm", epochs: 1, trainExamples: 256 } },
+  models: { mnist: { dataset: "mnist", data: IMAGE_DATA_SOURCES.mnist, seed: 6, backend: "wasm", epochs: 1, trainExamples: 256 } },
   radii: [0.5, 1.75],
   validationPoints: 1,
   testPoints: 1,

@@ -8,6 +8,7 @@ import { PAPER_TABLE_4 } from "../../paper-numbers/table-4.js";
 import { PAPER_TABLE_8 } from "../../paper-numbers/table-8.js";
 import type { AttackResults } from "./compute.js";
 import { SECOND_ORDER_METHODS, type AttackConfig } from "./config.js";
+import { dataSourceText, gradientEngineText, surrogateEngineText, trainingCells } from "../shared/setup-notes.js";
 import { DATASET_NAMES, fixed1, paperAt, pct } from "./report-names.js";
 import type { AttackDatasetResults } from "./results.js";
 import { attackComparison, attackGroups, describeAttackDocument, describeAttackRun } from "./report-comparison.js";
@@ -32,8 +33,7 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
       ["dataset", "training examples", "steps", "train acc.", "val. acc.", "test acc.", "validation points", "test points"],
       results.datasets.map((d) => [
         DATASET_NAMES[d.dataset],
-        String(d.model.trainExamples),
-        String(d.model.trainingSteps),
+        ...trainingCells(d.model),
         `${pct(d.model.accuracy.train)} %`,
         `${pct(d.model.accuracy.validation)} %`,
         `${pct(d.model.accuracy.test)} %`,
@@ -45,11 +45,13 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
     `The function attacked is the SoftMax probability of the class predicted at x₀. σ² is chosen from ${config.variances.length} values` +
       ` (${config.variances.slice(0, 8).join(", ")}${config.variances.length > 8 ? ", …" : ""}) and β from ${config.betas.length} (${config.betas.slice(0, 8).join(", ")}${config.betas.length > 8 ? ", …" : ""}) per ε` +
       " by the lowest validation post-hoc accuracy (ties: the lower mean probability of the original class)." +
-      ` SmoothHess / SmoothGrad: ${config.samples.toLocaleString("en")} gradient samples (antithetic) of the fast tfjs oracle; SoftPlus Hessians` +
-      " exact (tfjs surrogates); H+G is the exact SoftMax Hessian of the ReLU network (float64, factored); G exact in float64." +
+      ` SmoothHess / SmoothGrad: ${config.samples.toLocaleString("en")} gradient samples (antithetic) of ${gradientEngineText(config.engine)}; SoftPlus Hessians` +
+      ` exact (${surrogateEngineText(config.engine)}); H+G is the exact SoftMax Hessian of the ReLU network (float64, factored); G exact in float64.` +
       ` Second-order attacks minimise the Taylor model over the ball in the paper's reduced form (eigenpairs carrying T = ${config.energy}` +
       " of Σ|λ|, App. D.1), solved exactly in that subspace (trust-region, no SDP); rows marked \"exact\" solve over the whole ball." +
       " No clipping to the pixel range, as in the paper.",
+    "",
+    dataSourceText(results.datasets.map((d) => d.dataset), results.datasets.some((d) => d.model.checkpoint !== undefined)),
     "",
   );
 

@@ -7,6 +7,7 @@ import { UsageError } from "../../usage-error.js";
 import type { PmseConfig } from "./config.js";
 import { pmseExperiment } from "./experiment.js";
 import { SimulatedInterrupt, uninterruptedAndResumed, unshardedAndMerged } from "../resume-harness.test-helper.js";
+import { IMAGE_DATA_SOURCES } from "../../image-classifier-task.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -15,7 +16,7 @@ const tiny: PmseConfig = {
   ...(pmseExperiment.configure(options)),
   seed: 5,
   datasets: ["mnist"],
-  models: { mnist: { dataset: "mnist", seed: 5, backend: "wasm", epochs: 1, trainExamples: 256 } },
+  models: { mnist: { dataset: "mnist", data: IMAGE_DATA_SOURCES.mnist, seed: 5, backend: "wasm", epochs: 1, trainExamples: 256 } },
   radii: [0.5],
   validationPoints: 2,
   testPoints: 2,

@@ -4,6 +4,7 @@ import type { PmseResults } from "./compute.js";
 import type { PmseConfig } from "./config.js";
 import { deviationTables, meanTables, selectionTables } from "./report-tables.js";
 import { pmseComparison } from "./report-comparison.js";
+import { dataSourceText, gradientEngineText, surrogateEngineText, trainingCells } from "../shared/setup-notes.js";
 import { DATASET_NAMES, pct } from "./report-names.js";
 
 /**
@@ -26,8 +27,7 @@ export function pmseReport(config: PmseConfig, results: PmseResults, comparison:
       ["dataset", "training examples", "steps", "train acc.", "val. acc.", "test acc.", "internal neuron"],
       results.datasets.map((d) => [
         DATASET_NAMES[d.dataset],
-        String(d.model.trainExamples),
-        String(d.model.trainingSteps),
+        ...trainingCells(d.model),
         pct(d.model.accuracy.train),
         pct(d.model.accuracy.validation),
         pct(d.model.accuracy.test),
@@ -37,11 +37,13 @@ export function pmseReport(config: PmseConfig, results: PmseResults, comparison:
     "",
     `Paper (App. E.1): MNIST ≈ 100 / 100 / 98 %, FMNIST ≈ 93 / 93 / 88 % (train / val. / test), 30 epochs of 50,000 images.`,
     "",
+    dataSourceText(results.datasets.map((d) => d.dataset), results.datasets.some((d) => d.model.checkpoint !== undefined)),
+    "",
     `${config.validationPoints} validation points choose σ (three candidates per ε, the three-σ rule) and β (${config.betas.length} values` +
       ` from ${config.betas[0]} to ${config.betas[config.betas.length - 1]}) by mean P_MSE over ${config.validationBallSamples} ball points each;` +
       ` ${config.testPoints} test points are scored on ${config.testBallSamples} ball points per ε, every method on the same points.` +
-      ` SmoothHess and SmoothGrad use ${config.samples.toLocaleString("en")} gradient samples (antithetic pairs) of the fast tfjs oracle;` +
-      " SoftPlus / Swish Hessians are exact (tfjs surrogates, float32, checked against float64 in their package); the vanilla gradient is" +
+      ` SmoothHess and SmoothGrad use ${config.samples.toLocaleString("en")} gradient samples (antithetic pairs) of ${gradientEngineText(config.engine)};` +
+      ` SoftPlus / Swish Hessians are exact (${surrogateEngineText(config.engine)}, checked against float64 in their package); the vanilla gradient is` +
       " exact in float64. Every Taylor model is anchored at the ReLU network's own f(x₀) (Eq. 10).",
     "",
     "The paper's numbers come from the authors' code, which draws the ball's radius uniformly in [0, ε] instead of uniformly in the",

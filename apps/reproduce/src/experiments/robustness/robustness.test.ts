@@ -5,6 +5,7 @@ import type { RobustnessConfig } from "./config.js";
 import { robustnessExperiment } from "./experiment.js";
 import { robustnessReport } from "./report.js";
 import { unshardedAndMerged } from "../resume-harness.test-helper.js";
+import { IMAGE_DATA_SOURCES } from "../../image-classifier-task.js";
 
 const options: RunOptions = { preset: "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true };
 
@@ -48,7 +49,7 @@ describe("robustness", () => {
     const quick = robustnessExperiment.configure(options) as RobustnessConfig;
     const tiny: RobustnessConfig = {
       ...quick,
-      tasks: [{ dataset: "mnist", seed: 4, backend: "wasm", epochs: 1, trainExamples: 256 }],
+      tasks: [{ dataset: "mnist", data: IMAGE_DATA_SOURCES.mnist, seed: 4, backend: "wasm", epochs: 1, trainExamples: 256 }],
       points: 3,
       samples: 32,
       sigma2: [0.1],

@@ -1,0 +1,43 @@
+#!/bin/bash
+# The published paper-scale reproduction (apps/reproduce/published/): `pmse --full` and `attack --full` on the
+# paper authors' MNIST and FMNIST models, as two shard processes side by side (one per core; each ONNX Runtime
+# session runs one intra-op thread) over the two rounds of the shard/merge contract (validation items, merge, test
+# items, merge). Every item is checkpointed under published/<experiment>/shard-<k>/, and those checkpoints are
+# committed, so an interrupted run resumes with the same command, on this machine or a fresh clone.
+#
+#   bash apps/reproduce/scripts/published-run.sh <pmse|attack> [mnist|fmnist|all]
+#
+# Exit status: 0 when the experiment's merged report is complete for the datasets asked, non-zero otherwise.
+set -euo pipefail
+experiment="${1:?usage: published-run.sh <pmse|attack> [mnist|fmnist|all]}"
+datasets="${2:-all}"
+case "$experiment" in pmse | attack) ;; *) echo "published-run.sh: experiment must be pmse or attack, got '$experiment'" >&2; exit 2 ;; esac
+case "$datasets" in mnist | fmnist | all) ;; *) echo "published-run.sh: datasets must be mnist, fmnist or all, got '$datasets'" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+node scripts/build-quietly.mjs
+root="published/$experiment"
+cli() { node dist/cli.js "$experiment" --full --model authors --quiet "$@"; }
+dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
+
+for round in 1 2; do
+  from=(); [ "$round" = 2 ] && from=(--from "$root/merged")
+  pids=()
+  for k in 0 1; do
+    cli "${dataset[@]}" "${from[@]}" --shard "$k/2" --out "$root/shard-$k" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  status=0
+  node dist/cli.js merge "$root/shard-0" "$root/shard-1" --out "$root/merged" --quiet || status=$?
+  if [ "$status" = 0 ]; then
+    echo "published-run: $experiment ($datasets) complete: $root/merged/$experiment-authors/report.md"
+    exit 0
+  fi
+  if [ "$status" != 3 ]; then
+    echo "published-run: merge failed with exit $status" >&2
+    exit "$status"
+  fi
+  echo "published-run: round $round of $experiment ($datasets) merged; test items next"
+done
+echo "published-run: merge still incomplete after round 2" >&2
+exit 1
