@@ -24,9 +24,12 @@
  * residual e = f(x₀) + G̃ᵀδ [+ c·δᵀH̃δ] − f(x₀ + δ). Per point it keeps mean(e²) (the P_MSE of Eq. 11) and mean|e|.
  * The first point is cross-checked against `perturbationMSE` itself (same seed, same points).
  */
+import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { loadEmbeddedFashionMnist, loadEmbeddedMnist, loadPackagedMnist, officialPaperSplits } from "@smoothhess/datasets";
 import { ballSampler, perturbationMSE, taylorModel, type BallSampling } from "@smoothhess/metrics";
 import { loadOnnxModel, onnxOracle, onnxOuterProductKernel, runForward, type OnnxOracle, type OnnxTarget } from "@smoothhess/onnx";
@@ -401,13 +404,19 @@ async function crossCheck(
   }
 }
 
+/**
+ * The records of a checkpoint file: FILE as it is, or gzip-compressed (FILE ending in `.gz`, or FILE.gz when FILE
+ * itself is absent: the finished runs are kept compressed). A missing file has no records.
+ */
 async function readRecords(file = OUT): Promise<PointRecord[]> {
-  let text = "";
+  const path = file.endsWith(".gz") || existsSync(file) || !existsSync(`${file}.gz`) ? file : `${file}.gz`;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(path);
   } catch {
     return [];
   }
+  const text = (path.endsWith(".gz") ? await promisify(gunzip)(bytes) : bytes).toString("utf8");
   const records: PointRecord[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
@@ -425,6 +434,10 @@ if (process.argv.includes("--norms")) {
   process.exit(0);
 }
 await mkdir(dirname(OUT), { recursive: true });
+// appending to a gzip file would leave it unreadable: a compressed checkpoint is extended after `gunzip`
+if (OUT.endsWith(".gz") || (!existsSync(OUT) && existsSync(`${OUT}.gz`))) {
+  throw new Error(`${OUT.endsWith(".gz") ? OUT : `${OUT}.gz`} is compressed: gunzip it to extend it, or set OUT to a new file`);
+}
 const existing = await readRecords();
 const foreign = existing.filter((r) => (r.dataset ?? "mnist") !== DATASET || (r.data ?? "embedded") !== DATA);
 if (foreign.length > 0) throw new Error(`${OUT} holds points of another dataset or DATA than ${DATASET}/${DATA}; set OUT`);
