@@ -5,18 +5,23 @@
 # items, merge). Every item is checkpointed under published/<experiment>/shard-<k>/, and those checkpoints are
 # committed, so an interrupted run resumes with the same command, on this machine or a fresh clone.
 #
-#   bash apps/reproduce/scripts/published-run.sh <pmse|attack> [mnist|fmnist|all]
+#   bash apps/reproduce/scripts/published-run.sh <pmse|attack> [mnist|fmnist|all] [more options of the experiment]
+#
+# PUBLISHED_DIR (default: apps/reproduce/published) moves the whole tree elsewhere, e.g. to try the flow on a small
+# configuration: PUBLISHED_DIR=/tmp/p bash apps/reproduce/scripts/published-run.sh pmse mnist --points 1 --samples 200
 #
 # Exit status: 0 when the experiment's merged report is complete for the datasets asked, non-zero otherwise.
 set -euo pipefail
 experiment="${1:?usage: published-run.sh <pmse|attack> [mnist|fmnist|all]}"
 datasets="${2:-all}"
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")
 case "$experiment" in pmse | attack) ;; *) echo "published-run.sh: experiment must be pmse or attack, got '$experiment'" >&2; exit 2 ;; esac
 case "$datasets" in mnist | fmnist | all) ;; *) echo "published-run.sh: datasets must be mnist, fmnist or all, got '$datasets'" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 node scripts/build-quietly.mjs
-root="published/$experiment"
-cli() { node dist/cli.js "$experiment" --full --model authors --quiet "$@"; }
+root="${PUBLISHED_DIR:-published}/$experiment"
+cli() { node dist/cli.js "$experiment" --full --model authors --quiet "${extra[@]}" "$@"; }
 dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
 
 for round in 1 2; do

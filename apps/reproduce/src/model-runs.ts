@@ -3,8 +3,10 @@ import { dirname, join } from "node:path";
 import { CorruptFileError } from "./corrupt-file-error.js";
 import { sha256 } from "./sealed-json.js";
 
-/** Whose trained networks a run explained: the SmoothHess authors' checkpoints, or the app's own training. */
-export type ModelName = "ours" | "authors";
+import type { ModelSource } from "./model-source.js";
+
+/** Whose trained networks a run explained (`--model`): the same names as {@link ModelSource}. */
+export type ModelName = ModelSource;
 
 /** The model columns of a comparison table, in the order they are shown after the paper's. */
 export const MODEL_COLUMNS: readonly ModelName[] = ["authors", "ours"];

@@ -95,8 +95,9 @@ interface OnnxModule {
   ): Promise<GradientOracle & { readonly target: { readonly unit?: number }; dispose(): Promise<void> }>;
 }
 
-// By a variable specifier: @smoothhess/onnx pulls in onnxruntime-node, which browser bundlers cannot take, so a
-// bundle of this package must not follow it. Browser apps pass the module (`options.onnx`, with onnxruntime-web).
+// By a variable specifier: @smoothhess/onnx and its ONNX Runtime are optional peers, and a bundler that followed a
+// literal import would fail (or pull in ONNX Runtime's WebAssembly) in every app that explains no ONNX model.
+// Browser apps that do pass the module (`options.onnx`, with onnxruntime-web); Node loads it here.
 const ONNX_PACKAGE = "@smoothhess/onnx";
 
 async function loadOnnx(given?: unknown): Promise<OnnxModule> {

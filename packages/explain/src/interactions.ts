@@ -35,7 +35,7 @@ export interface InteractionsOptions {
   /**
    * ONNX models: the `@smoothhess/onnx` module (`import * as onnx from "@smoothhess/onnx"`). Node loads it by itself;
    * a bundled (browser) app passes it, together with `onnxRuntime` (onnxruntime-web), because this package does not
-   * let bundlers follow its import (the Node runtime it pulls in cannot be bundled).
+   * let bundlers follow its import (an optional peer that apps without ONNX models do not install).
    */
   readonly onnx?: unknown;
   /** Shape of one input (functions, graphs without static shapes, or to reshape an oracle's flat input). */

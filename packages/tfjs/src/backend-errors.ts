@@ -29,3 +29,22 @@ export class BackendUnavailableError extends SmoothHessError {
     this.packages = packages;
   }
 }
+
+/**
+ * No tfjs backend is registered, so no tensor can be made. `@tensorflow/tfjs-core` alone has none; tfjs itself would
+ * fail later with "No backend found in registry" from deep inside the first tensor operation. `caller` is the
+ * function of this package that needed one.
+ */
+export class NoBackendError extends SmoothHessError {
+  /** The function that needed a backend, e.g. `"mlp"`. */
+  readonly caller: string;
+
+  constructor(caller: string) {
+    super(
+      "no-backend",
+      `${caller} needs a tfjs backend and none is registered: first \`await useBackend("wasm")\` (Node; "cpu" anywhere, ` +
+        `"webgl" in a browser) from @smoothhess/tfjs, or import a backend package such as @tensorflow/tfjs-backend-wasm`,
+    );
+    this.caller = caller;
+  }
+}

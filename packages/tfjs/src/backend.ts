@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { BackendUnavailableError, UnknownBackendError } from "./backend-errors.js";
+import { BackendUnavailableError, NoBackendError, UnknownBackendError } from "./backend-errors.js";
 
 /** The tfjs backends this package can select. */
 export type BackendName = "wasm" | "cpu" | "webgl" | "webgpu" | "tensorflow";
@@ -133,4 +133,12 @@ export async function useBackend(name?: BackendName, options: UseBackendOptions 
     await activate("cpu", options);
     return "cpu";
   }
+}
+
+/**
+ * Throw {@link NoBackendError} naming `caller` when no tfjs backend is registered (a tensor operation would fail with
+ * tfjs's own untyped error). A registered backend that is not yet initialised is fine: tfjs initialises it on first use.
+ */
+export function requireBackend(caller: string): void {
+  if (Object.keys(tf.engine().registryFactory).length === 0) throw new NoBackendError(caller);
 }

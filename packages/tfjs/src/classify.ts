@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { DimensionMismatchError, InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
 import type { Network } from "./network.js";
+import { requireBackend } from "./backend.js";
 
 function checkPoints(network: Network, points: ArrayLike<number>, n: number): number {
   checkInteger("n", n, 1);
@@ -15,6 +16,7 @@ function checkPoints(network: Network, points: ArrayLike<number>, n: number): nu
  * @throws {@link InvalidArgumentError} for `n` below 1; {@link DimensionMismatchError} for too few `points`.
  */
 export function predictedClasses(network: Network, points: ArrayLike<number>, n: number, batch = 2048): Int32Array {
+  requireBackend("predictedClasses");
   const d = checkPoints(network, points, n);
   const out = new Int32Array(n);
   for (let start = 0; start < n; start += batch) {
@@ -35,6 +37,7 @@ export function predictedClasses(network: Network, points: ArrayLike<number>, n:
  * gets right, evaluated with {@link predictedClasses}.
  */
 export function classifierAccuracy(network: Network, data: { readonly x: Float32Array; readonly y: ArrayLike<number>; readonly n: number }, batch = 2048): number {
+  requireBackend("classifierAccuracy");
   const predicted = predictedClasses(network, data.x, data.n, batch);
   let correct = 0;
   for (let i = 0; i < data.n; i++) if (predicted[i] === data.y[i]) correct++;
@@ -47,6 +50,7 @@ export function classifierAccuracy(network: Network, data: { readonly x: Float32
  * @throws {@link InvalidArgumentError} for a class the network does not have; see {@link predictedClasses}.
  */
 export function classesAndProbability(network: Network, points: ArrayLike<number>, n: number, classIndex: number): { classes: Int32Array; probability: Float64Array } {
+  requireBackend("classesAndProbability");
   const d = checkPoints(network, points, n);
   const outputs = network.outputSize;
   if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= outputs) {

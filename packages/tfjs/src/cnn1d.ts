@@ -7,6 +7,7 @@ import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
 import { gaussianSampler } from "@smoothhess/random";
 import { heUniform, symmetricUniform } from "./weight-init.js";
+import { requireBackend } from "./backend.js";
 
 /** Architecture of the paper's spirometry regression CNN (App. E). */
 export interface Cnn1dConfig {
@@ -43,6 +44,7 @@ export interface Cnn1dOptions extends Cnn1dConfig {
  * @throws {@link InvalidArgumentError} for non-integer sizes or a dropout rate outside [0, 1).
  */
 export function cnn1d(options: Cnn1dOptions = {}): Network {
+  requireBackend("cnn1d");
   const length = checkInteger("options.length", options.length ?? 300, 1);
   const blocks = checkInteger("options.blocks", options.blocks ?? 10, 1);
   const channels = checkInteger("options.channels", options.channels ?? 20, 1);

@@ -2,6 +2,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "@smoothhess/errors";
 import { ModelOracle, checkInputShape, functionNetwork } from "./model-oracle.js";
 import type { TfjsTarget } from "./target.js";
+import { requireBackend } from "./backend.js";
 
 /** Options of {@link fromFunction}. */
 export interface FunctionOracleOptions {
@@ -35,6 +36,7 @@ export function fromFunction(
   target: TfjsTarget,
   options: FunctionOracleOptions,
 ): ModelOracle {
+  requireBackend("fromFunction");
   if (typeof model !== "function") throw new InvalidArgumentError("model", "a function (x: tf.Tensor) => tf.Tensor", model);
   if (!options || typeof options !== "object") {
     throw new InvalidArgumentError("options", "{ inputShape } (the shape of one input example)", options);

@@ -5,6 +5,7 @@ import { checkEngine } from "./from-layers-model.js";
 import { ModelOracle, type ModelOracleOptions, checkInputShape, functionNetwork } from "./model-oracle.js";
 import type { TfjsTarget } from "./target.js";
 import { UnsupportedModelError } from "./unsupported-model-error.js";
+import { requireBackend } from "./backend.js";
 
 /**
  * The parts of a `tf.GraphModel` (`@tensorflow/tfjs-converter`, `tf.loadGraphModel`) that {@link fromGraphModel}
@@ -162,6 +163,7 @@ export function fromGraphModel(
   target: TfjsTarget,
   options: ModelOracleOptions & { readonly inputShape?: readonly number[] } = {},
 ): ModelOracle {
+  requireBackend("fromGraphModel");
   if (!model || typeof model !== "object" || typeof model.execute !== "function" || !Array.isArray(model.inputs) || !Array.isArray(model.outputs)) {
     throw new InvalidArgumentError("model", "a tf.GraphModel (tf.loadGraphModel)", model);
   }

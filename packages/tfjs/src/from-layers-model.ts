@@ -4,6 +4,7 @@ import { type DenseKernel, mlpFromDenseKernels } from "./dense-stack.js";
 import { ModelOracle, type ModelOracleOptions, checkInputShape, functionNetwork } from "./model-oracle.js";
 import type { TfjsTarget } from "./target.js";
 import { UnsupportedModelError } from "./unsupported-model-error.js";
+import { requireBackend } from "./backend.js";
 
 /**
  * The parts of a `tf.LayersModel` (`@tensorflow/tfjs-layers`: `tf.sequential`, `tf.model`, `tf.loadLayersModel`)
@@ -112,6 +113,7 @@ function isRelu(className: string, config: Record<string, unknown>): boolean {
  * ```
  */
 export function fromLayersModel(model: LayersModelLike, target: TfjsTarget, options: ModelOracleOptions = {}): ModelOracle {
+  requireBackend("fromLayersModel");
   if (!model || typeof model !== "object" || !Array.isArray(model.layers) || typeof model.apply !== "function" || !Array.isArray(model.inputs)) {
     throw new InvalidArgumentError("model", "a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel)", model);
   }

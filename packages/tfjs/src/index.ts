@@ -1,6 +1,6 @@
 export { useBackend, defaultBackendName, isNode } from "./backend.js";
 export type { BackendName, UseBackendOptions } from "./backend.js";
-export { UnknownBackendError, BackendUnavailableError } from "./backend-errors.js";
+export { UnknownBackendError, BackendUnavailableError, NoBackendError } from "./backend-errors.js";
 export { RELU, checkActivation, activationOps, applyActivation, activationDerivative } from "./activation-ops.js";
 export type { ActivationSpec, TfjsActivationOps } from "./activation-ops.js";
 export type { Network, Architecture, ForwardOptions, ForwardResult } from "./network.js";

@@ -5,6 +5,7 @@ import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
 import { gaussianSampler } from "@smoothhess/random";
 import { heUniform } from "./weight-init.js";
+import { requireBackend } from "./backend.js";
 
 /** Architecture of a fully connected network: layer widths from input to output. */
 export interface MlpConfig {
@@ -33,6 +34,7 @@ export interface MlpOptions extends MlpConfig {
  * ```
  */
 export function mlp(options: MlpOptions): Network {
+  requireBackend("mlp");
   const sizes = options?.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new InvalidArgumentError("options.sizes", "an array of at least two layer widths", sizes);

@@ -3,6 +3,7 @@ import { ModelFileError } from "./model-file-error.js";
 import type { Architecture, Network } from "./network.js";
 import { networkFromConfig } from "./paper-models.js";
 import { readTensorDirectory, tensorsSha256, writeTensorDirectory } from "./tensor-directory.js";
+import { requireBackend } from "./backend.js";
 
 /** Every weight and buffer of a network by name. @internal */
 export function networkTensors(network: Network): Map<string, tf.Tensor> {
@@ -29,6 +30,7 @@ export async function saveNetwork(network: Network, dir: string): Promise<void> 
  *   that does not match its checksum (corrupted), or weights that do not fit the architecture.
  */
 export async function loadNetwork(dir: string): Promise<Network> {
+  requireBackend("loadNetwork");
   const { json, tensors } = await readTensorDirectory(dir);
   try {
     const topology = json.modelTopology as { architecture: Architecture; config: Record<string, unknown> };

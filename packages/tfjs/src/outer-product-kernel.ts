@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { requireBackend } from "./backend.js";
 
 /**
  * An `out += Aᵀ B` kernel for the dense estimators of `@smoothhess/stein` (it fits their `OuterProductKernel`
@@ -21,6 +22,7 @@ export function tfjsOuterProductKernel(): {
   readonly name: string;
   addTransposedProduct(out: Float64Array, a: Float64Array, b: Float64Array, m: number, p: number, q: number): Promise<void>;
 } {
+  requireBackend("tfjsOuterProductKernel");
   return {
     name: `tfjs-${tf.getBackend()}-float32`,
     async addTransposedProduct(out, a, b, m, p, q) {

@@ -7,6 +7,7 @@ import type { ForwardOptions, ForwardResult, Network } from "./network.js";
 import { VariableFactory, filled, makeNetwork } from "./network.js";
 import { gaussianSampler } from "@smoothhess/random";
 import { heUniform, symmetricUniform } from "./weight-init.js";
+import { requireBackend } from "./backend.js";
 
 /** Architecture of a CIFAR-style ResNet (He et al. 2016, as trained in the paper's App. E). */
 export interface ResNet18Config {
@@ -52,6 +53,7 @@ const PAD1: [[number, number], [number, number], [number, number], [number, numb
  * @throws {@link InvalidArgumentError} for non-integer or non-positive sizes.
  */
 export function resnet18(options: ResNet18Options = {}): Network {
+  requireBackend("resnet18");
   const [height, widthPx, channels] = options.inputShape ?? [32, 32, 3];
   checkInteger("options.inputShape[0]", height, 1);
   checkInteger("options.inputShape[1]", widthPx, 1);

@@ -15,6 +15,7 @@ import { toFloat32Batch } from "./point-batch.js";
 import "./register-gradients.js";
 import type { ResolvedTfjsTarget, TfjsTarget } from "./target.js";
 import { resolveTfjsTarget, targetValues } from "./target.js";
+import { requireBackend } from "./backend.js";
 
 /** How an oracle computes gradients. */
 export type GradientEngine = "autograd" | "fast";
@@ -257,5 +258,6 @@ function autoWorkerCount(): number {
  * ```
  */
 export function tfjsOracle(network: Network, target: TfjsTarget, options: TfjsOracleOptions = {}): TfjsOracle {
+  requireBackend("tfjsOracle");
   return new TfjsOracle(network, target, options);
 }

@@ -3,6 +3,7 @@ import type { PointBatch, ValueBatch, ValueOracle } from "@smoothhess/oracle";
 import { checkInteger } from "@smoothhess/errors";
 import type { Network } from "./network.js";
 import { resolveTfjsTarget, targetValues, type TfjsTarget } from "./target.js";
+import { requireBackend } from "./backend.js";
 
 /**
  * A value-only oracle (`ValueOracle` of `@smoothhess/oracle`) of a tfjs network's target: one forward pass per
@@ -21,6 +22,7 @@ import { resolveTfjsTarget, targetValues, type TfjsTarget } from "./target.js";
  * ```
  */
 export function tfjsValueOracle(network: Network, target: TfjsTarget, maxBatchSize = 1024): ValueOracle {
+  requireBackend("tfjsValueOracle");
   checkInteger("maxBatchSize", maxBatchSize, 1);
   const resolved = resolveTfjsTarget(network, target);
   const d = network.inputSize;

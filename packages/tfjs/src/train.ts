@@ -20,6 +20,7 @@ import { OptimizerState, checkOptimizer } from "./optimizer.js";
 import "./register-gradients.js";
 import { hasTensorDirectory, readTensorDirectory, writeTensorDirectory } from "./tensor-directory.js";
 import { WASM_CONV_TRAINING_BACKEND, useWasmConvTraining, type UnsupportedConvolutionError } from "./wasm-conv-training.js";
+import { requireBackend } from "./backend.js";
 
 /** A training set: `n` inputs (`n × inputSize`, row-major) and their targets. */
 export interface TrainingData {
@@ -109,6 +110,7 @@ export interface TrainResult {
  * ```
  */
 export async function trainNetwork(network: Network, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
+  requireBackend("trainNetwork");
   const loss = options?.loss;
   if (loss !== "mse" && loss !== "cross-entropy") throw new InvalidArgumentError("options.loss", '"mse" or "cross-entropy"', loss);
   const epochs = checkInteger("options.epochs", options.epochs, 1);

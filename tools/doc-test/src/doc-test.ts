@@ -205,6 +205,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   let blocks = readmes().flatMap((file) => extractBlocks(relative(root, file).split("\\").join("/"), readFileSync(file, "utf8")));
   if (options.only) blocks = blocks.filter((b) => where(b).includes(options.only!));
+  if (blocks.length === 0) {
+    // nothing to check is a mistake in the filter (or a tree without READMEs), never a pass
+    console.error(`doc-test: no code block ${options.only ? `matches --only ${JSON.stringify(options.only)}` : "found in the READMEs"}`);
+    return 2;
+  }
   const written = writeBlocks(blocks);
   const counts = { run: 0, "no-run": 0, skip: 0 };
   for (const b of blocks) counts[b.mode]++;

@@ -1,5 +1,6 @@
-// The public API of @smoothhess/surrogates/tfjs, pinned: an export added, renamed or removed fails this test until public-api.txt
-// (one runtime export per line, sorted) is updated on purpose; see CONTRIBUTING.md, "API snapshots".
+// The public API of @smoothhess/surrogates/tfjs, pinned like the main entry's: an export added, renamed or removed fails
+// this test until public-api.txt (one runtime export per line, sorted) is updated on purpose; see CONTRIBUTING.md,
+// "API snapshots".
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 
