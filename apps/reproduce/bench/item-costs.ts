@@ -10,7 +10,8 @@
  * ENGINES (default "onnx,tfjs") the engines, SHARDS (default "2,32") the shard counts projected. Costs are CPU
  * seconds of this process (`process.cpuUsage`, every thread, the tfjs workers included), so they hold on a shared
  * machine; ONNX Runtime sessions run one intra-op thread (the engine's setting: one shard per core). FLOP counts:
- * `operation-flops.ts`; the composition: `full-run-stages.ts`; the peak: `gemm-peak.ts` (skipped without numpy).
+ * `operation-flops.ts`; the composition: `full-run-stages.ts`; the peak: `gemm-peak.ts` (skipped without numpy); the
+ * tables: `item-cost-report.ts`.
  */
 import { readFile } from "node:fs/promises";
 import os from "node:os";
@@ -20,15 +21,16 @@ import { perturbationBalls, threeSigmaRule, type PerturbationBalls } from "@smoo
 import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { predictedClasses, useBackend } from "@smoothhess/tfjs";
-import { machineLine, printTable } from "../../../tools/bench-tools/src/index.js";
+import { machineLine } from "../../../tools/bench-tools/src/index.js";
 import { loadAuthorsModel } from "../src/authors-model.js";
 import { openEngine, type EngineName } from "../src/engine.js";
 import { attackExperiment } from "../src/experiments/attack/experiment.js";
 import { secondOrderPoints } from "../src/experiments/attack/outcomes.js";
 import { configurePmse } from "../src/experiments/pmse/config.js";
 import { sigmaCandidates } from "../src/experiments/pmse/explained.js";
-import { OPERATION_NAMES, STAGES, fullRunTallies, itemTallies, shardedWall, tallyTotal, type Cost, type FullRunCounts, type OperationName, type Operations } from "./full-run-stages.js";
+import { OPERATION_NAMES, type Cost, type FullRunCounts, type OperationName } from "./full-run-stages.js";
 import { bestPeak, measureGemmPeak, type GemmPeak } from "./gemm-peak.js";
+import { printItemCostReport, type EngineMeasurement } from "./item-cost-report.js";
 import * as flop from "./operation-flops.js";
 
 const samples = Number(process.env.SAMPLES ?? 100_000);
@@ -82,12 +84,6 @@ const counts: FullRunCounts = {
   },
 };
 if (pmseConfig.samples !== samples || attackConfig.samples !== samples) console.log(`note: SAMPLES = ${samples}, the --full configs use ${pmseConfig.samples} (pmse) and ${attackConfig.samples} (attack)`);
-
-/** What one engine measured: each operation's CPU seconds and FLOP, and the formulas. */
-interface EngineMeasurement {
-  readonly operations: Operations;
-  readonly formulas: Record<OperationName, flop.FlopCount>;
-}
 
 /** The operations' CPU seconds and FLOP on one engine. */
 async function measureEngine(name: EngineName): Promise<EngineMeasurement> {
@@ -209,114 +205,7 @@ const measured = new Map<EngineName, EngineMeasurement>();
 for (const name of engines) measured.set(name, await measureEngine(name));
 peaks.push(measureGemmPeak(PEAK_SIZES));
 const peak = bestPeak(peaks);
-const peakRate = "best" in peak ? peak.best : Number.NaN;
 
-const LABELS: Record<OperationName, string> = {
-  gradientsLogit: `${samples.toLocaleString("en")} input gradients, logit (the oracle alone)`,
-  gradientsSoftmax: `${samples.toLocaleString("en")} input gradients, SoftMax probability`,
-  outerProducts: `d×d accumulation of ${(samples / 2).toLocaleString("en")} antithetic units (the kernel alone)`,
-  smoothHessLogit: `SmoothHess, n = ${samples.toLocaleString("en")}, logit (oracle + kernel + stein)`,
-  smoothHessSoftmax: "the same for the SoftMax probability",
-  softplusHessian: "SoftPlus Hessian 784×784, logit",
-  swishHessian: "Swish Hessian 784×784, logit",
-  softplusSoftmaxHessian: "SoftPlus Hessian 784×784, SoftMax probability",
-  ballValues: `P_MSE ball: ${BALL_POINTS.toLocaleString("en")} points drawn and evaluated`,
-  ballScore: "one second-order model scored on a ball",
-  attackReducedSmoothHess: "reduced attack, 5 radii, SmoothHess Hessian",
-  attackExactSmoothHess: "exact attack, 5 radii, SmoothHess Hessian",
-  attackReducedSoftplus: "reduced attack, 5 radii, SoftPlus Hessian",
-  attackExactSoftplus: "exact attack, 5 radii, SoftPlus Hessian",
-};
-const gflops = (c: Cost) => c.flops / c.cpu / 1e9;
-const fraction = (rate: number) => (Number.isFinite(peakRate) ? (rate / peakRate).toFixed(3) : "—");
-const hours = (s: number) => (s / 3600).toFixed(2);
-const range = (low: number, high: number, f: (v: number) => string) => (f(low) === f(high) ? f(low) : `${f(low)}–${f(high)}`);
-
-console.log(`\nsamples ${samples}, d ${d}, the authors' MNIST MLP ${authors.architecture}; load after the timings: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-if ("best" in peak) {
-  console.log(`peak (numpy/OpenBLAS float32 GEMM, 1 thread, best of a run before and after the timings): ${peak.best.toFixed(1)} GFLOP per CPU-second`);
-  console.log(`  by order n: ${[...peak.rates].map(([n, r]) => `${n}: ${r.toFixed(1)}`).join(", ")}; each measurement: ${peaks.map((p) => ("best" in p ? p.best.toFixed(1) : p.skipped)).join(" / ")}`);
-} else {
-  console.log(`peak: ${peak.skipped}`);
-}
-
-for (const [name, m] of measured) {
-  console.log(`\n## ${name}: operations\n`);
-  printTable([
-    ["operation", "GFLOP", "CPU-s", "GFLOP per CPU-s", "of peak"],
-    ...OPERATION_NAMES.map((op) => {
-      const c = m.operations[op];
-      return [LABELS[op], c.flops / 1e9, c.cpu, gflops(c), fraction(gflops(c))];
-    }),
-  ]);
-}
-const first = measured.values().next().value!;
-console.log("\nFLOP formulas (d = input width, Σwₗwₗ₊₁ = the layers' multiply-adds per point, here " + flop.layerMacs(shape).toLocaleString("en") + "):\n");
-for (const name of measured.keys()) {
-  const m = measured.get(name)!;
-  for (const op of OPERATION_NAMES) {
-    if (name !== engines[0] && m.formulas[op].formula === first.formulas[op].formula) continue;
-    console.log(`- ${name === engines[0] ? "" : `${name}: `}${LABELS[op]}: ${m.formulas[op].formula} — ${m.formulas[op].source}`);
-  }
-}
-if (measured.size === 2) {
-  const [a, b] = [...measured.keys()];
-  console.log(`\n## CPU seconds, ${a} ÷ ${b}\n`);
-  printTable([["operation", a, b, "ratio"], ...OPERATION_NAMES.map((op) => [LABELS[op], measured.get(a)!.operations[op].cpu, measured.get(b)!.operations[op].cpu, measured.get(a)!.operations[op].cpu / measured.get(b)!.operations[op].cpu])]);
-}
-
-for (const [name, m] of measured) {
-  const items = itemTallies(m.operations, counts);
-  const cpuOf = (t: Map<unknown, Cost>) => tallyTotal(t as never).cpu;
-  console.log(`\n## ${name}: items (CPU-s)\n`);
-  console.log(
-    `pmse validation point ${cpuOf(items.pmseValidation).toFixed(1)}, test point ${range(cpuOf(items.pmseTest.low), cpuOf(items.pmseTest.high), (v) => v.toFixed(1))}; ` +
-      `attack validation point ${cpuOf(items.attackValidation).toFixed(1)}, test point ${range(cpuOf(items.attackTest.low), cpuOf(items.attackTest.high), (v) => v.toFixed(1))}`,
-  );
-  const runs = fullRunTallies(items, counts);
-  const stage = (which: "low" | "high", experiment: "pmse" | "attack" | "both", s: (typeof STAGES)[number]): Cost => {
-    const of = (e: "pmse" | "attack") => runs[e][which].get(s) ?? { cpu: 0, flops: 0 };
-    if (experiment !== "both") return of(experiment);
-    return { cpu: of("pmse").cpu + of("attack").cpu, flops: of("pmse").flops + of("attack").flops };
-  };
-  const total = (which: "low" | "high", experiment: "pmse" | "attack" | "both"): Cost =>
-    STAGES.map((s) => stage(which, experiment, s)).reduce((acc, c) => ({ cpu: acc.cpu + c.cpu, flops: acc.flops + c.flops }), { cpu: 0, flops: 0 });
-  console.log(`\n## ${name}: pmse --full + attack --full, MNIST and FMNIST, per stage (low–high: distinct chosen σ, σ², β per test point)\n`);
-  const row = (label: string, c: (which: "low" | "high", e: "pmse" | "attack" | "both") => Cost) => {
-    const both = [c("low", "both"), c("high", "both")];
-    const rate = both.map(gflops);
-    return [
-      label,
-      range(both[0].flops / 1e15, both[1].flops / 1e15, (v) => v.toFixed(3)),
-      range(c("low", "pmse").cpu, c("high", "pmse").cpu, hours),
-      range(c("low", "attack").cpu, c("high", "attack").cpu, hours),
-      range(both[0].cpu, both[1].cpu, hours),
-      range(both[0].cpu / total("low", "both").cpu, both[1].cpu / total("high", "both").cpu, (v) => `${(100 * v).toFixed(0)} %`),
-      both[0].flops > 0 ? range(rate[0], rate[1], (v) => v.toFixed(1)) : "—",
-      both[0].flops > 0 ? range(rate[0], rate[1], fraction) : "—",
-    ];
-  };
-  printTable([
-    ["stage", "PFLOP", "pmse CPU-h", "attack CPU-h", "both CPU-h", "share of CPU", "GFLOP per CPU-s", "of peak"],
-    ...STAGES.map((s) => row(s, (which, e) => stage(which, e, s))),
-    row("all", total),
-  ]);
-  const arithmetic = [total("low", "both").flops, total("high", "both").flops];
-  if (Number.isFinite(peakRate)) {
-    console.log(
-      `\narithmetic at the peak: ${range(arithmetic[0] / peakRate / 1e9, arithmetic[1] / peakRate / 1e9, hours)} core-hours ` +
-        `(${range(arithmetic[0] / peakRate / 1e9 / 2, arithmetic[1] / peakRate / 1e9 / 2, hours)} h on 2 cores); measured CPU time ÷ that: ` +
-        range(total("low", "both").cpu / (arithmetic[0] / peakRate / 1e9), total("high", "both").cpu / (arithmetic[1] / peakRate / 1e9), (v) => v.toFixed(2)),
-    );
-  }
-  console.log("");
-  printTable([
-    ["shards (one per core)", "ideal h (total ÷ N)", "largest shard h (round-robin, 2 rounds per experiment)", "imbalance"],
-    ...shardCounts.map((n) => {
-      const [low, high] = [shardedWall(items, counts, n, "low"), shardedWall(items, counts, n, "high")];
-      return [String(n), range(low.ideal, high.ideal, hours), range(low.largest, high.largest, hours), range(low.largest / low.ideal, high.largest / high.ideal, (v) => `${v.toFixed(3)}×`)];
-    }),
-  ]);
-}
+printItemCostReport({ measured, peak, peaks, counts, samples, ballPoints: BALL_POINTS, shape, shardCounts });
 console.log(`\nload at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 authors.network.dispose();
