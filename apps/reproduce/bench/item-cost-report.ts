@@ -26,6 +26,8 @@ export interface ItemCostReport {
   readonly samples: number;
   readonly ballPoints: number;
   readonly shape: MlpShape;
+  /** Which of the authors' checkpoints was timed. */
+  readonly model: string;
   readonly shardCounts: readonly number[];
 }
 
@@ -61,7 +63,7 @@ export function printItemCostReport(r: ItemCostReport): void {
   const peakRate = "best" in peak ? peak.best : Number.NaN;
   const fraction = (rate: number) => (Number.isFinite(peakRate) ? (rate / peakRate).toFixed(3) : "—");
 
-  console.log(`\nsamples ${samples}, the MLP ${shape.widths.join("-")}; load after the timings: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`\nsamples ${samples}, the authors' ${r.model} MLP ${shape.widths.join("-")}; load after the timings: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   if ("best" in peak) {
     console.log(`peak (numpy/OpenBLAS float32 GEMM, 1 thread, best of a run before and after the timings): ${peak.best.toFixed(1)} GFLOP per CPU-second`);
     console.log(`  by order n: ${[...peak.rates].map(([n, v]) => `${n}: ${v.toFixed(1)}`).join(", ")}; each measurement: ${peaks.map((p) => ("best" in p ? p.best.toFixed(1) : p.skipped)).join(" / ")}`);

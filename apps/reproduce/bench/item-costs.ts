@@ -1,13 +1,14 @@
 /**
  * CPU cost and arithmetic of each operation a `pmse --full` / `attack --full` item performs, on both engines of the
- * app (`src/engine.ts`: `--engine onnx` and `--engine tfjs`) with the paper authors' MNIST MLP, the rate each reaches
- * as a fraction of this machine's limit (numpy/OpenBLAS float32 GEMM on one core, measured in the same run), and
- * the full runs composed from them per stage, with the wall time of N shards.
+ * app (`src/engine.ts`: `--engine onnx` and `--engine tfjs`) with one of the paper authors' MLPs (MNIST's by
+ * default), the rate each reaches as a fraction of this machine's limit (numpy/OpenBLAS float32 GEMM on one core,
+ * measured in the same run), and the full runs composed from them per stage, with the wall time of N shards.
  *
  *   pnpm --filter @smoothhess/reproduce exec tsx bench/item-costs.ts
  *
  * SAMPLES (default 100000) sets the SmoothHess sample size, REPEATS (default 12) the Hessians and ball scores timed,
- * ENGINES (default "onnx,tfjs") the engines, SHARDS (default "2,32") the shard counts projected. Costs are CPU
+ * ENGINES (default "onnx,tfjs") the engines, MODEL (default "mnist"; or "fmnist") the authors' checkpoint whose costs
+ * stand for both datasets, SHARDS (default "2,32") the shard counts projected. Costs are CPU
  * seconds of this process (`process.cpuUsage`, every thread, the tfjs workers included), so they hold on a shared
  * machine; ONNX Runtime sessions run one intra-op thread (the engine's setting: one shard per core). FLOP counts:
  * `operation-flops.ts`; the composition: `full-run-stages.ts`; the peak: `gemm-peak.ts` (skipped without numpy); the
@@ -53,9 +54,11 @@ console.log(`# item costs — ${machineLine()}`);
 const peaks: GemmPeak[] = [measureGemmPeak(PEAK_SIZES)];
 
 await useBackend("wasm");
-const authors = await loadAuthorsModel("mnist");
+const modelName = process.env.MODEL ?? "mnist";
+if (modelName !== "mnist" && modelName !== "fmnist") throw new Error(`MODEL must be mnist or fmnist, got ${JSON.stringify(modelName)}`);
+const authors = await loadAuthorsModel(modelName);
 const shape = flop.mlpShape(authors.architecture);
-const reference = JSON.parse(await readFile(fixture("authors-mnist-mlp.reference.json"), "utf8")) as { inputs: number[] };
+const reference = JSON.parse(await readFile(fixture(`authors-${modelName}-mlp.reference.json`), "utf8")) as { inputs: number[] };
 const d = authors.network.inputSize;
 const x0 = Float64Array.from(reference.inputs.slice(0, d));
 const k = predictedClasses(authors.network, x0, 1)[0];
@@ -206,6 +209,6 @@ for (const name of engines) measured.set(name, await measureEngine(name));
 peaks.push(measureGemmPeak(PEAK_SIZES));
 const peak = bestPeak(peaks);
 
-printItemCostReport({ measured, peak, peaks, counts, samples, ballPoints: BALL_POINTS, shape, shardCounts });
+printItemCostReport({ measured, peak, peaks, counts, samples, ballPoints: BALL_POINTS, shape, model: modelName, shardCounts });
 console.log(`\nload at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 authors.network.dispose();
