@@ -176,6 +176,8 @@ async function measureEngine(name: EngineName): Promise<EngineMeasurement> {
       (repeats * specs.length);
     formulas.ballScore = flop.ballScoreFlops(d, BALL_POINTS);
     await balls!.dispose();
+    // the onnx engine's value oracle is its cached gradient oracle (the engine disposes it); tfjs makes a new one
+    if (valueOracle !== oracle) await (valueOracle as { dispose?: () => unknown }).dispose?.();
 
     // The reduced and the exact attack at the five radii from one Hessian (secondOrderAttacks), on a SmoothHess and
     // on a SoftPlus Hessian of the SoftMax probability (their spectra, hence k(T) and the Krylov dimension, differ).
