@@ -61,6 +61,13 @@ describe("pmse report: paper | authors' model | our model", () => {
     const report = await pmseRunReport(pmseFixtureConfig(4), pmseFixtureResults(authorsValues), { out, model: "authors" });
     expect(report).toContain("| authors' model (this run) |");
     expect(row(report, "SH+SG")[6]).toBe(cell(3 * paper["SH+SG"][0], "#2 ✗"));
+    // the G column on the authors' model names its measured cause, with paper ÷ ours (here 1, the fixture's jitter mean)
+    expect(report).toContain("The paper's G is 1.0–1.0× ours on the authors' own model. Measured cause (apps/reproduce/investigations/g-column/FINDINGS.md)");
+  });
+
+  it("a run on our model does not carry the authors'-model G note", async () => {
+    const report = await pmseRunReport(pmseFixtureConfig(4), pmseFixtureResults(oursValues), { out, model: "ours" });
+    expect(report).not.toContain("on the authors' own model. Measured cause");
   });
 
   it("with the sibling absent: its column says not run, and the legend gives the command that fills it", async () => {

@@ -68,6 +68,7 @@ export function meanTables(config: PmseConfig, results: PmseResults, comparison:
             " at ε = " + config.radii.join(", ") + ".",
           "",
         );
+        if (comparison.thisRun === "authors") lines.push(gColumnNote(config.radii.map((_, e) => paperAt(paper.G, e) / ours.G.mean[e])), "");
         lines.push(
           `Monte-Carlo noise floor (the P_MSE that the estimators' own sampling error adds, a lower bound; mean over test points): ` +
             config.radii.map((radius, e) => `ε=${radius}: SH+SG ${scientific(t.noise[sampling]["SH+SG"][e])}, SG ${scientific(t.noise[sampling].SG[e])}`).join("; ") +
@@ -136,4 +137,19 @@ export function selectionTables(config: PmseConfig, results: PmseResults): strin
     }
   }
   return lines;
+}
+
+/**
+ * On the authors' model the G column cannot be a property of the model: name the measured cause (the g-column
+ * investigation) beside the ratios paper ÷ ours of this cell.
+ */
+function gColumnNote(paperOverOurs: readonly number[]): string {
+  const finite = paperOverOurs.filter((r) => Number.isFinite(r) && r > 0);
+  const range = finite.length === 0 ? "—" : `${Math.min(...finite).toPrecision(2)}–${Math.max(...finite).toPrecision(2)}×`;
+  return (
+    `The paper's G is ${range} ours on the authors' own model. Measured cause (apps/reproduce/investigations/g-column/` +
+    "FINDINGS.md): no evaluation of the true gradient ∇f(x₀) reaches Table 1's G column, whose P_MSE grows ∝ ε² (an error" +
+    " linear in δ: a first-order model whose gradient is not the explained function's at x₀); the authors' ball law" +
+    " together with another logit's gradient reproduces it."
+  );
 }
