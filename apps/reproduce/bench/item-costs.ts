@@ -1,29 +1,46 @@
 /**
- * CPU cost of each operation a `pmse --full` / `attack --full` item performs, on both engines of the app
- * (`src/engine.ts`: `--engine onnx` and `--engine tfjs`) with the paper authors' MNIST MLP, and the per-item costs
- * and full-run projections composed from them, with the ratio onnx / tfjs measured in the same process.
+ * CPU cost and arithmetic of each operation a `pmse --full` / `attack --full` item performs, on both engines of the
+ * app (`src/engine.ts`: `--engine onnx` and `--engine tfjs`) with one of the paper authors' MLPs (MNIST's by
+ * default), the rate each reaches as a fraction of this machine's limit (numpy/OpenBLAS float32 GEMM on one core,
+ * measured in the same run), and the full runs composed from them per stage, with the wall time of N shards.
  *
  *   pnpm --filter @smoothhess/reproduce exec tsx bench/item-costs.ts
  *
  * SAMPLES (default 100000) sets the SmoothHess sample size, REPEATS (default 12) the Hessians and ball scores timed,
- * ENGINES (default "onnx,tfjs") the engines. Costs are CPU seconds of this process (`process.cpuUsage`, every
- * thread, the tfjs workers included), so they hold on a shared machine; ONNX Runtime sessions run one intra-op
- * thread (the engine's setting: one shard per core).
+ * ENGINES (default "onnx,tfjs") the engines, MODEL (default "mnist"; or "fmnist") the authors' checkpoint whose costs
+ * stand for both datasets, SHARDS (default "2,32") the shard counts projected. Costs are CPU
+ * seconds of this process (`process.cpuUsage`, every thread, the tfjs workers included), so they hold on a shared
+ * machine; ONNX Runtime sessions run one intra-op thread (the engine's setting: one shard per core). FLOP counts:
+ * `operation-flops.ts`; the composition: `full-run-stages.ts`; the peak: `gemm-peak.ts` (skipped without numpy); the
+ * tables: `item-cost-report.ts`.
  */
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { krylovTrustRegion } from "@smoothhess/linalg";
 import { perturbationBalls, threeSigmaRule, type PerturbationBalls } from "@smoothhess/metrics";
+import { gaussianSampler } from "@smoothhess/random";
 import { smoothHess } from "@smoothhess/stein";
 import { predictedClasses, useBackend } from "@smoothhess/tfjs";
+import { machineLine } from "../../../tools/bench-tools/src/index.js";
 import { loadAuthorsModel } from "../src/authors-model.js";
 import { openEngine, type EngineName } from "../src/engine.js";
-import { secondOrderPoints } from "../src/experiments/attack/outcomes.js";
 import { attackExperiment } from "../src/experiments/attack/experiment.js";
+import { secondOrderPoints } from "../src/experiments/attack/outcomes.js";
+import { configurePmse } from "../src/experiments/pmse/config.js";
+import { sigmaCandidates } from "../src/experiments/pmse/explained.js";
+import { OPERATION_NAMES, type Cost, type FullRunCounts, type OperationName } from "./full-run-stages.js";
+import { bestPeak, measureGemmPeak, type GemmPeak } from "./gemm-peak.js";
+import { printItemCostReport, type EngineMeasurement } from "./item-cost-report.js";
+import * as flop from "./operation-flops.js";
 
 const samples = Number(process.env.SAMPLES ?? 100_000);
 const repeats = Number(process.env.REPEATS ?? 12);
 const engines = (process.env.ENGINES ?? "onnx,tfjs").split(",") as EngineName[];
+const shardCounts = (process.env.SHARDS ?? "2,32").split(",").map(Number);
 const fixture = (name: string) => fileURLToPath(new URL(`../../../packages/onnx/fixtures/${name}`, import.meta.url));
+const PEAK_SIZES = [784, 1024, 2048];
+const BALL_POINTS = 1000;
 
 /** CPU seconds (user + system, all threads) of `work`. */
 async function cpuSeconds(work: () => Promise<unknown> | unknown): Promise<number> {
@@ -33,111 +50,167 @@ async function cpuSeconds(work: () => Promise<unknown> | unknown): Promise<numbe
   return (used.user + used.system) / 1e6;
 }
 
+console.log(`# item costs — ${machineLine()}`);
+const peaks: GemmPeak[] = [measureGemmPeak(PEAK_SIZES)];
+
 await useBackend("wasm");
-const authors = await loadAuthorsModel("mnist");
-const reference = JSON.parse(await readFile(fixture("authors-mnist-mlp.reference.json"), "utf8")) as { inputs: number[] };
+const modelName = process.env.MODEL ?? "mnist";
+if (modelName !== "mnist" && modelName !== "fmnist") throw new Error(`MODEL must be mnist or fmnist, got ${JSON.stringify(modelName)}`);
+const authors = await loadAuthorsModel(modelName);
+const shape = flop.mlpShape(authors.architecture);
+const reference = JSON.parse(await readFile(fixture(`authors-${modelName}-mlp.reference.json`), "utf8")) as { inputs: number[] };
 const d = authors.network.inputSize;
 const x0 = Float64Array.from(reference.inputs.slice(0, d));
 const k = predictedClasses(authors.network, x0, 1)[0];
 const sigma = threeSigmaRule(0.5, d)[1];
-const attackConfig = attackExperiment.configure({ preset: "full", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true });
+const runOptions = { preset: "full", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true } as const;
+const attackConfig = attackExperiment.configure(runOptions);
+const pmseConfig = configurePmse(runOptions);
+const counts: FullRunCounts = {
+  pmse: {
+    datasets: pmseConfig.datasets.length,
+    targets: pmseConfig.targets.length,
+    validationPoints: pmseConfig.validationPoints,
+    testPoints: pmseConfig.testPoints,
+    radii: pmseConfig.radii.length,
+    sigmas: sigmaCandidates(pmseConfig.radii, d).sigmas.length,
+    betas: pmseConfig.betas.length,
+    samplings: pmseConfig.samplings.length,
+  },
+  attack: {
+    datasets: attackConfig.datasets.length,
+    validationPoints: attackConfig.validationPoints,
+    testPoints: attackConfig.testPoints,
+    radii: attackConfig.radii.length,
+    variances: attackConfig.variances.length,
+    betas: attackConfig.betas.length,
+  },
+};
+if (pmseConfig.samples !== samples || attackConfig.samples !== samples) console.log(`note: SAMPLES = ${samples}, the --full configs use ${pmseConfig.samples} (pmse) and ${attackConfig.samples} (attack)`);
 
-/** The operations' CPU seconds on one engine. */
-async function operationCosts(name: EngineName): Promise<Record<string, number>> {
+/** The operations' CPU seconds and FLOP on one engine. */
+async function measureEngine(name: EngineName): Promise<EngineMeasurement> {
   const engine = await openEngine(name, { network: authors.network, onnx: authors.onnx });
-  const cost: Record<string, number> = {};
+  const cpu: Partial<Record<OperationName, number>> = {};
+  const formulas: Partial<Record<OperationName, flop.FlopCount>> = {};
   try {
     const oracle = await engine.oracle({ output: k });
     const softmaxOracle = await engine.oracle({ softmax: k });
+
+    // The oracle alone, on the batches smoothHess asks for (its batch size, the points' precision).
+    const timeGradients = async (o: typeof oracle) => {
+      const batch = o.maxBatchSize ?? 1024;
+      const float32 = (o as { pointPrecision?: string }).pointPrecision === "float32";
+      const draws = gaussianSampler(5).fillNormal(new Float64Array(batch * d));
+      const points = float32 ? new Float32Array(batch * d) : new Float64Array(batch * d);
+      for (let i = 0; i < batch * d; i++) points[i] = x0[i % d] + sigma * draws[i];
+      await o.evaluate(points, batch); // warm-up
+      const calls = Math.ceil(samples / batch);
+      return (await cpuSeconds(async () => {
+        for (let c = 0; c < calls; c++) await o.evaluate(points, batch);
+      })) * (samples / (calls * batch));
+    };
+    cpu.gradientsLogit = await timeGradients(oracle);
+    formulas.gradientsLogit = scaledCount(flop.gradientFlops(shape), samples, `n = ${samples} gradients`);
+    cpu.gradientsSoftmax = await timeGradients(softmaxOracle);
+    formulas.gradientsSoftmax = formulas.gradientsLogit;
+
+    // The kernel alone, in smoothHess's blocks of 512 antithetic units (1,024 points).
+    const units = 512;
+    const a = gaussianSampler(6).fillNormal(new Float64Array(units * d));
+    const b = gaussianSampler(7).fillNormal(new Float64Array(units * d));
+    const sum = new Float64Array(d * d);
+    await engine.kernel.addTransposedProduct(sum, a, b, units, d, d); // warm-up
+    const blocks = Math.ceil(samples / 2 / units);
+    cpu.outerProducts = (await cpuSeconds(async () => {
+      for (let c = 0; c < blocks; c++) await engine.kernel.addTransposedProduct(sum, a, b, units, d, d);
+    })) * (samples / 2 / (blocks * units));
+    formulas.outerProducts = flop.outerProductFlops(d, samples);
+
     let estimate: Awaited<ReturnType<typeof smoothHess>> | undefined;
     await smoothHess(oracle, x0, { covariance: { sigma }, samples: 2000, seed: 9, kernel: engine.kernel }); // warm-up: sessions, workers
-    cost.smoothHessLogit = await cpuSeconds(async () => {
+    cpu.smoothHessLogit = await cpuSeconds(async () => {
       estimate = await smoothHess(oracle, x0, { covariance: { sigma }, samples, seed: 1, kernel: engine.kernel });
     });
+    formulas.smoothHessLogit = flop.smoothHessFlops(shape, samples);
     let softmaxEstimate: Awaited<ReturnType<typeof smoothHess>> | undefined;
-    cost.smoothHessSoftmax = await cpuSeconds(async () => {
+    cpu.smoothHessSoftmax = await cpuSeconds(async () => {
       softmaxEstimate = await smoothHess(softmaxOracle, x0, { covariance: { variance: 0.1 }, samples, seed: 2, kernel: engine.kernel });
     });
+    formulas.smoothHessSoftmax = formulas.smoothHessLogit;
+
     const betas = Array.from({ length: repeats }, (_, i) => 2 + 8 * i);
     let lastHessian: Float64Array | undefined;
-    for (const activation of ["softplus", "swish"] as const) {
-      await engine.surrogateHessian({ name: activation, beta: 1 }, x0, { output: k }); // warm-up: the family's graphs
-      cost[`${activation}Hessian`] =
+    let softplusSoftmax: { gradient: Float64Array; hessian: Float64Array } | undefined;
+    for (const [op, activation, target] of [
+      ["softplusHessian", "softplus", { output: k }],
+      ["swishHessian", "swish", { output: k }],
+      ["softplusSoftmaxHessian", "softplus", { softmax: k }],
+    ] as const) {
+      await engine.surrogateHessian({ name: activation, beta: 1 }, x0, target); // warm-up: the family's graphs
+      cpu[op] =
         (await cpuSeconds(async () => {
-          for (const beta of betas) lastHessian = (await engine.surrogateHessian({ name: activation, beta }, x0, { output: k })).hessian;
+          for (const beta of betas) {
+            const result = await engine.surrogateHessian({ name: activation, beta }, x0, target);
+            if (op === "softplusSoftmaxHessian") softplusSoftmax = result;
+            else lastHessian = result.hessian;
+          }
         })) / repeats;
+      formulas[op] = flop.surrogateHessianFlops(shape, name, op === "softplusSoftmaxHessian");
     }
-    // The three balls of a point (ε = 0.25, 0.5, 1; 1,000 points each) as the app draws and scores them; costs per ball.
+
+    // The three balls of a point (ε = 0.25, 0.5, 1; 1,000 points each) as the app draws and evaluates them; per ball.
     const valueOracle = await engine.valueOracle({ output: k });
     let balls: PerturbationBalls | undefined;
     const specs = [0.25, 0.5, 1].map((radius, e) => ({ radius, seed: 3 + e }));
-    cost.ball1000 =
+    cpu.ballValues =
       (await cpuSeconds(async () => {
-        balls = await perturbationBalls(valueOracle, x0, { balls: specs, samples: 1000, kernel: engine.quadraticFormKernel });
+        balls = await perturbationBalls(valueOracle, x0, { balls: specs, samples: BALL_POINTS, kernel: engine.quadraticFormKernel });
       })) / specs.length;
+    formulas.ballValues = flop.ballValueFlops(shape, BALL_POINTS, name);
     await balls!.scoreMany([{ gradient: estimate!.gradient, hessian: lastHessian! }]); // warm-up
-    cost.scoreWithHessian =
+    cpu.ballScore =
       (await cpuSeconds(async () => {
         for (let r = 0; r < repeats; r++) await balls!.scoreMany([{ gradient: estimate!.gradient, hessian: lastHessian! }]);
       })) /
       (repeats * specs.length);
+    formulas.ballScore = flop.ballScoreFlops(d, BALL_POINTS);
     await balls!.dispose();
-    // The reduced and the exact attack at the five radii from one SmoothHess Hessian (secondOrderAttacks).
-    // warm-up: the first solves of a process include the JIT compilation of the linear algebra
-    secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "reduced");
-    secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "exact");
-    cost.attackReduced = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "reduced"));
-    cost.attackExact = await cpuSeconds(() => secondOrderPoints(x0, softmaxEstimate!.gradient, softmaxEstimate!.hessian, attackConfig, "exact"));
+    // the onnx engine's value oracle is its cached gradient oracle (the engine disposes it); tfjs makes a new one
+    if (valueOracle !== oracle) await (valueOracle as { dispose?: () => unknown }).dispose?.();
+
+    // The reduced and the exact attack at the five radii from one Hessian (secondOrderAttacks), on a SmoothHess and
+    // on a SoftPlus Hessian of the SoftMax probability (their spectra, hence k(T) and the Krylov dimension, differ).
+    for (const [suffix, h] of [
+      ["SmoothHess", softmaxEstimate!],
+      ["Softplus", softplusSoftmax!],
+    ] as const) {
+      // warm-up: the first solves of a process include the JIT compilation of the linear algebra
+      const { ranks } = secondOrderPoints(x0, h.gradient, h.hessian, attackConfig, "reduced");
+      secondOrderPoints(x0, h.gradient, h.hessian, attackConfig, "exact");
+      cpu[`attackReduced${suffix}`] = await cpuSeconds(() => secondOrderPoints(x0, h.gradient, h.hessian, attackConfig, "reduced"));
+      cpu[`attackExact${suffix}`] = await cpuSeconds(() => secondOrderPoints(x0, h.gradient, h.hessian, attackConfig, "exact"));
+      const solver = krylovTrustRegion({ gradient: h.gradient, hessian: h.hessian });
+      for (const radius of attackConfig.radii) solver.solve(radius);
+      formulas[`attackReduced${suffix}`] = flop.reducedAttackFlops(d, Math.max(...ranks), attackConfig.radii.length);
+      formulas[`attackExact${suffix}`] = flop.exactAttackFlops(d, solver.dimension, attackConfig.radii.length);
+    }
   } finally {
     await engine.dispose();
   }
-  return cost;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((op) => [op, { cpu: cpu[op]!, flops: formulas[op]!.flops }])) as Record<OperationName, Cost>;
+  return { operations, formulas: formulas as Record<OperationName, flop.FlopCount> };
 }
 
-const costs = new Map<EngineName, Record<string, number>>();
-for (const name of engines) costs.set(name, await operationCosts(name));
-
-// Items, in the experiments' own counts (full preset).
-const radii = 3, betaGrid = 114, sigmas = 7;
-
-/** The CPU seconds of one item of each kind, from the operations' costs. */
-function items(cost: Record<string, number>) {
-  // pmse validation point (3 items): 7 SmoothHess (the distinct σ of the three-σ rule over 3 radii), 114 β × 2
-  // surrogate Hessians, 3 items × 3 radii balls, 9 SmoothHess models and 2 × 114 × 3 surrogate models scored with
-  // their Hessian.
-  const pmseValidation =
-    sigmas * cost.smoothHessLogit + betaGrid * (cost.softplusHessian + cost.swishHessian) + 3 * radii * cost.ball1000 + (radii * 3 + 2 * betaGrid * radii) * cost.scoreWithHessian;
-  // pmse test point: SmoothHess at the distinct chosen σ (1 to 3), surrogate Hessians at the chosen β (1 to 3 per
-  // family), two ball laws × 3 radii, three second-order models scored per ball.
-  const pmseTest = (distinct: number) =>
-    distinct * cost.smoothHessLogit + distinct * (cost.softplusHessian + cost.swishHessian) + 2 * radii * cost.ball1000 + 2 * radii * 3 * cost.scoreWithHessian;
-  // attack validation point: 28 σ² (one SmoothHess and one reduced attack each), 46 β (one Hessian and one reduced attack each).
-  const attackValidation = 28 * (cost.smoothHessSoftmax + cost.attackReduced) + 46 * (cost.softplusHessian + cost.attackReduced);
-  // attack test point: SmoothHess at the distinct chosen σ² (1 to 5), SoftPlus at the chosen β (1 to 5), each attacked
-  // reduced and exact; the vanilla Hessian's attacks (rank ≤ 10) are negligible.
-  const attackTest = (distinct: number) => distinct * (cost.smoothHessSoftmax + cost.softplusHessian + cost.attackReduced + cost.attackExact);
-  const pmseTotal = (distinct: number) => 2 * 2 * (200 * pmseValidation + 200 * pmseTest(distinct)); // 2 datasets × 2 functions
-  const attackTotal = (distinct: number) => 2 * (200 * attackValidation + 400 * attackTest(distinct));
-  return { pmseValidation, pmseTest, attackValidation, attackTest, pmseTotal, attackTotal };
+function scaledCount(count: flop.FlopCount, factor: number, what: string): flop.FlopCount {
+  return { flops: count.flops * factor, formula: `${count.formula} × n (${what})`, source: count.source };
 }
 
-const hours = (s: number) => (s / 3600).toFixed(1);
-const names = [...costs.keys()];
-console.log(`samples ${samples}, d ${d}, authors' MNIST MLP; CPU seconds per operation (ONNX Runtime: one intra-op thread per session):`);
-console.log(`  ${"operation".padEnd(18)} ${names.map((n) => n.padStart(9)).join(" ")}${names.length === 2 ? "   ratio" : ""}`);
-for (const op of Object.keys(costs.get(names[0])!)) {
-  const values = names.map((n) => costs.get(n)![op]);
-  console.log(`  ${op.padEnd(18)} ${values.map((v) => v.toFixed(3).padStart(9)).join(" ")}${names.length === 2 ? `   ${(values[0] / values[1]).toFixed(2)}` : ""}`);
-}
-for (const name of names) {
-  const i = items(costs.get(name)!);
-  console.log(`${name}: pmse validation point ${i.pmseValidation.toFixed(1)} CPU-s, test point ${i.pmseTest(1).toFixed(1)}–${i.pmseTest(3).toFixed(1)}; attack validation point ${i.attackValidation.toFixed(1)}, test point ${i.attackTest(1).toFixed(1)}–${i.attackTest(5).toFixed(1)}`);
-  for (const [label, low, high] of [
-    ["pmse --full (2 datasets × 2 functions × 200 + 200 points)", i.pmseTotal(1), i.pmseTotal(3)],
-    ["attack --full (2 datasets × 200 + 400 points)", i.attackTotal(1), i.attackTotal(5)],
-    ["both", i.pmseTotal(1) + i.attackTotal(1), i.pmseTotal(3) + i.attackTotal(5)],
-  ] as const) {
-    console.log(`  ${label}: ${hours(low)}–${hours(high)} CPU-h → ${hours(low / 2)}–${hours(high / 2)} h on 2 cores, ${hours(low / 32)}–${hours(high / 32)} h on 32 cores (ideal shards)`);
-  }
-}
+const measured = new Map<EngineName, EngineMeasurement>();
+for (const name of engines) measured.set(name, await measureEngine(name));
+peaks.push(measureGemmPeak(PEAK_SIZES));
+const peak = bestPeak(peaks);
+
+printItemCostReport({ measured, peak, peaks, counts, samples, ballPoints: BALL_POINTS, shape, model: modelName, shardCounts });
+console.log(`\nload at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 authors.network.dispose();
