@@ -12,15 +12,17 @@ const subdirectories = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTy
 
 const rows = [];
 for (const experiment of subdirectories(root).sort()) {
-  for (const shard of subdirectories(join(root, experiment)).filter((name) => name.startsWith("shard-")).sort()) {
+  const shards = subdirectories(join(root, experiment)).filter((name) => name.startsWith("shard-")).sort();
+  // unsharded experiments (nested, spirometry) write straight into <experiment>/
+  for (const shard of shards.length > 0 ? shards : ["."]) {
     for (const output of subdirectories(join(root, experiment, shard))) {
       if (output === "models" || output.startsWith(".")) continue;
       const items = new Map();
       for (const fingerprint of subdirectories(join(root, experiment, shard, output, "checkpoints"))) {
         for (const file of readdirSync(join(root, experiment, shard, output, "checkpoints", fingerprint))) {
+          if (file === "manifest.json") continue;
           const match = /^(val|test)-([a-z]+)-/.exec(file);
-          if (!match) continue;
-          const key = `${match[1]} ${match[2]}`;
+          const key = match ? `${match[1]} ${match[2]}` : "items";
           items.set(key, (items.get(key) ?? 0) + 1);
         }
       }
