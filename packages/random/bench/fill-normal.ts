@@ -1,12 +1,13 @@
 /**
  * Bulk draws of @smoothhess/random against the reference path they must reproduce bit for bit (`pure-rand`'s
  * xoroshiro128+ object, one `normal()` / `uniform()` call per entry), in one process, per CPU-second: 784 draws
- * per call (one MNIST-sized perturbation, as the Stein estimators draw them) and one call for everything.
+ * per call (one MNIST-sized perturbation, as the Stein estimators draw them) and one call for everything; then the
+ * ziggurat's normals (`zigguratSampler`, other numbers) against Box–Muller's bulk fill in the same run.
  *
  *   pnpm --filter @smoothhess/random bench            DRAWS=20000000 ROUNDS=3 to change the size
  */
 import { machineLine, printTable } from "@smoothhess/bench-tools";
-import { gaussianSampler } from "../src/index.js";
+import { gaussianSampler, zigguratSampler } from "../src/index.js";
 import { ReferenceSampler } from "../src/reference-sampler.js";
 
 const DRAWS = Number(process.env.DRAWS ?? 10_000_000);
@@ -59,3 +60,13 @@ for (const [label, method, layout] of [
   rows.push([label, a.seconds, b.seconds, a.seconds / b.seconds, DRAWS / b.seconds / 1e6]);
 }
 printTable(rows);
+
+console.log("");
+const ziggurat = () => zigguratSampler(1) as Filler;
+const methodRows: (string | number)[][] = [["normals", "Box–Muller fill CPU-s", "ziggurat fill CPU-s", "Box–Muller ÷ ziggurat", "ziggurat: millions per CPU-s"]];
+for (const [label, layout] of [[`${BLOCK} per call`, "blocks"], ["one call", "whole"]] as const) {
+  const make = (f: () => Filler) => (layout === "blocks" ? blocks(f, "fillNormal") : whole(f, "fillNormal", big));
+  const a = cpuSeconds(make(fast)), b = cpuSeconds(make(ziggurat));
+  methodRows.push([label, a.seconds, b.seconds, a.seconds / b.seconds, DRAWS / b.seconds / 1e6]);
+}
+printTable(methodRows);

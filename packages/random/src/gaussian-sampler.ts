@@ -47,9 +47,10 @@ export interface GaussianSampler {
   fillUniform<T extends Float64Array | Float32Array>(out: T, start?: number, end?: number): T;
 }
 
-class XoroshiroGaussianSampler implements GaussianSampler {
+/** The sampler behind {@link gaussianSampler}; exported inside the package for the ziggurat variant, which draws its normals differently. */
+export class XoroshiroGaussianSampler implements GaussianSampler {
   readonly seed: number;
-  private readonly generator: Xoroshiro128Plus;
+  protected readonly generator: Xoroshiro128Plus;
   private spare = 0;
   private hasSpare = false;
 
@@ -180,8 +181,8 @@ class XoroshiroGaussianSampler implements GaussianSampler {
   }
 }
 
-/** Check the target and range of `fillNormal`/`fillUniform`; returns `[start, end]` with defaults filled in. */
-function checkFillRange(out: unknown, start: number | undefined, end: number | undefined): [number, number] {
+/** Check the target and range of `fillNormal`/`fillUniform`; returns `[start, end]` with defaults filled in. Internal to the package. */
+export function checkFillRange(out: unknown, start: number | undefined, end: number | undefined): [number, number] {
   if (!(out instanceof Float64Array || out instanceof Float32Array)) throw new InvalidArgumentError("out", "a Float64Array or Float32Array", out);
   const from = start === undefined ? 0 : checkInteger("start", start, 0, out.length);
   const to = end === undefined ? out.length : checkInteger("end", end, from, out.length);

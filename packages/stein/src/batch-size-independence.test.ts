@@ -13,12 +13,16 @@ const batchSizes = [7, 64, 1024, 2048];
 const bits = (values: ArrayLike<number>) => Array.from(values);
 
 describe("every Stein estimator is bit-identical across batch sizes (same seed)", () => {
-  it.each([true, false])("smoothHess, antithetic %s: Hessian, SmoothGrad, value and every standard error", async (antithetic) => {
+  it.each([
+    [true, "box-muller"],
+    [false, "box-muller"],
+    [true, "ziggurat"],
+  ] as const)("smoothHess, antithetic %s, %s normals: Hessian, SmoothGrad, value and every standard error", async (antithetic, normals) => {
     const samples = 5_002;
     expect(samples / (antithetic ? 2 : 1)).toBeGreaterThan(4 * (ACCUMULATION_POINTS / 2));
     const results = [];
     for (const batchSize of batchSizes) {
-      results.push(await smoothHess(oracle, x0, { covariance: { sigma: 0.35 }, samples, seed: 9, antithetic, batchSize, entrywiseError: true }));
+      results.push(await smoothHess(oracle, x0, { covariance: { sigma: 0.35 }, samples, seed: 9, antithetic, batchSize, entrywiseError: true, normals }));
     }
     const [first, ...rest] = results;
     for (const other of rest) {

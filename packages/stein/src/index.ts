@@ -14,7 +14,7 @@ export { cLime } from "./c-lime.js";
 export { SingularDesignError } from "./singular-design-error.js";
 export type { CLimeResult } from "./c-lime.js";
 export { DEFAULT_SAMPLES } from "./stein-options.js";
-export type { SteinOptions, SteinProgress } from "./stein-options.js";
+export type { NormalDraws, SteinOptions, SteinProgress } from "./stein-options.js";
 export { float64Kernel } from "./outer-product-kernel.js";
 export type { OuterProductKernel } from "./outer-product-kernel.js";
 export type { SteinOracleCapabilities } from "./oracle-capabilities.js";

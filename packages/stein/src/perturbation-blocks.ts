@@ -1,4 +1,4 @@
-import { gaussianSampler } from "@smoothhess/random";
+import { gaussianSampler, zigguratSampler } from "@smoothhess/random";
 import type { ResolvedSteinOptions } from "./stein-options.js";
 
 /** One block of Monte-Carlo units: perturbations, their whitened form and the points to evaluate. */
@@ -29,7 +29,7 @@ export async function* perturbationBlocks(options: ResolvedSteinOptions, slots =
   const { sigma, x0, units, pointsPerUnit, batchSize } = options;
   const d = x0.length;
   const unitsPerBlock = Math.max(1, Math.floor(batchSize / pointsPerUnit));
-  const rng = gaussianSampler(options.seed);
+  const rng = options.normals === "ziggurat" ? zigguratSampler(options.seed) : gaussianSampler(options.seed);
   const z = new Float64Array(d);
   const delta = new Float64Array(d);
   const white = new Float64Array(d);

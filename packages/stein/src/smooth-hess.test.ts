@@ -25,6 +25,21 @@ describe("smoothHess against the closed-form smoothed one-hidden-layer ReLU netw
     expect(small.standardError.hessianFrobenius).toBeGreaterThan(5 * se.hessianFrobenius);
   });
 
+  it.each(covariances)("%s Σ with ziggurat normals: other numbers, the same truth within 5 standard errors", async (_, sigma) => {
+    const truth = exact(sigma);
+    const options = { covariance: sigma, samples: 100_000, seed: 1, entrywiseError: true } as const;
+    const result = await smoothHess(shallowOracle, x0, { ...options, normals: "ziggurat" });
+    const se = result.standardError;
+    for (let k = 0; k < 16; k++) expect(Math.abs(result.hessian[k] - truth.hessian[k])).toBeLessThan(5 * se.hessian![k]);
+    for (let i = 0; i < 4; i++) expect(Math.abs(result.gradient[i] - truth.gradient[i])).toBeLessThan(5 * se.gradient[i]);
+    expect(meanSquaredZ(result.hessian, truth.hessian, se.hessian!)).toBeGreaterThan(0.2);
+    expect(meanSquaredZ(result.hessian, truth.hessian, se.hessian!)).toBeLessThan(3);
+    const boxMuller = await smoothHess(shallowOracle, x0, options);
+    expect(Array.from(result.hessian)).not.toEqual(Array.from(boxMuller.hessian));
+    const explicit = await smoothHess(shallowOracle, x0, { ...options, normals: "box-muller" });
+    expect(Array.from(explicit.hessian)).toEqual(Array.from(boxMuller.hessian));
+  });
+
   it("recovers the exact Hessian of a quadratic", async () => {
     const a = [2, 0.5, -1, 0.5, 1, 0.3, -1, 0.3, -2];
     const oracle = quadraticOracle(3, { hessian: a, gradient: [1, -2, 0.5], constant: 3 });
@@ -154,6 +169,7 @@ describe("smoothHess input errors", () => {
     ["a covariance of another dimension", () => smoothHess(shallowOracle, x0, { covariance: covariance({ sigma: 1 }, 3) }), DimensionMismatchError, /dimension 4/],
     ["not an oracle", () => smoothHess({} as GradientOracle, x0, options), InvalidArgumentError, /oracle: expected an oracle/],
     ["a bad batch size", () => smoothHess(shallowOracle, x0, { ...options, batchSize: 1 }), InvalidArgumentError, /options.batchSize/],
+    ["an unknown normal-draw method", () => smoothHess(shallowOracle, x0, { ...options, normals: "polar" as never }), InvalidArgumentError, /options.normals: expected "box-muller" or "ziggurat"/],
   ])("%s", async (_, run, type, message) => {
     const error = await run().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(type);
