@@ -55,6 +55,7 @@ describe("attack", () => {
   it("follows the paper's sizes and grids with --full", () => {
     const full = attackExperiment.configure({ ...options, preset: "full" });
     expect([full.validationPoints, full.testPoints, full.samples, full.energy]).toEqual([200, 400, 100_000, 0.98]);
+    expect(full.normals).toBe("ziggurat");
     expect(full.radii).toEqual([0.25, 0.5, 0.75, 1.25, 1.75]);
     expect([full.variances.length, full.betas.length]).toEqual([28, 46]);
     // pinned: the checkpoint fingerprint of resumable --full runs covers these lists (numbers and order)

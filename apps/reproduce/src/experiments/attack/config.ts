@@ -1,4 +1,5 @@
 import { ATTACK_ENERGY_THRESHOLDS, ATTACK_RADII, BETA_GRIDS, VARIANCE_GRIDS } from "@smoothhess/metrics";
+import type { NormalDraws } from "@smoothhess/stein";
 import { DEFAULT_ENGINE } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
 import { type ImageTaskDataset } from "../../image-classifier-task.js";
@@ -22,6 +23,13 @@ export interface AttackConfig extends ImageExperimentConfig {
   readonly testPoints: number;
   /** Gradient samples per SmoothHess / SmoothGrad estimate. */
   readonly samples: number;
+  /**
+   * How SmoothHess / SmoothGrad draw their Gaussian perturbations (`normals` of `@smoothhess/stein`). The ziggurat:
+   * as exactly Gaussian as Box–Muller and its draws ~3× cheaper, which saves about a tenth of a full run's CPU. (The
+   * pmse experiment keeps Box–Muller: its published run began before the option existed, and the method is part of
+   * the configuration's fingerprint.)
+   */
+  readonly normals: NormalDraws;
   /** σ² grid (App. E.2.2). */
   readonly variances: readonly number[];
   /** β grid (App. E.2.2). */
@@ -40,6 +48,7 @@ export function configureAttack(options: RunOptions): AttackConfig {
     validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
     testPoints: options.points ?? (quick ? 8 : 400),
     samples,
+    normals: "ziggurat",
     variances: quick ? [0.01, 0.1] : [...VARIANCE_GRIDS.attack.mnist],
     betas: quick ? [5, 20] : [...BETA_GRIDS.attack.mnist],
     energy: ATTACK_ENERGY_THRESHOLDS.mnist,

@@ -45,7 +45,7 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
     `The function attacked is the SoftMax probability of the class predicted at x₀. σ² is chosen from ${config.variances.length} values` +
       ` (${config.variances.slice(0, 8).join(", ")}${config.variances.length > 8 ? ", …" : ""}) and β from ${config.betas.length} (${config.betas.slice(0, 8).join(", ")}${config.betas.length > 8 ? ", …" : ""}) per ε` +
       " by the lowest validation post-hoc accuracy (ties: the lower mean probability of the original class)." +
-      ` SmoothHess / SmoothGrad: ${config.samples.toLocaleString("en")} gradient samples (antithetic) of ${gradientEngineText(config.engine)}; SoftPlus Hessians` +
+      ` SmoothHess / SmoothGrad: ${config.samples.toLocaleString("en")} gradient samples (antithetic, perturbations drawn by ${normalDrawsText(config.normals)}) of ${gradientEngineText(config.engine)}; SoftPlus Hessians` +
       ` exact (${surrogateEngineText(config.engine)}); H+G is the exact SoftMax Hessian of the ReLU network (float64, factored); G exact in float64.` +
       ` Second-order attacks minimise the Taylor model over the ball in the paper's reduced form (eigenpairs carrying T = ${config.energy}` +
       " of Σ|λ|, App. D.1), solved exactly in that subspace (trust-region, no SDP); rows marked \"exact\" solve over the whole ball." +
@@ -169,4 +169,9 @@ function cause(first: string, second: string, within: boolean, config: AttackCon
     return `σ²/β chosen on ${d.validationRows.length} validation points from ${config.variances.length}/${config.betas.length} values (paper: 200 points, 28/46 values)`;
   }
   return "our model differs from the paper's (embedded data, our training run)";
+}
+
+/** How the report names the perturbations' normal-draw method (`normals` of `@smoothhess/stein`). */
+function normalDrawsText(normals: AttackConfig["normals"]): string {
+  return normals === "ziggurat" ? "the ziggurat method" : "Box–Muller";
 }

@@ -42,7 +42,7 @@ export async function testPoint(run: DatasetRun, selection: AttackDatasetResults
   const variances = [...new Set([...selection["SH+SG"], ...selection.SG].map((s) => s.chosen))];
   const smooth = new Map<number, { gradient: Float64Array; hessian?: Float64Array }>();
   for (const variance of variances) {
-    const options = { covariance: { variance }, samples: config.samples, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
+    const options = { covariance: { variance }, samples: config.samples, normals: config.normals, seed: deriveSeed(config.seed, SEED_TAG.testSmoothHess, ds, j, config.variances.indexOf(variance)) };
     if (selection["SH+SG"].some((s) => s.chosen === variance)) {
       const estimate = await smoothHess(oracle, x0, { ...options, kernel: engine.kernel });
       smooth.set(variance, { gradient: estimate.gradient, hessian: estimate.hessian });

@@ -37,6 +37,7 @@ export async function attackValidation(run: DatasetRun, validationRows: readonly
         const estimate = await smoothHess(await engine.oracle({ softmax: k }), x0, {
           covariance: { variance },
           samples: config.samples,
+          normals: config.normals,
           seed: deriveSeed(config.seed, SEED_TAG.validationSmoothHess, ds, i, c),
           kernel: engine.kernel,
         });
