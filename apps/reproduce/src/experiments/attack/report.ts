@@ -51,7 +51,7 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
       " of Σ|λ|, App. D.1), solved exactly in that subspace (trust-region, no SDP); rows marked \"exact\" solve over the whole ball." +
       " No clipping to the pixel range, as in the paper.",
     "",
-    dataSourceText(results.datasets.map((d) => d.dataset), results.datasets.some((d) => d.model.checkpoint !== undefined)),
+    dataSourceText(results.datasets.map((d) => ({ dataset: d.dataset, data: config.models[d.dataset].data })), results.datasets.some((d) => d.model.checkpoint !== undefined)),
     "",
   );
 

@@ -37,7 +37,7 @@ export function pmseReport(config: PmseConfig, results: PmseResults, comparison:
     "",
     `Paper (App. E.1): MNIST ≈ 100 / 100 / 98 %, FMNIST ≈ 93 / 93 / 88 % (train / val. / test), 30 epochs of 50,000 images.`,
     "",
-    dataSourceText(results.datasets.map((d) => d.dataset), results.datasets.some((d) => d.model.checkpoint !== undefined)),
+    dataSourceText(results.datasets.map((d) => ({ dataset: d.dataset, data: config.models[d.dataset].data })), results.datasets.some((d) => d.model.checkpoint !== undefined)),
     "",
     `${config.validationPoints} validation points choose σ (three candidates per ε, the three-σ rule) and β (${config.betas.length} values` +
       ` from ${config.betas[0]} to ${config.betas[config.betas.length - 1]}) by mean P_MSE over ${config.validationBallSamples} ball points each;` +

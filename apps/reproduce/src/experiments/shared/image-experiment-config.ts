@@ -1,4 +1,6 @@
+import { existsSync, statSync } from "node:fs";
 import { checkDataDirectory } from "../../data-directory.js";
+import { FASHION_MNIST_IDX_FILES, fashionMnistDataSource, findFashionMnistFiles } from "../../fashion-mnist-files.js";
 import type { EngineName } from "../../engine.js";
 import type { RunOptions } from "../../experiment.js";
 import type { ModelSource } from "../../model-source.js";
@@ -22,17 +24,35 @@ export interface ImageExperimentConfig {
 }
 
 /**
- * The shared head of the `pmse` and `attack` configurations, and the gradient samples: MNIST and Fashion-MNIST (a
- * `--data-dir` with CIFAR-10 is refused: ResNet-18 training needs a tensorflow backend), `--samples` even
- * (SmoothHess uses antithetic pairs; 2,000 quick, the paper's 100,000 full).
+ * The shared head of the `pmse` and `attack` configurations, and the gradient samples: MNIST and Fashion-MNIST,
+ * `--samples` even (SmoothHess uses antithetic pairs; 2,000 quick, the paper's 100,000 full). A `--data-dir` with
+ * the official Fashion-MNIST IDX files (there or in its `fashion-mnist/` folder) replaces the embedded
+ * Fashion-MNIST by them, split as the paper's MNIST; one with CIFAR-10 is refused (ResNet-18 training needs a
+ * tensorflow backend).
  * @param what - how the refusal names the experiment's work, e.g. "runs pmse on" or "attacks".
  */
 export function imageExperimentConfig(name: string, what: string, options: RunOptions, engine: EngineName): { head: ImageExperimentConfig; quick: boolean; samples: number } {
+  let fmnistData: string | undefined;
   if (options.dataDir !== undefined) {
-    checkDataDirectory(options.dataDir, "cifar10");
-    throw new UsageError(
-      `${name}: CIFAR-10 found in ${options.dataDir}, but this version ${what} MNIST and Fashion-MNIST only (ResNet-18 training needs a tensorflow backend); run without --data-dir`,
-    );
+    if (!existsSync(options.dataDir) || !statSync(options.dataDir).isDirectory()) {
+      throw new UsageError(`--data-dir ${JSON.stringify(options.dataDir)} does not exist or is not a directory`);
+    }
+    const fashion = findFashionMnistFiles(options.dataDir);
+    if (fashion !== undefined) {
+      fmnistData = fashionMnistDataSource(fashion);
+    } else {
+      try {
+        checkDataDirectory(options.dataDir, "cifar10");
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        throw new UsageError(
+          `--data-dir ${JSON.stringify(options.dataDir)} holds neither the official Fashion-MNIST files (${FASHION_MNIST_IDX_FILES.join(", ")}, plain or .gz, there or in fashion-mnist/) nor CIFAR-10`,
+        );
+      }
+      throw new UsageError(
+        `${name}: CIFAR-10 found in ${options.dataDir}, but this version ${what} MNIST and Fashion-MNIST only (ResNet-18 training needs a tensorflow backend); run without --data-dir`,
+      );
+    }
   }
   const quick = options.preset === "quick";
   const samples = options.samples ?? (quick ? 2000 : 100_000);
@@ -47,7 +67,7 @@ export function imageExperimentConfig(name: string, what: string, options: RunOp
     engine,
     model,
     datasets,
-    models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend, model)])),
+    models: Object.fromEntries(datasets.map((d) => [d, imageTaskConfig(d, options.preset, options.seed, options.backend, model, d === "fmnist" ? fmnistData : undefined)])),
   };
   return { head, quick, samples };
 }
