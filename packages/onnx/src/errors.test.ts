@@ -1,4 +1,4 @@
-import { DimensionMismatchError } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError } from "@smoothhess/errors";
 import { randomDenseNetwork } from "@smoothhess/oracle";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +75,7 @@ describe("typed errors at run time", () => {
     await expect(oracle.evaluate(new Float32Array(5), 2)).rejects.toThrow(/points: expected 2 × 3 = 6 numbers/);
     await expect(oracle.evaluate(new Float32Array(6), 1.5)).rejects.toThrow(/n:/);
     await oracle.dispose();
-    await expect(oracle.evaluate(new Float32Array(6), 2)).rejects.toThrow(/after dispose/);
+    await expect(oracle.evaluate(new Float32Array(6), 2)).rejects.toThrow(DisposedError);
+    await expect(oracle.evaluate(new Float32Array(6), 2)).rejects.toThrow(/^this ONNX oracle was used after dispose\(\); create a new one with onnxOracle\(\)$/);
   });
 });

@@ -1,4 +1,4 @@
-import { checkInteger } from "@smoothhess/errors";
+import { DisposedError, checkInteger } from "@smoothhess/errors";
 import type { Tensor } from "onnxruntime-common";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import { buildGradientGraph } from "./gradient-graph.js";
@@ -138,7 +138,7 @@ export async function gradientOracle(
     threads,
     pointPrecision: model.precision,
     async evaluate(points: PointBatch, n: number): Promise<GradientBatch> {
-      if (disposed) throw new OnnxModelError("oracle", "evaluate() after dispose()");
+      if (disposed) throw new DisposedError("this ONNX oracle", "create a new one with onnxOracle()");
       const count = checkBatch(model, points, n);
       const values = new Float64Array(count);
       let gradients: Float32Array | Float64Array | undefined;

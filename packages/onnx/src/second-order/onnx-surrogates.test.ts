@@ -1,3 +1,4 @@
+import { DisposedError } from "@smoothhess/errors";
 import { randomDenseNetwork } from "@smoothhess/oracle";
 import { referenceSurrogates, type SecondOrderModel as ReferenceSecondOrder, type SurrogateTarget } from "@smoothhess/surrogates";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,5 +165,15 @@ describe("surrogate Hessians equal the float64 referenceSurrogates", () => {
     await expect(network.original.hessians(Float64Array.from(x0), 1, { layer: 3, unit: 0 })).rejects.toThrow(/target\.layer/);
     await expect(network.original.hessianVectorProducts(x0, [1, 2, 3], 1, { output: 0 })).rejects.toThrow(/directions/);
     await expect(network.original.hessians(new Float64Array(4), 1, { output: 0 })).rejects.toThrow(/points/);
+  });
+
+  it("a network used after dispose() throws DisposedError and holds no session", async () => {
+    const short = await onnxSurrogates(await loadOnnxModel(denseNetworkGraph(net, "float32")), { threads: 1 });
+    const before = liveSessionCount();
+    await short.surrogate({ name: "softplus", beta: 5 }).hessians(Float64Array.from(x0), 1, { output: 0 });
+    await short.dispose();
+    expect(liveSessionCount()).toBe(before);
+    expect(() => short.surrogate({ name: "softplus", beta: 5 })).toThrow(DisposedError);
+    expect(() => short.surrogate({ name: "softplus", beta: 5 })).toThrow(/^this ONNX surrogate network was used after dispose\(\); create a new one with onnxSurrogates\(\)$/);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, checkFiniteArray, checkInteger, checkPositive } from "@smoothhess/errors";
+import { DisposedError, InvalidArgumentError, checkFiniteArray, checkInteger, checkPositive } from "@smoothhess/errors";
 import type { GradientBatch, GradientOracle, PointBatch } from "@smoothhess/oracle";
 import type { Tensor } from "onnxruntime-common";
 import { emittedOpset } from "../gradient-graph.js";
@@ -157,7 +157,7 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
   const oracles: OnnxOracle[] = [];
   let disposed = false;
   const checkAlive = () => {
-    if (disposed) throw new OnnxModelError("network", "used after dispose()");
+    if (disposed) throw usedAfterDispose();
   };
   const floats = (values: ArrayLike<number>) => (float64 ? Float64Array.from(values) : Float32Array.from(values));
   const tensor = (data: ArrayLike<number>, dims: readonly number[]) => new model.runtime.Tensor(model.precision, floats(data), dims);
@@ -180,7 +180,7 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
     const s = await createSession(model.runtime, encodeModel(graph), { threads });
     if (disposed) {
       await s.release();
-      throw new OnnxModelError("network", "used after dispose()");
+      throw usedAfterDispose();
     }
     owned.push(s);
     return s;
@@ -411,4 +411,9 @@ export async function onnxSurrogates(model: OnnxModel, options: OnnxSurrogatesOp
       for (const s of owned) await s.release();
     },
   });
+}
+
+/** The error of a surrogate network used after `dispose()`. */
+function usedAfterDispose(): DisposedError {
+  return new DisposedError("this ONNX surrogate network", "create a new one with onnxSurrogates()");
 }
