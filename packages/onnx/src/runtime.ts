@@ -47,6 +47,24 @@ export function liveSessionCount(): number {
   return liveSessions;
 }
 
+/**
+ * The package's session options, for sessions on the calling thread and on worker threads alike: full graph
+ * optimisation (ORT_ENABLE_ALL), sequential execution, `threads` intra-op threads, one inter-op thread, intra-op
+ * spinning off unless `settings.spinning`, and `settings.executionProviders` when given. Plain data (a worker
+ * receives it as `workerData`).
+ */
+export function sessionOptions(settings: SessionSettings, threads: number): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    // Session config entry "session.intra_op.allow_spinning" (ONNX Runtime's session options config keys).
+    extra: { session: { intra_op: { allow_spinning: settings.spinning ? "1" : "0" } } },
+    ...(settings.executionProviders ? { executionProviders: settings.executionProviders } : {}),
+  };
+}
+
 /** A session the package owns: `release()` is idempotent and keeps {@link liveSessionCount} right. */
 export interface OwnedSession {
   readonly session: InferenceSession;
@@ -58,15 +76,7 @@ export interface OwnedSession {
  * intra-op threads, and intra-op spinning off unless `spinning` is set (see {@link SessionSettings.spinning}).
  */
 export async function createSession(runtime: OnnxRuntime, bytes: Uint8Array, settings: SessionSettings = {}): Promise<OwnedSession> {
-  const options: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: "all",
-    executionMode: "sequential",
-    intraOpNumThreads: settings.threads ?? (await machineCores()),
-    interOpNumThreads: 1,
-    // Session config entry "session.intra_op.allow_spinning" (ONNX Runtime's session options config keys).
-    extra: { session: { intra_op: { allow_spinning: settings.spinning ? "1" : "0" } } },
-  };
-  if (settings.executionProviders) options.executionProviders = settings.executionProviders;
+  const options = sessionOptions(settings, settings.threads ?? (await machineCores()));
   const created = await runtime.InferenceSession.create(bytes, options);
   // Pre-allocated outputs (`run(feeds, { name: tensor })`) mean the same thing on every binding.
   const session = (await fillsPreallocatedOutputs(runtime)) ? created : copyingPreallocatedOutputs(created);

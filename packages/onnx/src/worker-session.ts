@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SmoothHessError, described } from "@smoothhess/errors";
-import { defaultRuntime, type OnnxRuntime, type SessionSettings } from "./runtime.js";
+import { defaultRuntime, sessionOptions, type OnnxRuntime, type SessionSettings } from "./runtime.js";
 
 /** A tensor as it crosses to and from the worker thread: element type, data (transferred, not copied) and shape. */
 export interface WorkerTensor {
@@ -73,14 +73,7 @@ export async function createWorkerSession(bytes: Uint8Array, settings: SessionSe
   // The worker runs plain CommonJS and needs the binding's path: resolved from this package, as its own import is.
   const base = typeof __filename === "string" ? __filename : import.meta.url;
   const ortPath = createRequire(base).resolve("onnxruntime-node");
-  const options = {
-    graphOptimizationLevel: "all",
-    executionMode: "sequential",
-    intraOpNumThreads: settings.threads,
-    interOpNumThreads: 1,
-    extra: { session: { intra_op: { allow_spinning: settings.spinning ? "1" : "0" } } },
-    ...(settings.executionProviders ? { executionProviders: settings.executionProviders } : {}),
-  };
+  const options = sessionOptions(settings, settings.threads);
   // The worker's code is this file's `serveSession`, sent as source (`eval`): a worker needs a module of its own,
   // and an evaluated function needs no second build entry and no loader when the package runs from source.
   // `__name`: the helper esbuild (tsx, vitest) calls around named functions when it keeps names; defined here so
