@@ -12,7 +12,8 @@
  * seconds of this process (`process.cpuUsage`, every thread, the tfjs workers included), so they hold on a shared
  * machine; ONNX Runtime sessions run one intra-op thread (the engine's setting: one shard per core). FLOP counts:
  * `operation-flops.ts`; the composition: `full-run-stages.ts`; the peak: `gemm-peak.ts` (skipped without numpy); the
- * tables: `item-cost-report.ts`.
+ * tables: `item-cost-report.ts`. The SoftMax SmoothHess (the attack's) draws its perturbations as the attack
+ * experiment does (`ATTACK_NORMALS`), the logit's as pmse (Box–Muller).
  */
 import { readFile } from "node:fs/promises";
 import os from "node:os";
@@ -25,6 +26,7 @@ import { predictedClasses, useBackend } from "@smoothhess/tfjs";
 import { machineLine } from "../../../tools/bench-tools/src/index.js";
 import { loadAuthorsModel } from "../src/authors-model.js";
 import { openEngine, type EngineName } from "../src/engine.js";
+import { ATTACK_NORMALS } from "../src/experiments/attack/config.js";
 import { attackExperiment } from "../src/experiments/attack/experiment.js";
 import { secondOrderPoints } from "../src/experiments/attack/outcomes.js";
 import { configurePmse } from "../src/experiments/pmse/config.js";
@@ -135,7 +137,8 @@ async function measureEngine(name: EngineName): Promise<EngineMeasurement> {
     formulas.smoothHessLogit = flop.smoothHessFlops(shape, samples);
     let softmaxEstimate: Awaited<ReturnType<typeof smoothHess>> | undefined;
     cpu.smoothHessSoftmax = await cpuSeconds(async () => {
-      softmaxEstimate = await smoothHess(softmaxOracle, x0, { covariance: { variance: 0.1 }, samples, seed: 2, kernel: engine.kernel });
+      // drawn as the attack experiment draws (its configuration's normals); the logit's as pmse's (Box–Muller)
+      softmaxEstimate = await smoothHess(softmaxOracle, x0, { covariance: { variance: 0.1 }, samples, seed: 2, kernel: engine.kernel, normals: ATTACK_NORMALS });
     });
     formulas.smoothHessSoftmax = formulas.smoothHessLogit;
 

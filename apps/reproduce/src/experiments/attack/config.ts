@@ -9,6 +9,9 @@ import { imageExperimentConfig, type ImageExperimentConfig } from "../shared/ima
 export const DATASET_KEYS: readonly ImageTaskDataset[] = ["mnist", "fmnist"];
 export const SEED_TAG = { validationRows: 41, testRows: 42, validationSmoothHess: 51, testSmoothHess: 52, random: 61 };
 
+/** How attack's SmoothHess / SmoothGrad draw their perturbations ({@link AttackConfig.normals}). */
+export const ATTACK_NORMALS: NormalDraws = "ziggurat";
+
 /** The second-order methods, whose attacks are also solved exactly (extra rows beside the paper's reduced variant). */
 export const SECOND_ORDER_METHODS = ["SH+SG", "SP (H+G)", "H+G"] as const;
 export type SecondOrderMethod = (typeof SECOND_ORDER_METHODS)[number];
@@ -48,7 +51,7 @@ export function configureAttack(options: RunOptions): AttackConfig {
     validationPoints: Math.min(quick ? 2 : 200, options.points ?? Number.POSITIVE_INFINITY),
     testPoints: options.points ?? (quick ? 8 : 400),
     samples,
-    normals: "ziggurat",
+    normals: ATTACK_NORMALS,
     variances: quick ? [0.01, 0.1] : [...VARIANCE_GRIDS.attack.mnist],
     betas: quick ? [5, 20] : [...BETA_GRIDS.attack.mnist],
     energy: ATTACK_ENERGY_THRESHOLDS.mnist,
