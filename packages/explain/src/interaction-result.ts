@@ -1,5 +1,5 @@
 import { InvalidArgumentError, checkInteger } from "@smoothhess/errors";
-import type { SmoothHessStandardError } from "@smoothhess/stein";
+import type { NormalDraws, SmoothHessStandardError } from "@smoothhess/stein";
 import { type HeatmapOptions, matrixSpec, overlaySpec, pairsSpec } from "./heatmap-specs.js";
 import { greyLevels, imageGrid, pixelInteractions, type ImageGrid } from "./image-grid.js";
 import { type NestedArray, nest, unravel } from "./nested.js";
@@ -32,6 +32,7 @@ export interface InteractionsData {
   readonly epsilon?: number;
   readonly samples: number;
   readonly seed: number;
+  readonly normals: NormalDraws;
   readonly target: string;
   readonly engine: string;
   readonly imageShape?: readonly number[];
@@ -71,6 +72,8 @@ export class Interactions {
   readonly samples: number;
   /** Seed of the perturbations. */
   readonly seed: number;
+  /** How the perturbations were drawn (`normals` of `@smoothhess/stein`): with the seed, what fixes the numbers. */
+  readonly normals: NormalDraws;
   /** The explained function in words, e.g. `logit of class 7 (predicted)`. */
   readonly target: string;
   /** Which engine computed the gradients. */
@@ -91,6 +94,7 @@ export class Interactions {
     this.epsilon = data.epsilon;
     this.samples = data.samples;
     this.seed = data.seed;
+    this.normals = data.normals;
     this.target = data.target;
     this.engine = data.engine;
     this.imageShape = data.imageShape;
@@ -206,7 +210,7 @@ export class Interactions {
     return [
       `SmoothHess of the ${this.target} at a ${this.inputShape.join("×")} input (${this.engine})`,
       `  ${this.sigmaRule}`,
-      `  ${this.samples} gradient samples, seed ${this.seed}; smoothed value ${fmt(this.smoothedValue)} ± ${fmt(this.standardError.smoothedValue)}; ` +
+      `  ${this.samples} gradient samples, seed ${this.seed}${this.normals === "box-muller" ? "" : ` (${this.normals} normals)`}; smoothed value ${fmt(this.smoothedValue)} ± ${fmt(this.standardError.smoothedValue)}; ` +
         `Hessian error (RMS Frobenius) ${fmt(this.standardError.hessianFrobenius)}`,
       `  top pairs: ${top.map((p) => `(${p.at[0].join(",")})×(${p.at[1].join(",")}) ${fmt(p.value)}`).join("; ")}`,
     ].join("\n");

@@ -36,6 +36,22 @@ describe("interactions on a float64 DenseNetwork", () => {
     expect(text).toContain("2000 gradient samples, seed 5");
   });
 
+  it("passes normals to smoothHess and says which in the result (ziggurat: other numbers, the same estimate)", async () => {
+    const boxMuller = await interactions(net, x0, { samples: 20_000, seed: 5, sigma: 0.2 });
+    const ziggurat = await interactions(net, x0, { samples: 20_000, seed: 5, sigma: 0.2, normals: "ziggurat" });
+    const k = argmax(net.forward(x0)[2]);
+    const direct = await smoothHess(networkOracle(net, { output: k }), x0, { covariance: { sigma: 0.2 }, samples: 20_000, seed: 5, normals: "ziggurat" });
+    expect(Array.from(ziggurat.hessian)).toEqual(Array.from(direct.hessian));
+    expect(Array.from(ziggurat.hessian)).not.toEqual(Array.from(boxMuller.hessian));
+    const frobenius = Math.hypot(...ziggurat.hessian.map((h, i) => h - boxMuller.hessian[i]));
+    const errors = Math.hypot(ziggurat.standardError.hessianFrobenius, boxMuller.standardError.hessianFrobenius);
+    expect(frobenius).toBeLessThan(4 * errors);
+    expect([boxMuller.normals, ziggurat.normals]).toEqual(["box-muller", "ziggurat"]);
+    expect(String(ziggurat)).toContain("20000 gradient samples, seed 5 (ziggurat normals)");
+    expect(String(boxMuller)).toContain("20000 gradient samples, seed 5; ");
+    await expect(interactions(net, x0, { normals: "polar" as never })).rejects.toThrow(/options\.normals/);
+  });
+
   it("at, topPairs, interactionsWith and reshape read the Hessian as the brute force does", async () => {
     const result = await interactions(net, x0, { samples: 1000, inputShape: [3, 3], sigma: 0.2, entrywiseError: true });
     const d = 9;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, checkFiniteArray, isNumericArray } from "@smoothhess/errors";
-import { smoothHess, type SteinProgress } from "@smoothhess/stein";
+import { smoothHess, type NormalDraws, type SteinProgress } from "@smoothhess/stein";
 import { chooseSigma } from "./default-sigma.js";
 import { DEFAULT_TARGET, type ExplainTarget } from "./explain-target.js";
 import { type ExplainableModel, loadModel, prepareOracle } from "./explainable-model.js";
@@ -23,6 +23,11 @@ export interface InteractionsOptions {
   readonly samples?: number;
   /** Seed of the perturbations: same seed, same result. Default 0. */
   readonly seed?: number;
+  /**
+   * How the perturbations are drawn: `"box-muller"` (default; the numbers of earlier versions) or `"ziggurat"`
+   * (equally Gaussian, other numbers for the seed, the draws ~3× cheaper: worth it with a fast engine at large d).
+   */
+  readonly normals?: NormalDraws;
   /**
    * Gradient engine: for tfjs models `"auto"` (default; fast for Dense/ReLU stacks), `"fast"` or `"autograd"`; for
    * ONNX models `"onnx"` (the only one; `"auto"` picks it).
@@ -106,6 +111,7 @@ async function explainOne(model: ExplainableModel, x: Float64Array, options: Int
       covariance: { sigma: sigma.sigma },
       samples,
       seed,
+      normals: options.normals,
       entrywiseError: options.entrywiseError,
       signal: options.signal,
       onProgress: onProgress ? (p) => onProgress({ ...p, input: index, inputs: count }) : undefined,
@@ -123,6 +129,7 @@ async function explainOne(model: ExplainableModel, x: Float64Array, options: Int
       epsilon: sigma.epsilon,
       samples: result.samples,
       seed,
+      normals: options.normals ?? "box-muller",
       target: prepared.target,
       engine: prepared.engine,
       imageShape: options.imageShape,
