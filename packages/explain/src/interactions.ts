@@ -25,7 +25,7 @@ export interface InteractionsOptions {
   readonly seed?: number;
   /**
    * How the perturbations are drawn: `"box-muller"` (default; the numbers of earlier versions) or `"ziggurat"`
-   * (equally Gaussian, other numbers for the seed, the draws ~3× cheaper: worth it with a fast engine at large d).
+   * (equally Gaussian, other numbers for the seed, cheaper draws: worth it with a fast engine at large d).
    */
   readonly normals?: NormalDraws;
   /**

@@ -17,8 +17,8 @@ const CORE_RATIOS = Float64Array.from({ length: LAYERS }, (_, i) => ZIGGURAT_EDG
  * Box–Muller: per attempt, a 45-bit uniform u ∈ [−1, 1) and an independent 8-bit layer i from two generator steps;
  * u·x[i] is returned at once when |u| < x[i+1]/x[i] (98.8 % of draws), otherwise the wedge under the curve or the
  * tail beyond r decides by rejection. The draws are exactly standard normal in distribution, like Box–Muller's, but
- * they are other numbers for the same seed, and several times cheaper (no logarithm or trigonometry on the common
- * path). `uniform`, `int`, `between`, `shuffle` and `fillUniform` are those of {@link gaussianSampler}.
+ * they are other numbers for the same seed, and cheaper: no logarithm or trigonometry on the common path (rates in
+ * the README's benchmarks). `uniform`, `int`, `between`, `shuffle` and `fillUniform` are those of {@link gaussianSampler}.
  */
 class XoroshiroZigguratSampler extends XoroshiroGaussianSampler {
   private readonly single = new Float64Array(1);
@@ -90,7 +90,7 @@ class XoroshiroZigguratSampler extends XoroshiroGaussianSampler {
 /**
  * Create a seeded {@link GaussianSampler} whose normal draws use the ziggurat method instead of Box–Muller: the
  * same uniform, integer and shuffle draws as {@link gaussianSampler} of the same seed, exactly normal draws too, but
- * other numbers, at several times the rate (see the README's benchmarks). Use it where normal draws are a
+ * other numbers, and cheaper to draw (see the README's benchmarks). Use it where normal draws are a
  * noticeable cost and the numbers of earlier Box–Muller runs need not be reproduced (`@smoothhess/stein`'s
  * `normals: "ziggurat"`).
  *

@@ -46,8 +46,8 @@ export interface SteinOptions {
   /**
    * How the Gaussian perturbations are drawn (`@smoothhess/random`): `"box-muller"` (default: the numbers every
    * earlier version gave for a seed) or `"ziggurat"` (also exactly N(0, Σ), other numbers for the same seed, the
-   * draws about 3× cheaper — worth it where the oracle and the kernel are fast, e.g. at d = 784 with
-   * `@smoothhess/onnx`).
+   * draws cheaper (no logarithm or trigonometry per draw) — worth it where the oracle and the kernel are fast,
+   * e.g. at d = 784 with `@smoothhess/onnx`; rates in this package's README).
    */
   readonly normals?: NormalDraws;
   /** Called after every oracle batch. */

@@ -28,9 +28,9 @@ export interface AttackConfig extends ImageExperimentConfig {
   readonly samples: number;
   /**
    * How SmoothHess / SmoothGrad draw their Gaussian perturbations (`normals` of `@smoothhess/stein`). The ziggurat:
-   * as exactly Gaussian as Box–Muller and its draws ~3× cheaper, which saves about a tenth of a full run's CPU. (The
-   * pmse experiment keeps Box–Muller: its published run began before the option existed, and the method is part of
-   * the configuration's fingerprint.)
+   * as exactly Gaussian as Box–Muller and its draws cheaper (the README's attack section says by how much). pmse keeps
+   * Box–Muller: the method is part of the configuration's fingerprint, and pmse's published checkpoints were drawn
+   * with Box–Muller.
    */
   readonly normals: NormalDraws;
   /** σ² grid (App. E.2.2). */
