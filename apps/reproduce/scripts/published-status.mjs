@@ -1,7 +1,12 @@
-// Progress and measured cost of the published runs (apps/reproduce/published/): per experiment and shard, the
-// checkpointed items by stage and dataset, and the sums of the invocation ledgers (wall and CPU seconds of every
-// invocation, finished or cut off at its last heartbeat). Reads only what the runs wrote; prints Markdown.
+// Progress and measured cost of the published runs (apps/reproduce/published/): per experiment, the checkpointed
+// items by stage and dataset (the union over its shards), and the invocation ledgers (every invocation, finished or
+// cut off at its last heartbeat): elapsed hours (the union of their time intervals — the clock time the experiment
+// took, shards side by side counted once), and summed wall and CPU hours. Reads only what the runs wrote; prints
+// Markdown.
 //   node apps/reproduce/scripts/published-status.mjs [published-directory]
+//
+// A shard's second round imports the merged checkpoints and ledgers (`--from`), so every shard's ledger then also
+// lists the other shards' invocations: they are counted once, by start time and command line.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,37 +15,59 @@ const root = process.argv[2] ?? fileURLToPath(new URL("../published/", import.me
 const sealed = (file) => JSON.parse(readFileSync(file, "utf8")).value;
 const subdirectories = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
 
+/** Hours covered by the union of [start, end) intervals (milliseconds). */
+function unionHours(intervals) {
+  let total = 0, end = -Infinity;
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total / 3.6e6;
+}
+
 const rows = [];
 for (const experiment of subdirectories(root).sort()) {
   const shards = subdirectories(join(root, experiment)).filter((name) => name.startsWith("shard-")).sort();
   // unsharded experiments (nested, spirometry) write straight into <experiment>/
+  const outputs = new Map();
   for (const shard of shards.length > 0 ? shards : ["."]) {
     for (const output of subdirectories(join(root, experiment, shard))) {
       if (output === "models" || output.startsWith(".")) continue;
-      const items = new Map();
+      const entry = outputs.get(output) ?? { files: new Set(), invocations: new Map() };
+      outputs.set(output, entry);
       for (const fingerprint of subdirectories(join(root, experiment, shard, output, "checkpoints"))) {
         for (const file of readdirSync(join(root, experiment, shard, output, "checkpoints", fingerprint))) {
-          if (file === "manifest.json") continue;
-          const match = /^(val|test)-([a-z]+)-/.exec(file);
-          const key = match ? `${match[1]} ${match[2]}` : "items";
-          items.set(key, (items.get(key) ?? 0) + 1);
+          if (file !== "manifest.json") entry.files.add(`${fingerprint}/${file}`);
         }
       }
-      let wall = 0, cpu = 0, invocations = 0, running = 0;
       const ledgers = join(root, experiment, shard, output, "invocations");
       for (const file of existsSync(ledgers) ? readdirSync(ledgers).filter((f) => f.endsWith(".json")) : []) {
-        for (const entry of sealed(join(ledgers, file))) {
-          wall += entry.wallSeconds;
-          cpu += entry.cpuSeconds;
-          invocations += 1;
-          if (!entry.finished) running += 1;
-        }
+        for (const record of sealed(join(ledgers, file))) entry.invocations.set(`${record.startedAt} ${record.argv.join(" ")}`, record);
       }
-      const counts = [...items].sort().map(([key, n]) => `${key} ${n}`).join(", ") || "none";
-      rows.push(`| ${experiment} | ${shard}/${output} | ${counts} | ${invocations} (${running} cut off or running) | ${(wall / 3600).toFixed(2)} | ${(cpu / 3600).toFixed(2)} |`);
     }
   }
+  for (const [output, { files, invocations }] of outputs) {
+    const items = new Map();
+    for (const file of files) {
+      const match = /\/(val|test)-([a-z]+)-/.exec(file);
+      const key = match ? `${match[1]} ${match[2]}` : "items";
+      items.set(key, (items.get(key) ?? 0) + 1);
+    }
+    let wall = 0, cpu = 0, running = 0;
+    const intervals = [];
+    for (const record of invocations.values()) {
+      wall += record.wallSeconds;
+      cpu += record.cpuSeconds;
+      if (!record.finished) running += 1;
+      const start = Date.parse(record.startedAt);
+      intervals.push([start, start + record.wallSeconds * 1000]);
+    }
+    const counts = [...items].sort().map(([key, n]) => `${key} ${n}`).join(", ") || "none";
+    const where = shards.length > 0 ? `${shards.length} shards/${output}` : output;
+    rows.push(`| ${experiment} | ${where} | ${counts} | ${invocations.size} (${running} cut off or running) | ${unionHours(intervals).toFixed(2)} | ${(wall / 3600).toFixed(2)} | ${(cpu / 3600).toFixed(2)} |`);
+  }
 }
-console.log("| experiment | shard | checkpointed items (stage dataset count) | invocations | wall h | CPU h |");
-console.log("|---|---|---|---:|---:|---:|");
+console.log("| experiment | output | checkpointed items (stage dataset count) | invocations | elapsed h | wall h (sum) | CPU h |");
+console.log("|---|---|---|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);
