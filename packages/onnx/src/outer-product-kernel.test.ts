@@ -1,7 +1,7 @@
 import { addTransposedProduct } from "@smoothhess/linalg";
 import { networkOracle, randomDenseNetwork } from "@smoothhess/oracle";
 import { gaussianSampler } from "@smoothhess/random";
-import { DimensionMismatchError, InvalidArgumentError } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError, InvalidArgumentError } from "@smoothhess/errors";
 import { smoothHess } from "@smoothhess/stein";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -115,7 +115,11 @@ describe("onnxOuterProductKernel", () => {
     await kernel.dispose();
     await kernel.dispose();
     expect(liveSessionCount()).toBe(before);
-    await expect(kernel.addTransposedProduct(new Float64Array(1), [2], [3], 1, 1, 1)).rejects.toBeInstanceOf(KernelDisposedError);
+    const refused = kernel.addTransposedProduct(new Float64Array(1), [2], [3], 1, 1, 1);
+    await expect(refused).rejects.toBeInstanceOf(DisposedError);
+    await expect(refused).rejects.toBeInstanceOf(KernelDisposedError);
+    await expect(refused).rejects.toMatchObject({ code: "disposed", resource: "this outer-product kernel" });
+    await expect(refused).rejects.toThrow(/used after dispose\(\); create a new one with onnxOuterProductKernel\(\)/);
   });
 
   it("throws typed errors naming the argument for bad sizes and options", async () => {

@@ -1,5 +1,5 @@
 import type { Tensor } from "onnxruntime-common";
-import { DimensionMismatchError, InvalidArgumentError, SmoothHessError, checkInteger, described } from "@smoothhess/errors";
+import { DimensionMismatchError, DisposedError, InvalidArgumentError, checkInteger, described } from "@smoothhess/errors";
 import { OnnxGraphWriter } from "./onnx-graph-writer.js";
 import { createSession, defaultRuntime, machineCores, type OnnxRuntime, type SessionSettings } from "./runtime.js";
 import { checkWorkerRuntime, createWorkerSession, type WorkerRun, type WorkerSession } from "./worker-session.js";
@@ -39,17 +39,23 @@ export interface OnnxOuterProductKernel {
    * Each block of at most `blockRows` rows is multiplied in float32 by ONNX Runtime and added to `out` in
    * float64. Keeps no reference to `a` or `b` after it resolves.
    * @throws {@link InvalidArgumentError} / {@link DimensionMismatchError} for sizes that do not fit,
-   *   {@link KernelDisposedError} after `dispose()`.
+   *   {@link DisposedError} after `dispose()`.
    */
   addTransposedProduct(out: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, m: number, p: number, q: number): Promise<void>;
-  /** Release the ONNX Runtime session; later calls throw {@link KernelDisposedError}. Idempotent. */
+  /** Release the ONNX Runtime session; later calls throw {@link DisposedError}. Idempotent. */
   dispose(): Promise<void>;
 }
 
-/** The kernel was used after `dispose()`. */
-export class KernelDisposedError extends SmoothHessError {
+/**
+ * The kernel was used after `dispose()`: a {@link DisposedError} (code `"disposed"`), like every other object of the
+ * library used after `dispose()`, so `error instanceof DisposedError` covers it.
+ *
+ * @deprecated Catch `DisposedError` of `@smoothhess/errors`; this subclass stays exported so that existing
+ * `instanceof KernelDisposedError` checks keep working.
+ */
+export class KernelDisposedError extends DisposedError {
   constructor() {
-    super("kernel-disposed", "this outer-product kernel was disposed; create a new one");
+    super("this outer-product kernel", "create a new one with onnxOuterProductKernel()");
   }
 }
 
