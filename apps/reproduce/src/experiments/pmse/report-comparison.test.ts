@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { scientific } from "../../markdown-table.js";
 import { PMSE_METHODS, type PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_5 } from "../../paper-numbers/table-5.js";
+import { PAPER_TABLE_6 } from "../../paper-numbers/table-6.js";
 import { pmseFixtureConfig, pmseFixtureResults, writeFixtureRun } from "../../report-fixtures.test-helper.js";
+import type { PmseResults } from "./compute.js";
+import type { PmseConfig } from "./config.js";
 import { pmseRunReport } from "./report.js";
 
 const jitter = [0.9, 1.0, 1.1, 1.0];
@@ -94,6 +97,33 @@ describe("pmse report: paper | authors' model | our model", () => {
     await import("node:fs/promises").then((fs) => fs.rename(directory, join(out, "pmse-authors")));
     const report = await pmseRunReport(pmseFixtureConfig(4), pmseFixtureResults(oursValues), { out, model: "ours" });
     expect(report).toContain('holds model "ours", expected "authors" in this folder');
+  });
+
+  it("gives Table 6 (spread over test points) under every sampling law, each next to the paper's", async () => {
+    // The fixture's law, and the authors' law with every P_MSE doubled: twice the spread.
+    const config = { ...pmseFixtureConfig(4), samplings: ["uniform-ball", "uniform-radius"] as PmseConfig["samplings"] };
+    const base = pmseFixtureResults(authorsValues);
+    const doubled = (law: Readonly<Record<string, readonly number[]>>) => Object.fromEntries(Object.entries(law).map(([m, v]) => [m, v.map((x) => 2 * x)]));
+    const t = base.datasets[0].targets[0];
+    const target = {
+      ...t,
+      summary: { ...t.summary, "uniform-radius": Object.fromEntries(Object.entries(t.summary["uniform-ball"]).map(([m, s]) => [m, { mean: s.mean.map((x) => 2 * x), std: s.std.map((x) => 2 * x) }])) },
+      noise: { ...t.noise, "uniform-radius": t.noise["uniform-ball"] },
+      points: t.points.map((p) => ({ ...p, pmse: { ...p.pmse, "uniform-radius": doubled(p.pmse["uniform-ball"]) }, noise: { ...p.noise, "uniform-radius": p.noise["uniform-ball"] } })),
+    };
+    // the doubled laws are built from string-keyed entries: their method keys are those of the fixture
+    const results = { datasets: [{ ...base.datasets[0], targets: [target] }] } as unknown as PmseResults;
+    const report = await pmseRunReport(config, results, { out, model: "authors" });
+    const sections = report.split("\n## ").filter((s) => s.startsWith("Table 6:"));
+    expect(sections.map((s) => s.split("\n")[0])).toEqual([
+      "Table 6: standard deviation of P_MSE over test points, points uniform in the ball (Eq. 11)",
+      "Table 6: standard deviation of P_MSE over test points, radius uniform in [0, ε] (the authors' code)",
+    ]);
+    const shRow = (section: string) => row(section.slice(section.indexOf("| ε |")), "SH+SG");
+    const sd = Math.sqrt(0.02 / 3) * paper["SH+SG"][0]; // the jitter's unbiased sd times the value
+    expect(shRow(sections[0])[3]).toBe(scientific(sd));
+    expect(shRow(sections[1])[3]).toBe(scientific(2 * sd));
+    expect(shRow(sections[1])[2]).toBe(scientific(PAPER_TABLE_6.mnist.logit["SH+SG"][0]));
   });
 
   it("a sibling without the cell's dataset or ε says so in that column", async () => {

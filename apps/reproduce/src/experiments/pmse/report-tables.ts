@@ -82,22 +82,26 @@ export function meanTables(config: PmseConfig, results: PmseResults, comparison:
   return lines;
 }
 
-/** Table 6: the standard deviation of P_MSE over test points, for the first sampling law, on both models. */
+/**
+ * Table 6 per sampling law: the standard deviation of P_MSE over test points on both models next to the paper's. The
+ * paper's spreads, like its means, come from the authors' code and its ball law, so both laws are shown.
+ */
 export function deviationTables(config: PmseConfig, results: PmseResults, comparison: ModelComparison): string[] {
   const lines: string[] = [];
-  const primary = config.samplings[0];
-  lines.push(`## Table 6: standard deviation of P_MSE over test points, ${SAMPLING_NAMES[primary]}`, "");
-  for (const d of results.datasets) {
-    for (const t of d.targets) {
-      lines.push(`### ${DATASET_NAMES[d.dataset]} ${TARGET_NAMES[t.target]}`, "");
-      const groups = pmseGroups(config, results, d.dataset, t.target, primary, comparison).map((g, e) => ({
-        ...g,
-        paper: Object.fromEntries(PMSE_METHODS.map((m) => [m, paperLookup(config.radii)(PAPER_TABLE_6[d.dataset][t.target][m], e)])),
-      }));
-      lines.push(spreadTable(groups, { methods: PMSE_METHODS, groupHeader: "ε", scale: 1, format: scientific, thisRun: comparison.thisRun }), "");
+  for (const sampling of config.samplings) {
+    lines.push(`## Table 6: standard deviation of P_MSE over test points, ${SAMPLING_NAMES[sampling]}`, "");
+    for (const d of results.datasets) {
+      for (const t of d.targets) {
+        lines.push(`### ${DATASET_NAMES[d.dataset]} ${TARGET_NAMES[t.target]}`, "");
+        const groups = pmseGroups(config, results, d.dataset, t.target, sampling, comparison).map((g, e) => ({
+          ...g,
+          paper: Object.fromEntries(PMSE_METHODS.map((m) => [m, paperLookup(config.radii)(PAPER_TABLE_6[d.dataset][t.target][m], e)])),
+        }));
+        lines.push(spreadTable(groups, { methods: PMSE_METHODS, groupHeader: "ε", scale: 1, format: scientific, thisRun: comparison.thisRun }), "");
+      }
     }
+    lines.push("Legend: the standard deviation of P_MSE over each run's test points (unbiased); ×paper: ours / the paper's. The columns' runs are those of the Table 1 / 5 legends.", "");
   }
-  lines.push("Legend: the standard deviation of P_MSE over each run's test points (unbiased); ×paper: ours / the paper's. The columns' runs are those of the Table 1 / 5 legends.", "");
   return lines;
 }
 
