@@ -24,6 +24,25 @@ root="${PUBLISHED_DIR:-published}/$experiment"
 cli() { node dist/cli.js "$experiment" --full --model authors --quiet "${extra[@]}" "$@"; }
 dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
 
+# merged/ holds the latest merge, which the next dataset's and the combined merges replace, so a single dataset's
+# report is also kept in <experiment>/<dataset>/, as written when that dataset first completed. It is not rewritten:
+# later merges of it would count the other dataset's invocations too (the ledgers are per configuration, and the
+# configuration covers both datasets).
+keep_single_dataset_report() {
+  [ "$datasets" != all ] || return 0
+  local keep="$root/$datasets" merged="$root/merged/$experiment-authors"
+  [ ! -e "$keep" ] || return 0
+  rm -rf "$keep.partial" && mkdir -p "$keep.partial"
+  find "$merged" -maxdepth 1 -type f -exec cp {} "$keep.partial/" \;
+  if ! (cd "$keep.partial" && sha256sum --quiet -c SHA256SUMS); then
+    echo "published-run: $merged does not match its SHA256SUMS; nothing kept" >&2
+    rm -rf "$keep.partial"
+    return 1
+  fi
+  mv "$keep.partial" "$keep"
+  echo "published-run: kept $keep/report.md"
+}
+
 for round in 1 2; do
   from=(); [ "$round" = 2 ] && from=(--from "$root/merged")
   pids=()
@@ -36,6 +55,7 @@ for round in 1 2; do
   node dist/cli.js merge "$root/shard-0" "$root/shard-1" --out "$root/merged" --quiet || status=$?
   if [ "$status" = 0 ]; then
     echo "published-run: $experiment ($datasets) complete: $root/merged/$experiment-authors/report.md"
+    keep_single_dataset_report
     exit 0
   fi
   if [ "$status" != 3 ]; then
