@@ -25,12 +25,13 @@ cli() { node dist/cli.js "$experiment" --full --model authors --quiet "${extra[@
 dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
 
 # merged/ holds the latest merge, which the next dataset's and the combined merges replace, so a single dataset's
-# report is also kept in <experiment>/<dataset>/, as written when that dataset first completed. It is not rewritten:
+# report is also kept in <experiment>/<dataset>/<experiment>-authors/ (the layout of an --out, so `reproduce report`
+# can rebuild it), as written when that dataset first completed. It is not rewritten:
 # later merges of it would count the other dataset's invocations too (the ledgers are per configuration, and the
 # configuration covers both datasets).
 keep_single_dataset_report() {
   [ "$datasets" != all ] || return 0
-  local keep="$root/$datasets" merged="$root/merged/$experiment-authors"
+  local keep="$root/$datasets/$experiment-authors" merged="$root/merged/$experiment-authors"
   [ ! -e "$keep" ] || return 0
   rm -rf "$keep.partial" && mkdir -p "$keep.partial"
   find "$merged" -maxdepth 1 -type f -exec cp {} "$keep.partial/" \;
