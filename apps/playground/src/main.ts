@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
-import { interactions, type Interactions } from "@smoothhess/explain";
+import { interactions, type Interactions, type InteractionsOptions } from "@smoothhess/explain";
+
+type NormalDraws = NonNullable<InteractionsOptions["normals"]>;
 import * as onnx from "@smoothhess/onnx";
 import { useBackend, type BackendName } from "@smoothhess/tfjs";
 import modelUrl from "../../../packages/onnx/fixtures/authors-mnist-mlp.onnx?url";
@@ -9,7 +11,7 @@ import digits from "./digits.json";
 import { mlpFromOnnx } from "./onnx-mlp.js";
 
 // Query parameters (the end-to-end test sets them): engine=tfjs|onnx, backend=cpu|webgl (tfjs), digit=0…9, samples,
-// seed, autorun=1.
+// seed, normals=box-muller|ziggurat, autorun=1.
 const query = new URLSearchParams(location.search);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pad = $<HTMLCanvasElement>("pad");
@@ -26,6 +28,7 @@ interface PageResult {
   readonly backend?: string;
   readonly predicted?: string;
   readonly sigma?: number;
+  readonly normals?: string;
   readonly smoothGrad?: number[];
   readonly topPairs?: { i: number; j: number; value: number }[];
   readonly pixel?: number;
@@ -110,6 +113,8 @@ async function main(): Promise<void> {
   pick(Number(query.get("digit") ?? 0));
   if (query.has("samples")) $<HTMLInputElement>("samples").value = query.get("samples") as string;
   if (query.has("seed")) $<HTMLInputElement>("seed").value = query.get("seed") as string;
+  const normalsSelect = $<HTMLSelectElement>("normals");
+  if (query.get("normals") === "box-muller" || query.get("normals") === "ziggurat") normalsSelect.value = query.get("normals") as NormalDraws;
   status.textContent = `ready (${backend})`;
 
   const explain = async () => {
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
       const result = await interactions(model, pixels, {
         samples,
         seed,
+        normals: normalsSelect.value as NormalDraws,
         inputShape: [28, 28],
         // bundled apps hand explain the onnx module (it never imports the package by itself)
         onnx,
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
         backend: chosen === "onnx" ? runsOn : tf.getBackend(),
         predicted: result.target,
         sigma: result.sigma,
+        normals: result.normals,
         smoothGrad: Array.from(result.smoothGrad),
         topPairs: result.topPairs(10).map(({ i, j, value }) => ({ i, j, value })),
         pixel,

@@ -108,11 +108,23 @@ describe.skipIf(!ready)("the playground page in headless Chromium (needs chromiu
     expectSameAsNode(page, node);
   });
 
+  it("with ziggurat draws (the normals select) matches Node's interactions() with the same draws, and differs from Box–Muller's", async () => {
+    const page = await openPage(`engine=onnx&normals=ziggurat&digit=${DIGIT}&samples=${SAMPLES}&seed=${SEED}&autorun=1`);
+    const node = await interactions(model, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28], onnx, normals: "ziggurat" });
+    const boxMuller = await interactions(model, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28], onnx });
+    expect(page.normals).toBe("ziggurat");
+    expect(node.normals).toBe("ziggurat");
+    expectSameAsNode(page, node);
+    // the select really changed the draws: the same seed gives other numbers
+    expect(relativeError(page.smoothGrad as number[], boxMuller.smoothGrad)).toBeGreaterThan(1e-3);
+  });
+
   it("with the ONNX engine (onnxruntime-web in the page) matches Node's ONNX engine (onnxruntime-node)", async () => {
     const page = await openPage(`engine=onnx&digit=${DIGIT}&samples=${SAMPLES}&seed=${SEED}&autorun=1`, "playground-onnx.png");
     const node = await interactions(model, digits[DIGIT].pixels, { samples: SAMPLES, seed: SEED, inputShape: [28, 28], onnx });
     expect(page.engine).toBe("onnx");
     expect(page.backend).toBe("onnxruntime-web");
+    expect(page.normals).toBe("box-muller");
     expect(node.engine).toBe("onnx");
     expectSameAsNode(page, node);
   });
