@@ -133,8 +133,17 @@ export function modelOfOptions(options: { readonly model?: string }): ModelName 
 }
 
 /**
+ * The `--dataset` flag of a fill command when a report covers only some of its configuration's datasets. `--dataset`
+ * is not part of the configuration (single-dataset runs fill the same checkpoints), so a report knows the selection
+ * only from the datasets in its results; without the flag the command would compute the others too.
+ */
+export function datasetSelection(configured: readonly string[], reported: readonly string[]): string[] {
+  return reported.length < configured.length ? [`--dataset ${reported.join(",")}`] : [];
+}
+
+/**
  * The command that runs `experiment` on `model` with the preset of the run being reported, and the overrides
- * (`--points`, `--samples`, `--seed`) it used beyond the preset's defaults, so that the two columns compare like with like.
+ * (`--points`, `--samples`, `--seed`, `--dataset`) it used beyond the preset's defaults, so that the two columns compare like with like.
  */
 export function fillCommand(experiment: string, model: ModelName, out: string, preset: string, overrides: readonly string[]): string {
   return ["pnpm reproduce", experiment, ...(model === "authors" ? ["--model authors"] : []), `--${preset}`, ...overrides, `--out ${out}`].join(" ");

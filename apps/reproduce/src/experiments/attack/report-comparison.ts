@@ -1,5 +1,5 @@
 import { type ComparisonGroup, type ModelColumn } from "../../model-comparison-table.js";
-import { fillCommand, modelOfOptions, otherModel, readSiblingRun, type ModelComparison, type ModelName, type RunDocument } from "../../model-runs.js";
+import { datasetSelection, fillCommand, modelOfOptions, otherModel, readSiblingRun, type ModelComparison, type ModelName, type RunDocument } from "../../model-runs.js";
 import { ATTACK_METHODS, type AttackMethod } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_8 } from "../../paper-numbers/table-8.js";
 import type { AttackResults } from "./compute.js";
@@ -14,9 +14,14 @@ const EXPERIMENT = "attack";
  * The comparison an attack report shows: the model of this run (`--model`) and the other model's run under the same
  * `--out`, read and checked; a missing or damaged one comes with the command that fills its column.
  */
-export async function attackComparison(config: AttackConfig, options: { readonly out: string; readonly model?: string }): Promise<ModelComparison> {
+export async function attackComparison(
+  config: AttackConfig,
+  options: { readonly out: string; readonly model?: string },
+  reported: readonly string[] = config.datasets,
+): Promise<ModelComparison> {
   const thisRun = modelOfOptions(options);
-  const sibling = await readSiblingRun(options.out, EXPERIMENT, thisRun, (model) => fillCommand(EXPERIMENT, model, options.out, config.preset, attackOverrides(config)));
+  const overrides = [...attackOverrides(config), ...datasetSelection(config.datasets, reported)];
+  const sibling = await readSiblingRun(options.out, EXPERIMENT, thisRun, (model) => fillCommand(EXPERIMENT, model, options.out, config.preset, overrides));
   return { thisRun, sibling };
 }
 

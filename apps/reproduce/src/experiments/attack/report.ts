@@ -18,7 +18,7 @@ import { attackComparison, attackGroups, describeAttackDocument, describeAttackR
  * on ours, and vice versa) read from its results.json when it exists.
  */
 export async function attackRunReport(config: AttackConfig, results: AttackResults, options: { readonly out: string; readonly model?: string }): Promise<string> {
-  return attackReport(config, results, await attackComparison(config, options));
+  return attackReport(config, results, await attackComparison(config, options, results.datasets.map((d) => d.dataset)));
 }
 
 /**

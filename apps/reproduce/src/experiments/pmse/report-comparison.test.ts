@@ -82,6 +82,12 @@ describe("pmse report: paper | authors' model | our model", () => {
     expect(report).toContain(`- authors' model: not run; \`pnpm reproduce pmse --model authors --quick --points 4 --out ${out}\` fills this column`);
   });
 
+  it("a report of one dataset of the configuration (a --dataset run): the fill command selects that dataset too", async () => {
+    const config = { ...pmseFixtureConfig(4), datasets: ["mnist", "fmnist"] as PmseConfig["datasets"] };
+    const report = await pmseRunReport(config, pmseFixtureResults(oursValues), { out, model: "ours" });
+    expect(report).toContain(`- authors' model: not run; \`pnpm reproduce pmse --model authors --quick --points 4 --dataset mnist --out ${out}\` fills this column`);
+  });
+
   it("a sibling whose results.json no longer matches SHA256SUMS is not shown, and the report says why", async () => {
     const directory = await writeFixtureRun(out, "pmse", "authors", pmseFixtureConfig(4), pmseFixtureResults(authorsValues));
     const path = join(directory, "results.json");

@@ -12,7 +12,7 @@ import { DATASET_NAMES, pct } from "./report-names.js";
  * ours, and vice versa) read from its results.json when it exists.
  */
 export async function pmseRunReport(config: PmseConfig, results: PmseResults, options: { readonly out: string; readonly model?: string }): Promise<string> {
-  return pmseReport(config, results, await pmseComparison(config, options));
+  return pmseReport(config, results, await pmseComparison(config, options, results.datasets.map((d) => d.dataset)));
 }
 
 /**
