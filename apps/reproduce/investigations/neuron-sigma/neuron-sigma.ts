@@ -10,7 +10,7 @@
  * It re-runs the published run's own test points of the neuron (the first POINTS of `testRows` in
  * `published/pmse/mnist/pmse-authors/results.json`, default 20) with the published pipeline (ONNX engine, the same
  * seeds, 100,000 samples, 1,000 ball points per ε, both ball laws), adding SH+SG at σ = c·ε/√d for c in SCALES and
- * SP (H+G) at β = b·β̂ for b in ¾, 1, 4/3 (β̂ the published choice). At c = 1 and b = 1 the seeds are the published
+ * SP (H+G) at β = b·β̂ for b in ¾, 1, 4/3, 16/9, 64/27 (β̂ the published choice). At c = 1 and b = 1 the seeds are the published
  * ones, so those P_MSE must equal the published per-point numbers: the script checks it before it records a point.
  * Each point is appended to OUT (default results/points.jsonl beside this file) as one JSON line; a rerun skips the
  * points already there.
@@ -34,8 +34,10 @@ import type { PmseResults } from "../../src/experiments/pmse/compute.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const env = process.env;
 const POINTS = Number(env.POINTS ?? 20);
-const SCALES = (env.SCALES ?? "0.75,1,1.25,1.5").split(",").map(Number);
-const BETA_SCALES = [0.75, 1, 4 / 3];
+/** σ = c·ε/√d for each c: the rule's ½, ¾ and 1, and two beyond it. */
+const SCALES = (env.SCALES ?? "0.5,0.75,1,1.25,1.5").split(",").map(Number);
+/** β = b·β̂ for each b (β̂ the published choice); the upper end stays inside App. E.2.1's grid (≤ 790). */
+const BETA_SCALES = [0.75, 1, 4 / 3, 16 / 9, 64 / 27];
 const OUT = env.OUT ?? `${here}/results/points.jsonl`;
 const PUBLISHED = fileURLToPath(new URL("../../published/pmse/mnist/pmse-authors/results.json", import.meta.url));
 const LAWS: readonly BallSampling[] = ["uniform-ball", "uniform-radius"];
