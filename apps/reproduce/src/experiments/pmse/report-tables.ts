@@ -10,6 +10,7 @@ import { PAPER_TABLE_6 } from "../../paper-numbers/table-6.js";
 import type { PmseResults } from "./compute.js";
 import type { PmseConfig } from "./config.js";
 import { describePmseDocument, describePmseRun, pmseGroups } from "./report-comparison.js";
+import { claimFigures } from "./claim-figures.js";
 import { orderingSection, sigmaCappedByRule, type OrderingNote } from "./ordering-notes.js";
 import { DATASET_NAMES, SAMPLING_NAMES, TARGET_NAMES, paperLookup } from "./report-names.js";
 
@@ -75,6 +76,7 @@ export function meanTables(config: PmseConfig, results: PmseResults, comparison:
             ".",
           "",
         );
+        lines.push(...claimFigures(t, sampling, config.radii, (m, e) => paperAt(paper[m], e)));
       }
     }
     lines.push(...orderingSection(notes[sampling] ?? [], sampling, config, notes[config.samplings[0]] ?? []));
