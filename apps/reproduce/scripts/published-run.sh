@@ -24,13 +24,14 @@ root="${PUBLISHED_DIR:-published}/$experiment"
 cli() { node dist/cli.js "$experiment" --full --model authors --quiet "${extra[@]}" "$@"; }
 dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
 
-# merged/ holds the latest merge, which the next dataset's and the combined merges replace, so a single dataset's
-# report is also kept in <experiment>/<dataset>/<experiment>-authors/ (the layout of an --out, so `reproduce report`
-# can rebuild it), as written when that dataset first completed. It is not rewritten:
-# later merges of it would count the other dataset's invocations too (the ledgers are per configuration, and the
-# configuration covers both datasets).
-keep_single_dataset_report() {
-  [ "$datasets" != all ] || return 0
+# merged/ holds the latest merge, which the next dataset's and the combined merges replace, so each complete merge
+# (one dataset's, or `all`) is also kept in <experiment>/<datasets>/<experiment>-authors/ (the layout of an --out, so
+# `reproduce report` can rebuild it), as written when it first completed. It is not rewritten: a later merge of one
+# dataset would count the other dataset's invocations too (the ledgers are per configuration, and the configuration
+# covers both datasets). The kept results.json is compressed (results.json.gz, which `reproduce report` reads; its
+# SHA256SUMS line replaces results.json's), and its report is rebuilt from the repository root so that the fill
+# commands it prints work as pasted there.
+keep_merged_report() {
   local keep="$root/$datasets/$experiment-authors" merged="$root/merged/$experiment-authors"
   [ ! -e "$keep" ] || return 0
   rm -rf "$keep.partial" && mkdir -p "$keep.partial"
@@ -40,7 +41,22 @@ keep_single_dataset_report() {
     rm -rf "$keep.partial"
     return 1
   fi
+  (
+    cd "$keep.partial"
+    gzip -9 -n results.json
+    grep -v '  results\.json$' SHA256SUMS > SHA256SUMS.new
+    sha256sum results.json.gz >> SHA256SUMS.new
+    mv SHA256SUMS.new SHA256SUMS
+  )
   mv "$keep.partial" "$keep"
+  local app_dir from_root
+  app_dir="$(pwd)"
+  case "$keep" in /*) from_root="$(dirname "$keep")" ;; *) from_root="apps/reproduce/$(dirname "$keep")" ;; esac
+  if ! (cd "$app_dir/../.." && node "$app_dir/dist/cli.js" report "$experiment" --out "$from_root" > /dev/null && cd "$from_root/$experiment-authors" && sha256sum --quiet -c SHA256SUMS); then
+    echo "published-run: rebuilding $keep/report.md failed; removed, so that the next run keeps it again" >&2
+    rm -rf "$keep"
+    return 1
+  fi
   echo "published-run: kept $keep/report.md"
 }
 
@@ -56,7 +72,7 @@ for round in 1 2; do
   node dist/cli.js merge "$root/shard-0" "$root/shard-1" --out "$root/merged" --quiet || status=$?
   if [ "$status" = 0 ]; then
     echo "published-run: $experiment ($datasets) complete: $root/merged/$experiment-authors/report.md"
-    keep_single_dataset_report
+    keep_merged_report
     exit 0
   fi
   if [ "$status" != 3 ]; then

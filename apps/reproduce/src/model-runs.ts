@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { CorruptFileError } from "./corrupt-file-error.js";
 import { sha256 } from "./sealed-json.js";
 
@@ -27,6 +28,8 @@ export function runDirectoryName(experiment: string, model: ModelName): string {
 /** A run's results.json, checked and with `model` resolved (a results.json without it predates `--model`: ours). */
 export interface RunDocument {
   readonly directory: string;
+  /** The file it was read from in `directory`: `results.json`, or `results.json.gz` for a compressed copy. */
+  readonly file: string;
   readonly experiment: string;
   readonly model: ModelName;
   /** The explanation engine (`onnx`, `tfjs`); absent in results written before engines were selectable. */
@@ -38,25 +41,41 @@ export interface RunDocument {
   readonly results: unknown;
 }
 
+/** The names under which a run's results are read, in order: as the runner writes them, and gzip-compressed for publishing. */
+export const RESULTS_FILES = ["results.json", "results.json.gz"] as const;
+
 /**
- * Read `<directory>/results.json` as the runner wrote it: its SHA-256 must match the `results.json` line of
- * `SHA256SUMS` beside it, it must be an object naming `experiment`, and its `model` (absent: `"ours"`) must be
- * `expectedModel`. Returns `undefined` when there is no results.json.
+ * Read `<directory>/results.json` as the runner wrote it, or `results.json.gz` (the same document compressed with
+ * gzip, as published copies keep it): the file's SHA-256 must match its line of `SHA256SUMS` beside it, it must be an
+ * object naming `experiment`, and its `model` (absent: `"ours"`) must be `expectedModel`. Returns `undefined` when
+ * there is neither.
  * @throws {@link CorruptFileError} (one line, naming the file) when SHA256SUMS is missing or lacks the line, the
- *   checksum differs, the JSON does not parse, or the document is of another experiment or model or lacks
- *   `config` / `results`; the file system's error when a file exists but cannot be read.
+ *   checksum differs, the file does not decompress, the JSON does not parse, or the document is of another
+ *   experiment or model or lacks `config` / `results`; the file system's error when a file exists but cannot be read.
  */
 export async function readRunDocument(directory: string, experiment: string, expectedModel: ModelName): Promise<RunDocument | undefined> {
-  const path = join(directory, "results.json");
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+  let file: (typeof RESULTS_FILES)[number] | undefined;
+  let bytes: Buffer | undefined;
+  for (const name of RESULTS_FILES) {
+    try {
+      bytes = await readFile(join(directory, name));
+      file = name;
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
-  const expected = await checksumOf(directory, "results.json");
+  if (bytes === undefined || file === undefined) return undefined;
+  const path = join(directory, file);
+  const expected = await checksumOf(directory, file);
   if (sha256(bytes) !== expected) throw new CorruptFileError(path, "does not match its line in SHA256SUMS (the file was changed or corrupted)");
+  if (file.endsWith(".gz")) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new CorruptFileError(path, `does not decompress (${(error as Error).message})`, error);
+    }
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));
@@ -75,6 +94,7 @@ export async function readRunDocument(directory: string, experiment: string, exp
   }
   return {
     directory,
+    file,
     experiment,
     model: expectedModel,
     ...(typeof document.engine === "string" ? { engine: document.engine } : {}),
@@ -164,7 +184,7 @@ export function columnNotes(comparison: ModelComparison, describeThisRun: string
   const other = otherModel(comparison.thisRun);
   const siblingNote =
     sibling.kind === "present"
-      ? `${describeSibling(sibling.document)}${sibling.document.engine ? `, engine ${sibling.document.engine}` : ""} (\`${sibling.document.directory}/results.json\`, checked against its SHA256SUMS;` +
+      ? `${describeSibling(sibling.document)}${sibling.document.engine ? `, engine ${sibling.document.engine}` : ""} (\`${join(sibling.document.directory, sibling.document.file)}\`, checked against its SHA256SUMS;` +
         ` \`pnpm reproduce report ${sibling.document.experiment} --out ${dirname(sibling.document.directory)}\` adds this run's column to its report)`
       : sibling.kind === "missing"
         ? `not run; \`${sibling.command}\` fills this column`

@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CorruptFileError } from "./corrupt-file-error.js";
 import { PMSE_METHODS, type PmseMethod } from "./paper-numbers/paper-layout.js";
@@ -54,7 +55,7 @@ describe("report (rebuild report.md from results.json)", () => {
   it("without names, rebuilds whichever of pmse and attack has runs; with a name that has none, refuses", async () => {
     await writeFixtureRun(out, "pmse", "authors", pmseFixtureConfig(3), pmseFixtureResults(values(1)));
     expect(await rebuildReports(out, [])).toEqual([join(out, "pmse-authors", "report.md")]);
-    await expect(rebuildReports(out, ["attack"])).rejects.toThrow(/no results of attack under .* \(neither attack\/ nor attack-authors\/ has a results.json\)/);
+    await expect(rebuildReports(out, ["attack"])).rejects.toThrow(/no results of attack under .* \(neither attack\/ nor attack-authors\/ has a results.json or results.json.gz\)/);
   });
 
   it("refuses experiments whose reports it does not rebuild, and an empty output directory", async () => {
@@ -72,6 +73,27 @@ describe("report (rebuild report.md from results.json)", () => {
     expect(await readFile(join(directory, "report.md"), "utf8")).toBe("old report\n");
   });
 
+  it("reads a gzip-compressed results.json.gz checked against its own SHA256SUMS line, as published copies keep it", async () => {
+    const directory = await writeFixtureRun(out, "pmse", "authors", pmseFixtureConfig(3), pmseFixtureResults(values(10)));
+    const compressed = await compressResults(directory);
+    const [path] = await rebuildReports(out, ["pmse"]);
+    expect(await readFile(path, "utf8")).toContain("| 2.0e-5 ± 5.8e-6 #1 ✓ |");
+    expect(await readFile(join(directory, "SHA256SUMS"), "utf8")).toContain(`${sha256(compressed)}  results.json.gz`);
+  });
+
+  it("refuses a results.json.gz whose bytes do not match SHA256SUMS, or that does not decompress", async () => {
+    const directory = await writeFixtureRun(out, "pmse", undefined, pmseFixtureConfig(3), pmseFixtureResults(values(1)));
+    const compressed = await compressResults(directory);
+    await writeFile(join(directory, "results.json.gz"), Buffer.concat([compressed, Buffer.from([0])]));
+    await expect(rebuildReports(out, ["pmse"])).rejects.toThrow(/results\.json\.gz: does not match its line in SHA256SUMS/);
+    const garbage = Buffer.from("not gzip at all");
+    await writeFile(join(directory, "results.json.gz"), garbage);
+    const sums = await readFile(join(directory, "SHA256SUMS"), "utf8");
+    await writeFile(join(directory, "SHA256SUMS"), sums.replace(sha256(compressed), sha256(garbage)));
+    await expect(rebuildReports(out, ["pmse"])).rejects.toThrow(/results\.json\.gz: does not decompress/);
+    expect(await readFile(join(directory, "report.md"), "utf8")).toBe("old report\n");
+  });
+
   it("the CLI: `report pmse --out` rebuilds; other flags are refused with exit code 2", async () => {
     await writeFixtureRun(out, "pmse", undefined, pmseFixtureConfig(3), pmseFixtureResults(values(1)));
     const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -83,3 +105,13 @@ describe("report (rebuild report.md from results.json)", () => {
     expect((refused as { stderr: string }).stderr).toContain("report rebuilds reports from results.json and takes only --out; remove --full");
   }, 120_000);
 });
+
+/** Replace a fixture run's results.json by results.json.gz, as `published-run.sh` keeps it, with its SHA256SUMS line. */
+async function compressResults(directory: string): Promise<Buffer> {
+  const compressed = gzipSync(await readFile(join(directory, "results.json")), { level: 9 });
+  await writeFile(join(directory, "results.json.gz"), compressed);
+  await unlink(join(directory, "results.json"));
+  const sums = (await readFile(join(directory, "SHA256SUMS"), "utf8")).replace(/^[0-9a-f]{64} {2}results\.json$/m, `${sha256(compressed)}  results.json.gz`);
+  await writeFile(join(directory, "SHA256SUMS"), sums);
+  return compressed;
+}

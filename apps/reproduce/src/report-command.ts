@@ -57,7 +57,7 @@ export async function rebuildReports(out: string, names: readonly string[]): Pro
         written.push(await rewriteReport(document, out));
       }
       if (found === 0 && names.length > 0) {
-        throw new UsageError(`report: no results of ${name} under ${out} (neither ${runDirectoryName(name, "ours")}/ nor ${runDirectoryName(name, "authors")}/ has a results.json)`);
+        throw new UsageError(`report: no results of ${name} under ${out} (neither ${runDirectoryName(name, "ours")}/ nor ${runDirectoryName(name, "authors")}/ has a results.json or results.json.gz)`);
       }
     }
     if (written.length === 0) throw new UsageError(`report: no results of ${REBUILDABLE_REPORTS.join(" or ")} under ${out}`);
@@ -75,7 +75,7 @@ async function rewriteReport(document: RunDocument, out: string): Promise<string
   } catch (error) {
     // The checksum held, so the file is what a run wrote: a run of a version with another results layout.
     if (error instanceof TypeError) {
-      throw new UsageError(`report: ${join(document.directory, "results.json")} has another layout than this version reads (${error.message}); rerun the experiment (it resumes from its checkpoints)`);
+      throw new UsageError(`report: ${join(document.directory, document.file)} has another layout than this version reads (${error.message}); rerun the experiment (it resumes from its checkpoints)`);
     }
     throw error;
   }

@@ -8,7 +8,7 @@
  *   pnpm --filter @smoothhess/reproduce exec tsx investigations/neuron-sigma/neuron-sigma.ts --summarise
  *
  * It re-runs the published run's own test points of the neuron (the first POINTS of `testRows` in
- * `published/pmse/mnist/pmse-authors/results.json`, default 20) with the published pipeline (ONNX engine, the same
+ * `published/pmse/mnist/pmse-authors/results.json.gz`, default 20) with the published pipeline (ONNX engine, the same
  * seeds, 100,000 samples, 1,000 ball points per ε, both ball laws), adding SH+SG at σ = c·ε/√d for c in SCALES and
  * SP (H+G) at β = b·β̂ for b in ¾, 1, 4/3, 16/9, 64/27 (β̂ the published choice). At c = 1 and b = 1 the seeds are the published
  * ones, so those P_MSE must equal the published per-point numbers: the script checks it before it records a point.
@@ -26,6 +26,7 @@ import { predictedClasses, useBackend, type BackendName } from "@smoothhess/tfjs
 import { loadAuthorsModel } from "../../src/authors-model.js";
 import { openEngine } from "../../src/engine.js";
 import { rowVector } from "../../src/explained-points.js";
+import { readRunDocument } from "../../src/model-runs.js";
 import { imageDatasetSplits } from "../../src/image-classifier-task.js";
 import { SEED_TAG, type PmseConfig } from "../../src/experiments/pmse/config.js";
 import { balls, sigmaCandidates } from "../../src/experiments/pmse/explained.js";
@@ -39,7 +40,7 @@ const SCALES = (env.SCALES ?? "0.5,0.75,1,1.25,1.5").split(",").map(Number);
 /** β = b·β̂ for each b (β̂ the published choice); the upper end stays inside App. E.2.1's grid (≤ 790). */
 const BETA_SCALES = [0.75, 1, 4 / 3, 16 / 9, 64 / 27];
 const OUT = env.OUT ?? `${here}/results/points.jsonl`;
-const PUBLISHED = fileURLToPath(new URL("../../published/pmse/mnist/pmse-authors/results.json", import.meta.url));
+const PUBLISHED = fileURLToPath(new URL("../../published/pmse/mnist/pmse-authors", import.meta.url));
 const LAWS: readonly BallSampling[] = ["uniform-ball", "uniform-radius"];
 
 /** One explained point: P_MSE of every model, keyed `law|ε|model`. */
@@ -49,7 +50,9 @@ interface PointRecord {
   readonly pmse: Record<string, number>;
 }
 
-const published = JSON.parse(await readFile(PUBLISHED, "utf8")) as { config: PmseConfig; results: PmseResults };
+const document = await readRunDocument(PUBLISHED, "pmse", "authors");
+if (!document) throw new Error(`${PUBLISHED} has no results.json(.gz)`);
+const published = document as unknown as { config: PmseConfig; results: PmseResults };
 const config = published.config;
 const dataset = published.results.datasets[0];
 if (dataset.dataset !== "mnist") throw new Error(`${PUBLISHED} holds ${dataset.dataset}, expected mnist`);
