@@ -1,7 +1,9 @@
 // Progress and measured cost of the published runs (apps/reproduce/published/): per experiment, the checkpointed
 // items by stage and dataset (the union over its shards), and the invocation ledgers (every invocation, finished or
 // cut off at its last heartbeat): elapsed hours (the union of their time intervals — the clock time the experiment
-// took, shards side by side counted once), and summed wall and CPU hours. Reads only what the runs wrote; prints
+// took, shards side by side counted once), and summed wall and CPU hours. A second table splits the same ledgers by
+// the `--dataset` each invocation was given (the ledger is per configuration, which covers both datasets, so this is
+// how one dataset's cost is read), with the CPU seconds per computed item. Reads only what the runs wrote; prints
 // Markdown.
 //   node apps/reproduce/scripts/published-status.mjs [published-directory]
 //
@@ -15,6 +17,29 @@ const root = process.argv[2] ?? fileURLToPath(new URL("../published/", import.me
 const sealed = (file) => JSON.parse(readFileSync(file, "utf8")).value;
 const subdirectories = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
 
+/** The `--dataset` an invocation was given; merges and runs without one are counted apart. */
+function datasetOf(record) {
+  const at = record.argv.indexOf("--dataset");
+  if (at >= 0) return record.argv[at + 1];
+  return record.argv.includes("merge") ? "(merges)" : "(all datasets)";
+}
+
+/** One row per `--dataset` of an experiment's invocations: their count, items computed, hours and CPU-s per item. */
+function datasetRows(experiment, records) {
+  const groups = new Map();
+  for (const record of records) {
+    const key = datasetOf(record);
+    groups.set(key, [...(groups.get(key) ?? []), record]);
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([dataset, group]) => {
+    const sum = (field) => group.reduce((total, record) => total + record[field], 0);
+    const intervals = group.map((record) => [Date.parse(record.startedAt), Date.parse(record.startedAt) + record.wallSeconds * 1000]);
+    const items = sum("itemsComputed");
+    const perItem = items > 0 ? (sum("cpuSeconds") / items).toFixed(1) : "—";
+    return `| ${experiment} | ${dataset} | ${group.length} | ${items} | ${unionHours(intervals).toFixed(2)} | ${(sum("wallSeconds") / 3600).toFixed(2)} | ${(sum("cpuSeconds") / 3600).toFixed(2)} | ${perItem} |`;
+  });
+}
+
 /** Hours covered by the union of [start, end) intervals (milliseconds). */
 function unionHours(intervals) {
   let total = 0, end = -Infinity;
@@ -27,6 +52,7 @@ function unionHours(intervals) {
 }
 
 const rows = [];
+const byDataset = [];
 for (const experiment of subdirectories(root).sort()) {
   const shards = subdirectories(join(root, experiment)).filter((name) => name.startsWith("shard-")).sort();
   // unsharded experiments (nested, spirometry) write straight into <experiment>/
@@ -66,8 +92,15 @@ for (const experiment of subdirectories(root).sort()) {
     const counts = [...items].sort().map(([key, n]) => `${key} ${n}`).join(", ") || "none";
     const where = shards.length > 0 ? `${shards.length} shards/${output}` : output;
     rows.push(`| ${experiment} | ${where} | ${counts} | ${invocations.size} (${running} cut off or running) | ${unionHours(intervals).toFixed(2)} | ${(wall / 3600).toFixed(2)} | ${(cpu / 3600).toFixed(2)} |`);
+    if (shards.length > 0) byDataset.push(...datasetRows(experiment, invocations.values()));
   }
 }
 console.log("| experiment | output | checkpointed items (stage dataset count) | invocations | elapsed h | wall h (sum) | CPU h |");
 console.log("|---|---|---|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);
+if (byDataset.length > 0) {
+  console.log("");
+  console.log("| experiment | `--dataset` | invocations | items computed | elapsed h | wall h (sum) | CPU h | CPU-s per item |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|");
+  for (const row of byDataset) console.log(row);
+}
