@@ -44,4 +44,10 @@ describe("claimFigures", () => {
     expect(text).toContain("SH+SG −2.4");
     expect(text).toContain("SG —");
   });
+
+  it("has nothing to say with fewer than two test points (no standard error)", () => {
+    const one = target(BASE, [2, 4, 6, 4]);
+    expect(claimFigures({ points: one.points.slice(0, 1), summary: one.summary }, "law", [0.5], () => 1)).toEqual([]);
+    expect(claimFigures({ points: [], summary: one.summary }, "law", [0.5], () => 1)).toEqual([]);
+  });
 });

@@ -17,7 +17,7 @@ const MAGNITUDE_METHODS = ["SH+SG", "SG", "SP (H+G)", "SP G", "SW (H+G)", "SW G"
  * and ball law), computed from the run's per-point P_MSE so that a README quoting them can be checked by rebuilding
  * the report: first-order / second-order ratios, SG against SP G (relative difference and paired z; the paper calls
  * them "tied in many cases"), and each smooth method's distance from the paper's mean in this run's standard errors.
- * `paper` gives the paper's value at each of the run's radii (NaN where it has none).
+ * `paper` gives the paper's value at each of the run's radii (NaN where it has none). Empty for fewer than two points.
  */
 export function claimFigures(
   target: Pick<PmseTargetResults, "points" | "summary">,
@@ -25,6 +25,8 @@ export function claimFigures(
   radii: readonly number[],
   paper: (method: PmseMethod, e: number) => number,
 ): string[] {
+  // A standard error needs two points; a run with fewer (a trial with `--points 1`) has no claim figures.
+  if (target.points.length < 2) return [];
   const perPoint = (method: PmseMethod, e: number) => target.points.map((p) => p.pmse[sampling][method][e]);
   const mean = (method: PmseMethod, e: number) => target.summary[sampling][method].mean[e];
   const standardError = (method: PmseMethod, e: number) => target.summary[sampling][method].std[e] / Math.sqrt(target.points.length);
