@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CorruptFileError } from "./corrupt-file-error.js";
-import { InvocationLog, type InvocationRecord } from "./invocation-log.js";
+import { InvocationLog, invocationDataset, type InvocationRecord } from "./invocation-log.js";
 import { readSealedJson } from "./sealed-json.js";
 
 const FINGERPRINT = "0123456789abcdef0123456789abcdef";
@@ -58,6 +58,31 @@ describe("InvocationLog", () => {
     const records = (await readSealedJson<InvocationRecord[]>(ledgerPath(merged)))!;
     expect(records.filter((r) => r.importedFrom === shard)).toHaveLength(1);
     expect(records.filter((r) => r.importedFrom === undefined)).toHaveLength(2);
+  });
+
+  it("splits the totals by the --dataset of each invocation's command line (one dataset's cost)", async () => {
+    const runs: [string[], number][] = [
+      [["cli.js", "pmse", "--full", "--dataset", "mnist", "--shard", "0/2"], 3],
+      [["cli.js", "pmse", "--full", "--dataset=fmnist"], 2],
+      [["cli.js", "pmse", "--full", "--dataset", "mnist", "--shard", "1/2"], 4],
+      [["cli.js", "merge", "s0", "s1", "--out", "merged"], 0],
+      [["cli.js", "pmse", "--full"], 1],
+    ];
+    let log: InvocationLog | undefined;
+    for (const [argv, items] of runs) {
+      log = await InvocationLog.open(dir, FINGERPRINT, argv);
+      for (let i = 0; i < items; i++) log.itemComputed();
+      await log.close(true);
+    }
+    const byDataset = log!.totalsByDataset();
+    expect(Object.keys(byDataset)).toEqual(["all", "fmnist", "merge", "mnist"]);
+    expect(byDataset.mnist).toMatchObject({ invocations: 2, itemsComputed: 7 });
+    expect(byDataset.fmnist).toMatchObject({ invocations: 1, itemsComputed: 2 });
+    expect(byDataset.merge).toMatchObject({ invocations: 1, itemsComputed: 0 });
+    expect(byDataset.all).toMatchObject({ invocations: 1, itemsComputed: 1 });
+    const parts = Object.values(byDataset);
+    expect(parts.reduce((s, t) => s + t.cpuSeconds, 0)).toBeCloseTo(log!.totals().cpuSeconds, 9);
+    expect(invocationDataset({ argv: ["cli.js", "attack", "--dataset"] })).toBe("all");
   });
 
   it("refuses a ledger whose checksum does not match, naming the file", async () => {

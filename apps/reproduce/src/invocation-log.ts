@@ -47,6 +47,7 @@ export class InvocationLog {
   private finished = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private closedRecord: InvocationRecord | undefined;
 
   private constructor(
     private readonly path: string,
@@ -85,8 +86,9 @@ export class InvocationLog {
     await this.write();
   }
 
-  /** This invocation's record as of now. */
+  /** This invocation's record as of now; after {@link close}, as it was closed. */
   current(): InvocationRecord {
+    if (this.closedRecord) return this.closedRecord;
     const cpu = process.cpuUsage(this.startedCpu);
     const cpuList = cpus();
     return {
@@ -108,13 +110,18 @@ export class InvocationLog {
 
   /** Sums over {@link records}. */
   totals(): InvocationTotals {
-    const all = this.records();
-    return {
-      invocations: all.length,
-      wallSeconds: all.reduce((s, r) => s + r.wallSeconds, 0),
-      cpuSeconds: all.reduce((s, r) => s + r.cpuSeconds, 0),
-      itemsComputed: all.reduce((s, r) => s + r.itemsComputed, 0),
-    };
+    return sum(this.records());
+  }
+
+  /**
+   * {@link totals} per `--dataset` of the invocations' command lines ({@link invocationDataset}): the ledger is per
+   * configuration, and a configuration covers every dataset, so this is how one dataset's cost is read when the
+   * datasets were run one after the other.
+   */
+  totalsByDataset(): Record<string, InvocationTotals> {
+    const groups: Record<string, InvocationRecord[]> = {};
+    for (const record of this.records()) (groups[invocationDataset(record)] ??= []).push(record);
+    return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)).map(([key, records]) => [key, sum(records)]));
   }
 
   /** Stop the heartbeat and write the final record (`finished` as given). */
@@ -122,6 +129,7 @@ export class InvocationLog {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.finished = finished;
+    this.closedRecord = this.current();
     await this.write();
   }
 
@@ -130,4 +138,26 @@ export class InvocationLog {
     this.writing = this.writing.then(() => writeSealedJson(this.path, this.records(), 1));
     return this.writing;
   }
+}
+
+/**
+ * Which dataset an invocation worked on: the value of its `--dataset` option; `"merge"` for `reproduce merge`
+ * (which computes no items), `"all"` for a run without `--dataset` (every dataset of the configuration).
+ */
+export function invocationDataset(record: Pick<InvocationRecord, "argv">): string {
+  const { argv } = record;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--dataset" && i + 1 < argv.length) return argv[i + 1];
+    if (argv[i].startsWith("--dataset=")) return argv[i].slice("--dataset=".length);
+  }
+  return argv.includes("merge") ? "merge" : "all";
+}
+
+function sum(records: readonly InvocationRecord[]): InvocationTotals {
+  return {
+    invocations: records.length,
+    wallSeconds: records.reduce((s, r) => s + r.wallSeconds, 0),
+    cpuSeconds: records.reduce((s, r) => s + r.cpuSeconds, 0),
+    itemsComputed: records.reduce((s, r) => s + r.itemsComputed, 0),
+  };
 }

@@ -78,7 +78,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     engine,
     ...(options.merging && options.from ? { mergedShards: options.from.length } : {}),
     packageVersions: await packageVersions(),
-    timings: { wallSeconds, finishedAt: new Date().toISOString(), allInvocations: invocations.totals() },
+    timings: { wallSeconds, finishedAt: new Date().toISOString(), allInvocations: invocations.totals(), invocationsByDataset: invocations.totalsByDataset() },
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
