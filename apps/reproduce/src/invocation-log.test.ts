@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CorruptFileError } from "./corrupt-file-error.js";
 import { InvocationLog, invocationDataset, type InvocationRecord } from "./invocation-log.js";
-import { readSealedJson } from "./sealed-json.js";
+import { readSealedJson, writeSealedJson } from "./sealed-json.js";
 
 const FINGERPRINT = "0123456789abcdef0123456789abcdef";
 let dir: string;
@@ -58,6 +58,31 @@ describe("InvocationLog", () => {
     const records = (await readSealedJson<InvocationRecord[]>(ledgerPath(merged)))!;
     expect(records.filter((r) => r.importedFrom === shard)).toHaveLength(1);
     expect(records.filter((r) => r.importedFrom === undefined)).toHaveLength(2);
+  });
+
+  it("keeps two shards' records that started in the same millisecond (told apart by their command lines)", async () => {
+    const merged = join(dir, "merged");
+    const log = await InvocationLog.open(merged, FINGERPRINT, ["cli.js", "merge"]);
+    const machine = { host: "h", cores: 2, cpu: "c" };
+    const record = (shard: number): InvocationRecord => ({
+      startedAt: "2026-12-03T11:48:25.370Z",
+      updatedAt: "2026-12-03T12:48:25.370Z",
+      wallSeconds: 3600,
+      cpuSeconds: 3500,
+      itemsComputed: 200,
+      finished: false,
+      argv: ["cli.js", "pmse", "--shard", `${shard}/2`],
+      machine,
+    });
+    for (const shard of [0, 1]) {
+      const source = join(dir, `shard-${shard}`);
+      await mkdir(join(source, "invocations"), { recursive: true });
+      await writeSealedJson(ledgerPath(source), [record(shard)], 1);
+      await log.importFrom(source, FINGERPRINT);
+      await log.importFrom(source, FINGERPRINT);
+    }
+    await log.close(true);
+    expect(log.totals()).toMatchObject({ invocations: 3, itemsComputed: 400 });
   });
 
   it("splits the totals by the --dataset of each invocation's command line (one dataset's cost)", async () => {

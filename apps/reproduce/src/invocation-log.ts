@@ -77,10 +77,12 @@ export class InvocationLog {
   /** Append the records of another ledger file (a shard's), marked with where they came from; none when it does not exist. */
   async importFrom(directory: string, fingerprint: string): Promise<void> {
     const records = await readSealedJson<InvocationRecord[]>(join(directory, "invocations", `${fingerprint.slice(0, 16)}.json`));
-    // A merge run twice imports the same shards twice: a record is identified by its machine and start time.
-    const known = new Set(this.earlier.map((r) => `${r.machine.host}@${r.startedAt}`));
+    // A merge run twice imports the same shards twice: a record is identified by its machine, start time and command
+    // line (shard processes launched together can start in the same millisecond).
+    const identity = (r: InvocationRecord) => `${r.machine.host}@${r.startedAt} ${r.argv.join(" ")}`;
+    const known = new Set(this.earlier.map(identity));
     for (const record of records ?? []) {
-      if (known.has(`${record.machine.host}@${record.startedAt}`)) continue;
+      if (known.has(identity(record))) continue;
       this.earlier.push({ ...record, importedFrom: record.importedFrom ?? directory });
     }
     await this.write();
