@@ -21,7 +21,7 @@ const subdirectories = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTy
 function datasetOf(record) {
   const at = record.argv.indexOf("--dataset");
   if (at >= 0) return record.argv[at + 1];
-  return record.argv.includes("merge") ? "(merges)" : "(all datasets)";
+  return record.argv.includes("merge") ? "merge" : "all"; // the names of invocationDataset in src/invocation-log.ts
 }
 
 /** One row per `--dataset` of an experiment's invocations: their count, items computed, hours and CPU-s per item. */
