@@ -4,24 +4,47 @@
 // took, shards side by side counted once), and summed wall and CPU hours. A second table splits the same ledgers by
 // the `--dataset` each invocation was given (the ledger is per configuration, which covers both datasets, so this is
 // how one dataset's cost is read), with the CPU seconds per computed item. Reads only what the runs wrote; prints
-// Markdown.
+// Markdown. Every ledger is checked against its SHA-256 as the app's own reader does (src/sealed-json.ts): a damaged
+// one stops the script with a one-line message naming the file, rather than counting wrong hours.
 //   node apps/reproduce/scripts/published-status.mjs [published-directory]
 //
 // A shard's second round imports the merged checkpoints and ledgers (`--from`), so every shard's ledger then also
 // lists the other shards' invocations: they are counted once, by start time and command line.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = process.argv[2] ?? fileURLToPath(new URL("../published/", import.meta.url));
-const sealed = (file) => JSON.parse(readFileSync(file, "utf8")).value;
+/** The value of a sealed JSON file (`{ sha256, value }`); exits with a one-line message when it does not check. */
+function sealed(file) {
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`${file} is not valid JSON (${error.message})`);
+  }
+  if (typeof parsed?.sha256 !== "string" || !("value" in parsed)) fail(`${file} is not a sealed file ({ sha256, value })`);
+  const actual = createHash("sha256").update(JSON.stringify(parsed.value)).digest("hex");
+  if (actual !== parsed.sha256) fail(`${file} does not match its SHA-256 (the file was changed or corrupted)`);
+  return parsed.value;
+}
+
+function fail(message) {
+  console.error(`published-status: ${message}`);
+  process.exit(1);
+}
 const subdirectories = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
 
-/** The `--dataset` an invocation was given; merges and runs without one are counted apart. */
+/** The `--dataset` an invocation was given; merges and runs without one are counted apart (as `invocationDataset`
+ * of src/invocation-log.ts names them). */
 function datasetOf(record) {
-  const at = record.argv.indexOf("--dataset");
-  if (at >= 0) return record.argv[at + 1];
-  return record.argv.includes("merge") ? "merge" : "all"; // the names of invocationDataset in src/invocation-log.ts
+  const { argv } = record;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--dataset" && i + 1 < argv.length) return argv[i + 1];
+    if (argv[i].startsWith("--dataset=")) return argv[i].slice("--dataset=".length);
+  }
+  return argv.includes("merge") ? "merge" : "all";
 }
 
 /** One row per `--dataset` of an experiment's invocations: their count, items computed, hours and CPU-s per item. */
