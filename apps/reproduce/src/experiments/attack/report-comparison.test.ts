@@ -65,4 +65,29 @@ describe("attack report: paper | authors' model | our model", () => {
     expect(rowAt125(report, "G").slice(6, 9)).toEqual(["0.0 ± 0.0 #1 ✗", "×0.0", "**75.0 ± 25.0**"]);
     expect(report).toContain("- our model: preset quick — a smoke test, not a reproduction, 4 test points, 2,000 gradient samples, engine onnx");
   });
+
+  it("names no measured cause for a real reversal on the authors' checkpoint at the paper's scale", async () => {
+    // 16 points at ε = 1.25: SG flips all of them, SH+SG only 2 (the paper: SH+SG 10.5 < SG 11.3), SE > 0.
+    const n = 16;
+    const kept: Record<AttackMethod, number[]> = {
+      "SH+SG": Array.from({ length: n }, (_, i) => (i < 2 ? 0 : 1)),
+      SG: Array(n).fill(0),
+      "SP (H+G)": Array(n).fill(1),
+      "SP G": Array(n).fill(1),
+      "H+G": Array(n).fill(1),
+      G: Array(n).fill(1),
+      Random: Array(n).fill(1),
+    };
+    const results = attackFixtureResults(Object.fromEntries(Object.entries(kept).map(([m, v]) => [m, v.map((k) => [1, k])])) as Record<AttackMethod, number[][]>);
+    const full = { ...results, datasets: results.datasets.map((d) => ({ ...d, validationRows: Array.from({ length: 200 }, (_, i) => i) })) };
+    const row = (model: "authors" | "ours") =>
+      attackRunReport({ ...attackFixtureConfig(n), samples: 100_000, model }, full, { out, model }).then((report) =>
+        report.split("\n").find((l) => l.startsWith("| MNIST, ε = 1.25 | SH+SG | SG |")),
+      );
+    // SH+SG − SG: 14 of 16 points are +1 → 87.5 ± 8.5 points, a real reversal
+    expect(await row("authors")).toBe(
+      "| MNIST, ε = 1.25 | SH+SG | SG | 87.5 ± 8.5 pts | real reversal | not measured: the authors' checkpoint, 100,000 gradient samples and 200 validation points (paper: 100,000 and 200); the Monte-Carlo draws, the test points drawn and the attack's solver still differ |",
+    );
+    expect(await row("ours")).toMatch(/\| real reversal \| our model differs from the paper's \(embedded data, our training run\) \|$/);
+  });
 });

@@ -75,6 +75,12 @@ describe("orderingSection's likely cause", () => {
     expect(cause).toContain("may stop short of its optimum");
   });
 
+  it("claims no cause for the authors' checkpoint where nothing else explains a reversal (our trained model: the model)", () => {
+    const note = { ...reversal("MNIST logit, ε = 1", { mean: 1e-7, standardError: 1e-8 }), first: "SP (H+G)" as const, second: "SH+SG" as const, paperGap: 0.5 };
+    expect(causeOf("uniform-ball", note, [], { ...FULL, model: "authors" })).toMatch(/^not measured: the authors' checkpoint;/);
+    expect(causeOf("uniform-ball", note, [], { ...FULL, model: "ours" })).toBe("model and data differ from the paper's (embedded data, our training run)");
+  });
+
   it("blames SmoothHess's own Monte-Carlo noise when it is as large as the gap", () => {
     const noisy = { ...reversal("MNIST logit, ε = 1", { mean: 1e-9, standardError: 1e-10 }), noise: { "SH+SG": 2e-9, SG: 1e-11 } };
     expect(causeOf("uniform-radius", noisy, [])).toMatch(/^SH\+SG's own Monte-Carlo noise/);
