@@ -6,6 +6,7 @@ import { markdownTable, scientific } from "../../markdown-table.js";
 import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
 import { PAPER_TABLE_4 } from "../../paper-numbers/table-4.js";
 import { PAPER_TABLE_8 } from "../../paper-numbers/table-8.js";
+import { attackClaimFigures } from "./claim-figures.js";
 import type { AttackResults } from "./compute.js";
 import { SECOND_ORDER_METHODS, type AttackConfig } from "./config.js";
 import { dataSourceText, gradientEngineText, surrogateEngineText, trainingCells } from "../shared/setup-notes.js";
@@ -88,6 +89,7 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
         .join("; ")}.`,
       "",
     );
+    lines.push(...attackClaimFigures(d, config.radii));
     lines.push(
       "Mean SoftMax probability of the originally predicted class after the attack (lower: stronger). Not in the paper, but a",
       "continuous measure of the same attacks, far less granular than post-hoc accuracy when there are few test points:",

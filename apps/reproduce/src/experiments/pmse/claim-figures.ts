@@ -1,5 +1,6 @@
 import { pairedDifference } from "@smoothhess/metrics";
 import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
+import { zScore } from "../shared/z-score.js";
 import type { PmseTargetResults } from "./results.js";
 
 /** A second-order method and the first-order model it extends (§5.2: "second-order models beat their first-order counterparts"). */
@@ -49,10 +50,4 @@ export function claimFigures(
 function signedPercent(x: number): string {
   if (!Number.isFinite(x)) return "—";
   return `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} %`;
-}
-
-function zScore(difference: number, standardError: number): string {
-  const z = difference / standardError;
-  if (!Number.isFinite(z)) return "—";
-  return `${z >= 0 ? "+" : "−"}${Math.abs(z).toFixed(1)}`;
 }
