@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CorruptFileError } from "./corrupt-file-error.js";
+import type { InvocationTotals } from "./invocation-log.js";
 import { sha256 } from "./sealed-json.js";
 
 import type { ModelSource } from "./model-source.js";
@@ -36,7 +37,14 @@ export interface RunDocument {
   readonly engine?: string;
   readonly seed?: number;
   readonly backend?: string;
-  readonly timings?: { readonly wallSeconds?: number; readonly finishedAt?: string };
+  readonly timings?: {
+    readonly wallSeconds?: number;
+    readonly finishedAt?: string;
+    /** The invocation ledger's totals over every invocation of the configuration (runs since the ledger existed). */
+    readonly allInvocations?: InvocationTotals;
+    /** The same split by each invocation's `--dataset` (`invocationDataset`; runs since the split existed). */
+    readonly invocationsByDataset?: Readonly<Record<string, InvocationTotals>>;
+  };
   readonly config: unknown;
   readonly results: unknown;
 }

@@ -35,7 +35,8 @@ describe("report (rebuild report.md from results.json)", () => {
     for (const [directory, model] of [[ours, "our model"], [authors, "authors' model"]]) {
       const report = await readFile(join(directory, "report.md"), "utf8");
       expect(report).toMatch(/^# pmse\n/);
-      expect(report).toContain("rebuilt from it by `pnpm reproduce report`");
+      expect(report).toContain("Numbers: `results.json`; this report was rebuilt from it by `pnpm reproduce report`");
+      expect(report).not.toContain("Compute over every invocation"); // the fixture's results.json has no ledger totals
       expect(report).toContain("**Smoke test, not a reproduction.**");
       expect(report).toContain(`| ${model} (this run) |`);
       expect(report).not.toContain("not run");
@@ -78,6 +79,7 @@ describe("report (rebuild report.md from results.json)", () => {
     const compressed = await compressResults(directory);
     const [path] = await rebuildReports(out, ["pmse"]);
     expect(await readFile(path, "utf8")).toContain("| 2.0e-5 ± 5.8e-6 #1 ✓ |");
+    expect(await readFile(path, "utf8")).toContain("Numbers: `results.json.gz`; this report was rebuilt from it");
     expect(await readFile(join(directory, "SHA256SUMS"), "utf8")).toContain(`${sha256(compressed)}  results.json.gz`);
   });
 

@@ -4,6 +4,7 @@ import { writeFileAtomic } from "./atomic-write.js";
 import type { AttackResults } from "./experiments/attack/compute.js";
 import type { AttackConfig } from "./experiments/attack/config.js";
 import { attackRunReport } from "./experiments/attack/report.js";
+import { computeSummary } from "./compute-summary.js";
 import { experiments } from "./experiments/index.js";
 import type { PmseResults } from "./experiments/pmse/compute.js";
 import type { PmseConfig } from "./experiments/pmse/config.js";
@@ -101,7 +102,7 @@ export function reportHeader(document: RunDocument): string {
     `# ${document.experiment}\n\n${summary}\n\n` +
     `Preset \`${config.preset}\`, seed ${document.seed}, backend \`${document.backend}\`${document.engine ? `, engine \`${document.engine}\`` : ""}` +
     `${document.model === "authors" ? ", the paper authors' trained networks" : ""}; wall time ${wall === undefined ? "?" : wall.toFixed(1)} s` +
-    " (the run's last invocation). Numbers: `results.json`; this report was rebuilt from it by `pnpm reproduce report`.\n\n" +
+    ` (the run's last invocation).${computeSummary(document.timings)} Numbers: \`${document.file}\`; this report was rebuilt from it by \`pnpm reproduce report\`.\n\n` +
     (config.preset === "quick" ? QUICK_NOTICE : "")
   );
 }

@@ -65,6 +65,10 @@ describe("runExperiment", () => {
     const ledger = document.timings.allInvocations;
     expect(ledger).toMatchObject({ invocations: 2, itemsComputed: 6 });
     expect(ledger.wallSeconds).toBeGreaterThan(0);
+    // and the report's header says so (the last invocation's wall time alone says little about a resumed run)
+    expect(await readFile(join(out, "a", "toy", "report.md"), "utf8")).toMatch(
+      /Compute over every invocation of this configuration \(its ledger, `invocations\/`\): 2 invocations, \d+ s CPU, \d+ s wall summed, 6 items computed\./,
+    );
   });
 
   it("a failed run of one configuration neither blocks nor loses to a run of another; rerunning it resumes", async () => {

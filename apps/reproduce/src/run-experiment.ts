@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
+import { computeSummary } from "./compute-summary.js";
 import { effectiveEngine, experimentDirectoryName, type Experiment, type RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
@@ -82,7 +83,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     results: output.results,
   };
   await writeFileAtomic(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
-  const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`, engine \`${engine}\`${model === "authors" ? ", the paper authors' trained networks" : ""}; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed). Numbers: \`results.json\`.\n\n`;
+  const header = `# ${experiment.name}\n\n${experiment.summary}\n\nPreset \`${options.preset}\`, seed ${options.seed}, backend \`${options.backend}\`, engine \`${engine}\`${model === "authors" ? ", the paper authors' trained networks" : ""}; wall time ${wallSeconds.toFixed(1)} s (this invocation; resumed items are not recomputed).${computeSummary(document.timings)} Numbers: \`results.json\`.\n\n`;
   await writeFileAtomic(reportPath, header + (options.preset === "quick" ? QUICK_NOTICE : "") + output.report);
   const checksumsPath = join(directory, "SHA256SUMS");
   const lines = [];
