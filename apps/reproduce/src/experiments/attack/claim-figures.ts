@@ -1,5 +1,6 @@
 import { pairedDifference } from "@smoothhess/metrics";
 import { ATTACK_METHODS, type AttackMethod } from "../../paper-numbers/paper-layout.js";
+import { signedDecimal } from "../shared/signed-decimal.js";
 import { zScore } from "../shared/z-score.js";
 import type { AttackDatasetResults } from "./results.js";
 
@@ -42,7 +43,7 @@ export function attackClaimFigures(d: Pick<AttackDatasetResults, "points" | "sel
   const pairs = PAIRS.map(([first, second]) => {
     const cells = radii.map((_, e) => {
       const { mean, standardError } = pairedDifference(kept(first, e), kept(second, e));
-      return `${signedPoints(mean)} (z ${zScore(mean, standardError)})`;
+      return `${signedDecimal(100 * mean)} (z ${zScore(mean, standardError)})`;
     });
     return `${first} − ${second} ${cells.join(" / ")}`;
   });
@@ -57,9 +58,4 @@ export function attackClaimFigures(d: Pick<AttackDatasetResults, "points" | "sel
       ` β of SP (H+G) non-increasing ${yesNo(monotone(chosen("SP (H+G)"), -1))} (${chosen("SP (H+G)").join(", ")}).`,
     "",
   ];
-}
-
-function signedPoints(fraction: number): string {
-  if (!Number.isFinite(fraction)) return "—";
-  return `${fraction >= 0 ? "+" : "−"}${Math.abs(100 * fraction).toFixed(1)}`;
 }

@@ -1,5 +1,6 @@
 import { pairedDifference } from "@smoothhess/metrics";
 import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
+import { signedDecimal } from "../shared/signed-decimal.js";
 import { zScore } from "../shared/z-score.js";
 import type { PmseTargetResults } from "./results.js";
 
@@ -48,6 +49,5 @@ export function claimFigures(
 }
 
 function signedPercent(x: number): string {
-  if (!Number.isFinite(x)) return "—";
-  return `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} %`;
+  return Number.isFinite(x) ? `${signedDecimal(100 * x)} %` : "—";
 }
