@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CorruptFileError } from "./corrupt-file-error.js";
-import type { InvocationTotals } from "./invocation-log.js";
+import { checkRunTimings, type RunTimings } from "./run-timings.js";
 import { sha256 } from "./sealed-json.js";
 
 import type { ModelSource } from "./model-source.js";
@@ -37,14 +37,8 @@ export interface RunDocument {
   readonly engine?: string;
   readonly seed?: number;
   readonly backend?: string;
-  readonly timings?: {
-    readonly wallSeconds?: number;
-    readonly finishedAt?: string;
-    /** The invocation ledger's totals over every invocation of the configuration (runs since the ledger existed). */
-    readonly allInvocations?: InvocationTotals;
-    /** The same split by each invocation's `--dataset` (`invocationDataset`; runs since the split existed). */
-    readonly invocationsByDataset?: Readonly<Record<string, InvocationTotals>>;
-  };
+  /** What the run recorded of its compute time, checked by {@link checkRunTimings}. */
+  readonly timings?: RunTimings;
   readonly config: unknown;
   readonly results: unknown;
 }
@@ -58,7 +52,8 @@ export const RESULTS_FILES = ["results.json", "results.json.gz"] as const;
  * object naming `experiment`, and its `model` (absent: `"ours"`) must be `expectedModel`. Returns `undefined` when
  * there is neither.
  * @throws {@link CorruptFileError} (one line, naming the file) when SHA256SUMS is missing or lacks the line, the
- *   checksum differs, the file does not decompress, the JSON does not parse, or the document is of another
+ *   checksum differs, the file does not decompress, the JSON does not parse, its `timings` are not of the runner's
+ *   shape ({@link checkRunTimings}), or the document is of another
  *   experiment or model or lacks `config` / `results`; the file system's error when a file exists but cannot be read.
  */
 export async function readRunDocument(directory: string, experiment: string, expectedModel: ModelName): Promise<RunDocument | undefined> {
@@ -108,7 +103,7 @@ export async function readRunDocument(directory: string, experiment: string, exp
     ...(typeof document.engine === "string" ? { engine: document.engine } : {}),
     ...(typeof document.seed === "number" ? { seed: document.seed } : {}),
     ...(typeof document.backend === "string" ? { backend: document.backend } : {}),
-    ...(typeof document.timings === "object" && document.timings !== null ? { timings: document.timings as RunDocument["timings"] } : {}),
+    ...(document.timings !== undefined ? { timings: checkRunTimings(path, document.timings) } : {}),
     config: document.config,
     results: document.results,
   };

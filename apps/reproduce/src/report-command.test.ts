@@ -74,6 +74,19 @@ describe("report (rebuild report.md from results.json)", () => {
     expect(await readFile(join(directory, "report.md"), "utf8")).toBe("old report\n");
   });
 
+  it("refuses a results.json whose timings are not of the runner's shape, even with a matching checksum", async () => {
+    const directory = await writeFixtureRun(out, "pmse", undefined, pmseFixtureConfig(3), pmseFixtureResults(values(1)));
+    const path = join(directory, "results.json");
+    const before = await readFile(path, "utf8");
+    const edited = before.replace('"wallSeconds": 12.5', '"wallSeconds": "12.5"');
+    expect(edited).not.toBe(before);
+    await writeFile(path, edited);
+    const sums = await readFile(join(directory, "SHA256SUMS"), "utf8");
+    await writeFile(join(directory, "SHA256SUMS"), sums.replace(sha256(before), sha256(edited)));
+    await expect(rebuildReports(out, ["pmse"])).rejects.toThrow(/results\.json: has timings\.wallSeconds that is not a non-negative number/);
+    expect(await readFile(join(directory, "report.md"), "utf8")).toBe("old report\n");
+  });
+
   it("reads a gzip-compressed results.json.gz checked against its own SHA256SUMS line, as published copies keep it", async () => {
     const directory = await writeFixtureRun(out, "pmse", "authors", pmseFixtureConfig(3), pmseFixtureResults(values(10)));
     const compressed = await compressResults(directory);
