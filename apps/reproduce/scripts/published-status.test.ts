@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InvocationRecord } from "../src/invocation-log.js";
 import { sealJson, writeSealedJson } from "../src/sealed-json.js";
 
-const SCRIPT = fileURLToPath(new URL("./published-status.mjs", import.meta.url));
+const SCRIPT = fileURLToPath(new URL("./published-status.ts", import.meta.url));
 const FINGERPRINT = "f5f1989bc4f3aeef";
 const MACHINE = { host: "test", cores: 2, cpu: "test" };
 
@@ -35,13 +35,13 @@ async function shard(experiment: string, name: string, items: string[], ledger: 
 }
 
 function status(): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SCRIPT, root], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, root], { encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 const argv = (...rest: string[]) => ["cli.js", "attack", "--full", ...rest];
 
-describe("published-status.mjs", () => {
+describe("published-status.ts", () => {
   it("counts checkpoints as the union over shards, imported ledger records once, and clock hours as the union of intervals", async () => {
     const shard0 = record(0, 3600, 3000, 30, argv("--dataset", "mnist", "--shard", "0/2"));
     const shard1 = record(0, 1800, 1700, 20, argv("--dataset", "mnist", "--shard", "1/2"));
@@ -85,6 +85,6 @@ describe("published-status.mjs", () => {
     const { status: code, stdout, stderr } = status();
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr.trim()).toBe(`published-status: ${ledger} does not match its SHA-256 (the file was changed or corrupted)`);
+    expect(stderr.trim()).toBe(`published-status: ${ledger}: does not match its SHA-256 (the file was changed or corrupted)`);
   });
 });
