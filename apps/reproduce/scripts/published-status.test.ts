@@ -44,7 +44,8 @@ const argv = (...rest: string[]) => ["cli.js", "attack", "--full", ...rest];
 describe("published-status.ts", () => {
   it("counts checkpoints as the union over shards, imported ledger records once, and clock hours as the union of intervals", async () => {
     const shard0 = record(0, 3600, 3000, 30, argv("--dataset", "mnist", "--shard", "0/2"));
-    const shard1 = record(0, 1800, 1700, 20, argv("--dataset", "mnist", "--shard", "1/2"));
+    // shard 1 ended on a pending stage: not finished, but closed (its record is final, not a heartbeat's)
+    const shard1 = { ...record(0, 1800, 1700, 20, argv("--dataset", "mnist", "--shard", "1/2")), closed: true };
     // the second round: shard 1 imported shard 0's record with the merged checkpoints; it ran 1 h after both
     const round2 = record(7200, 900, 800, 10, argv("--dataset=fmnist", "--shard", "1/2"), true);
     const merge = record(3700, 36, 36, 0, ["cli.js", "merge", "a", "b"], true);
@@ -54,9 +55,9 @@ describe("published-status.ts", () => {
     const { status: code, stdout } = status();
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
-    // 3 distinct val mnist items (one written by both shards), 1 test fmnist item; 4 distinct invocations, 2 unfinished;
+    // 3 distinct val mnist items (one written by both shards), 1 test fmnist item; 4 distinct invocations, 1 not closed (shard 0's, cut off);
     // elapsed: [0, 1 h) ∪ [0, 0.5 h) ∪ [3700 s, 3736 s) ∪ [2 h, 2.25 h) = 1.26 h
-    expect(lines).toContain("| attack | 2 shards/attack-authors | test fmnist 1, val mnist 3 | 4 (2 cut off or running) | 1.26 | 1.76 | 1.54 |");
+    expect(lines).toContain("| attack | 2 shards/attack-authors | test fmnist 1, val mnist 3 | 4 (1 cut off or running) | 1.26 | 1.76 | 1.54 |");
     // per --dataset (both spellings of the option): merges apart, CPU-s per computed item
     expect(lines).toContain("| attack | fmnist | 1 | 10 | 0.25 | 0.25 | 0.22 | 80.0 |");
     expect(lines).toContain("| attack | merge | 1 | 0 | 0.01 | 0.01 | 0.01 | — |");

@@ -88,7 +88,8 @@ async function statusTables(root: string): Promise<string[]> {
         items.set(key, (items.get(key) ?? 0) + 1);
       }
       const records = [...invocations.values()];
-      const running = records.filter((record) => !record.finished).length;
+      // a record its process did not close is a heartbeat's: the process was killed (a session's end) or still runs
+      const running = records.filter((record) => !(record.closed ?? record.finished)).length;
       const counts = [...items].sort().map(([key, n]) => `${key} ${n}`).join(", ") || "none";
       const where = shards.length > 0 ? `${shards.length} shards/${output}` : output;
       rows.push(

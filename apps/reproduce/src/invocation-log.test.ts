@@ -23,6 +23,7 @@ describe("InvocationLog", () => {
     const early = await readSealedJson<InvocationRecord[]>(ledgerPath(dir));
     expect(early).toHaveLength(1);
     expect(early?.[0]).toMatchObject({ finished: false, itemsComputed: 0, argv: ["cli.js", "pmse"] });
+    expect(early?.[0]).not.toHaveProperty("closed"); // a heartbeat's record: what a killed process leaves
     first.itemComputed();
     first.itemComputed();
     await first.close(false);
@@ -34,9 +35,10 @@ describe("InvocationLog", () => {
     expect(spin).toBeGreaterThan(0);
     await second.close(true);
     const records = (await readSealedJson<InvocationRecord[]>(ledgerPath(dir)))!;
-    expect(records.map((r) => [r.itemsComputed, r.finished])).toEqual([
-      [2, false],
-      [1, true],
+    // the first ended on an error (or a pending stage): not finished, but its record is final and exact
+    expect(records.map((r) => [r.itemsComputed, r.finished, r.closed])).toEqual([
+      [2, false, true],
+      [1, true, true],
     ]);
     expect(records[1].cpuSeconds).toBeGreaterThan(0);
     expect(records[1].wallSeconds).toBeGreaterThan(0);

@@ -14,8 +14,14 @@ export interface InvocationRecord {
   readonly cpuSeconds: number;
   /** Items this process computed and checkpointed (resumed ones are not counted). */
   readonly itemsComputed: number;
-  /** The run reached its end (false: it was interrupted, or is still running). */
+  /** The run completed and wrote its results (false: it failed, stopped for a pending stage, was killed, or is still running). */
   readonly finished: boolean;
+  /**
+   * The process wrote this record when it ended, on success or on an error (a pending stage included), so its times
+   * and item count are exact; absent or false while it runs, and for a process killed since its last heartbeat
+   * (records written before this field existed lack it too).
+   */
+  readonly closed?: boolean;
   /** The command line after `node`. */
   readonly argv: readonly string[];
   /** Which machine: host name, logical cores and CPU model. */
@@ -45,6 +51,7 @@ const HEARTBEAT_MS = 30_000;
 export class InvocationLog {
   private computed = 0;
   private finished = false;
+  private closing = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private closedRecord: InvocationRecord | undefined;
@@ -100,6 +107,7 @@ export class InvocationLog {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       itemsComputed: this.computed,
       finished: this.finished,
+      ...(this.closing ? { closed: true } : {}),
       argv: this.argv,
       machine: { host: hostname(), cores: cpuList.length, cpu: cpuList[0]?.model ?? "unknown" },
     };
@@ -126,11 +134,12 @@ export class InvocationLog {
     return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)).map(([key, records]) => [key, sum(records)]));
   }
 
-  /** Stop the heartbeat and write the final record (`finished` as given). */
+  /** Stop the heartbeat and write the final record (`finished` as given; `closed`: exact, not a heartbeat's). */
   async close(finished: boolean): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.finished = finished;
+    this.closing = true;
     this.closedRecord = this.current();
     await this.write();
   }
