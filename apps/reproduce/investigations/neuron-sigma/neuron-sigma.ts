@@ -15,8 +15,7 @@
  * Each point is appended to OUT (default results/points.jsonl beside this file) as one JSON line; a rerun skips the
  * points already there.
  */
-import { existsSync } from "node:fs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BallSampling } from "@smoothhess/metrics";
@@ -26,11 +25,10 @@ import { predictedClasses, useBackend, type BackendName } from "@smoothhess/tfjs
 import { loadAuthorsModel } from "../../src/authors-model.js";
 import { openEngine } from "../../src/engine.js";
 import { rowVector } from "../../src/explained-points.js";
-import { readRunDocument } from "../../src/model-runs.js";
 import { imageDatasetSplits } from "../../src/image-classifier-task.js";
-import { SEED_TAG, type PmseConfig } from "../../src/experiments/pmse/config.js";
+import { SEED_TAG } from "../../src/experiments/pmse/config.js";
 import { balls, sigmaCandidates } from "../../src/experiments/pmse/explained.js";
-import type { PmseResults } from "../../src/experiments/pmse/compute.js";
+import { PUBLISHED_MNIST_PMSE, readJsonLines, readPublishedMnistPmse } from "../shared/published-mnist-pmse.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -40,7 +38,6 @@ const SCALES = (env.SCALES ?? "0.5,0.75,1,1.25,1.5").split(",").map(Number);
 /** β = b·β̂ for each b (β̂ the published choice); the upper end stays inside App. E.2.1's grid (≤ 790). */
 const BETA_SCALES = [0.75, 1, 4 / 3, 16 / 9, 64 / 27];
 const OUT = env.OUT ?? `${here}/results/points.jsonl`;
-const PUBLISHED = fileURLToPath(new URL("../../published/pmse/mnist/pmse-authors", import.meta.url));
 const LAWS: readonly BallSampling[] = ["uniform-ball", "uniform-radius"];
 
 /** One explained point: P_MSE of every model, keyed `law|ε|model`. */
@@ -50,14 +47,9 @@ interface PointRecord {
   readonly pmse: Record<string, number>;
 }
 
-const document = await readRunDocument(PUBLISHED, "pmse", "authors");
-if (!document) throw new Error(`${PUBLISHED} has no results.json(.gz)`);
-const published = document as unknown as { config: PmseConfig; results: PmseResults };
-const config = published.config;
-const dataset = published.results.datasets[0];
-if (dataset.dataset !== "mnist") throw new Error(`${PUBLISHED} holds ${dataset.dataset}, expected mnist`);
+const { config, dataset } = await readPublishedMnistPmse();
 const neuronTarget = dataset.targets.find((t) => t.target === "neuron");
-if (!neuronTarget) throw new Error(`${PUBLISHED} has no neuron target`);
+if (!neuronTarget) throw new Error(`${PUBLISHED_MNIST_PMSE} has no neuron target`);
 const target = { layer: dataset.neuron.layer, unit: dataset.neuron.unit };
 const ds = 0; // DATASET_KEYS.indexOf("mnist")
 const tg = 1; // TARGET_KEYS.indexOf("neuron")
@@ -66,10 +58,7 @@ const { sigmas } = sigmaCandidates(config.radii, d);
 const modelName = (scale: number) => `SH+SG x${scale}`;
 const spName = (scale: number) => `SP (H+G) x${scale.toFixed(3)}`;
 
-async function done(): Promise<PointRecord[]> {
-  if (!existsSync(OUT)) return [];
-  return (await readFile(OUT, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as PointRecord);
-}
+const done = () => readJsonLines<PointRecord>(OUT);
 
 if (process.argv.includes("--summarise")) {
   summarise(await done());

@@ -17,8 +17,7 @@
  * Environment: POINTS (default 200), CHECK (default 3), OUT (default results/points.jsonl beside this file). Each
  * finished point is appended to OUT as one JSON line, so an interrupted run resumes where it stopped.
  */
-import { existsSync } from "node:fs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { networkOracle } from "@smoothhess/oracle";
@@ -27,20 +26,18 @@ import { predictedClasses, referenceFromTfjsMlp, useBackend, type BackendName } 
 import { loadAuthorsModel } from "../../src/authors-model.js";
 import { openEngine, type Engine } from "../../src/engine.js";
 import { rowVector } from "../../src/explained-points.js";
-import { readRunDocument } from "../../src/model-runs.js";
 import { imageDatasetSplits } from "../../src/image-classifier-task.js";
-import { SEED_TAG, TARGET_KEYS, type PmseConfig } from "../../src/experiments/pmse/config.js";
+import { SEED_TAG, TARGET_KEYS } from "../../src/experiments/pmse/config.js";
 import { balls, type ExplainedFunction } from "../../src/experiments/pmse/explained.js";
-import type { PmseResults } from "../../src/experiments/pmse/compute.js";
 import { PAPER_TABLE_5 } from "../../src/paper-numbers/table-5.js";
 import type { PmseMethod, PmseTarget } from "../../src/paper-numbers/paper-layout.js";
+import { readJsonLines, readPublishedMnistPmse } from "../shared/published-mnist-pmse.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = process.env;
 const POINTS = Number(env.POINTS ?? 200);
 const CHECK = Number(env.CHECK ?? 3);
 const OUT = env.OUT ?? `${here}/results/points.jsonl`;
-const PUBLISHED = fileURLToPath(new URL("../../published/pmse/mnist/pmse-authors", import.meta.url));
 /** The authors' code's ball law, under which the paper's magnitudes were measured. */
 const LAW = "uniform-radius";
 const METHODS = ["SP (H+G)", "SP G", "SW (H+G)", "SW G", "G"] as const satisfies readonly PmseMethod[];
@@ -57,19 +54,11 @@ interface PointRecord {
   readonly pmse: Record<Method, number[]>;
 }
 
-const document = await readRunDocument(PUBLISHED, "pmse", "authors");
-if (!document) throw new Error(`${PUBLISHED} has no results.json(.gz)`);
-const published = document as unknown as { config: PmseConfig; results: PmseResults };
-const config = published.config;
-const dataset = published.results.datasets[0];
-if (dataset.dataset !== "mnist") throw new Error(`${PUBLISHED} holds ${dataset.dataset}, expected mnist`);
+const { config, dataset } = await readPublishedMnistPmse();
 const ds = 0; // DATASET_KEYS.indexOf("mnist")
 const d = 784;
 
-async function done(): Promise<PointRecord[]> {
-  if (!existsSync(OUT)) return [];
-  return (await readFile(OUT, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as PointRecord);
-}
+const done = () => readJsonLines<PointRecord>(OUT);
 
 if (process.argv.includes("--summarise")) {
   summarise(await done());
