@@ -10,7 +10,10 @@ const PACKAGES = [
   "@smoothhess/tfjs",
   "@smoothhess/surrogates",
   "@smoothhess/metrics",
+  "@smoothhess/onnx",
   "@tensorflow/tfjs-core",
+  // The engine's native runtime: its version decides the float32 kernels behind every onnx number.
+  "onnxruntime-node",
 ];
 
 /** Versions of the packages that produced a result, as installed (absent ones are left out). */

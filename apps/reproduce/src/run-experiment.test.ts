@@ -60,6 +60,8 @@ describe("runExperiment", () => {
     const document = JSON.parse(await readFile(join(out, "a", "toy", "results.json"), "utf8"));
     expect(document).toMatchObject({ experiment: "toy", seed: 3, backend: "wasm", config: { items: 6, seed: 3 } });
     expect(document.packageVersions.node).toBe(process.version);
+    // the onnx engine and its native runtime are named too: they decide the float32 kernels behind the numbers
+    expect(document.packageVersions).toMatchObject({ "@smoothhess/onnx": expect.any(String), "onnxruntime-node": expect.any(String) });
     expect(await readFile(join(out, "a", "toy", "report.md"), "utf8")).toContain("# toy");
     // The ledger holds both invocations: the interrupted one (4 items, not finished) and the resuming one (2).
     const ledger = document.timings.allInvocations;
