@@ -1,14 +1,13 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { computeSummary } from "./compute-summary.js";
+import { configurationFingerprint } from "./configuration-fingerprint.js";
 import { effectiveEngine, experimentDirectoryName, type Experiment, type RunOptions } from "./experiment.js";
 import { packageVersions } from "./package-versions.js";
 import { createProgress } from "./progress.js";
 import { sha256 } from "./sealed-json.js";
-import { stableStringify } from "./stable-stringify.js";
 import { importModels } from "./shard-record.js";
 import { InvocationLog } from "./invocation-log.js";
 
@@ -36,7 +35,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const directory = join(options.out, directoryName);
   const engine = effectiveEngine(experiment, options);
   const model = options.model ?? "ours";
-  const fingerprint = createHash("sha256").update(stableStringify({ experiment: experiment.name, config })).digest("hex");
+  const fingerprint = configurationFingerprint(experiment.name, config);
   const invocations = await InvocationLog.open(directory, fingerprint);
   const checkpoints = await CheckpointStore.open(join(directory, "checkpoints"), fingerprint, {
     fresh: options.fresh,
