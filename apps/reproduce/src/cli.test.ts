@@ -55,6 +55,8 @@ describe("CLI", () => {
     [["pmse", "--engine", "torch"], /--engine must be one of onnx, tfjs, got "torch"/],
     [["nested", "--model", "authors"], /--model authors: the authors released checkpoints for four-quadrant, pmse, attack only, not for nested/],
     [["nested", "--dataset", "mnist"], /--dataset selects datasets of pmse, attack; nested does not take it/],
+    [["nested", "--test-points", "first"], /--test-points chooses the test points of pmse, attack; nested does not take it/],
+    [["attack", "--test-points", "first"], /--test-points first explains the first images of the official test set, which the embedded Fashion-MNIST .* does not mark/],
     [["four-quadrant", "--seed", ""], /--seed must be an integer ≥ 0, got ""/],
     [["four-quadrant", "--out", ""], /--out must not be empty/],
     [["four-quadrant", "--data-dir", "/no/such/directory"], /--data-dir "\/no\/such\/directory" does not exist or is not a directory/],
@@ -66,6 +68,7 @@ describe("CLI", () => {
     [["merge", "/no/such/shard"], /\/no\/such\/shard is not a shard's output directory/],
     [["merge", "/no/such/shard", "--seed", "1"], /merge takes its options from the shards' records; remove --seed/],
     [["merge", "/no/such/shard", "--engine", "tfjs", "--model", "authors"], /merge takes its options from the shards' records; remove --engine, --model/],
+    [["merge", "/no/such/shard", "--test-points", "first"], /merge takes its options from the shards' records; remove --test-points/],
   ])("%j → one line on stderr, exit code 2, no stack trace", async (args, message) => {
     const { code, stderr } = await invoke(...args);
     expect(code).toBe(2);

@@ -40,6 +40,7 @@ const program = new Command()
   .option("--engine <name>", "engine of the explanations (pmse, attack, four-quadrant): onnx (ONNX Runtime) or tfjs; training is always tfjs", "onnx")
   .option("--model <source>", "pmse, attack, four-quadrant: ours (train, cached) or authors (the paper authors' checkpoints; writes <out>/<experiment>-authors/)", "ours")
   .option("--dataset <names>", "pmse, attack: only these datasets, comma-separated (mnist, fmnist); resumes and fills the same checkpoints as a run of both")
+  .option("--test-points <order>", "pmse, attack: seeded (default; a seeded draw from the test set) or first (its first --points images, the paper's points; needs the official test set: MNIST, or Fashion-MNIST from --data-dir)")
   .option("--out <dir>", "output directory (one run at a time: it is locked while a run uses it)", "results")
   .option("--data-dir <dir>", "directory with datasets that are not embedded (CIFAR-10 binaries, MNIST IDX files)")
   .option("--fresh", "recompute this experiment's checkpoints of this configuration instead of resuming them")
@@ -81,6 +82,9 @@ const program = new Command()
     for (const experiment of chosen) {
       if (options.datasets && !experiment.datasetOption) {
         throw new UsageError(`--dataset selects datasets of ${experiments.filter((e) => e.datasetOption).map((e) => e.name).join(", ")}; ${experiment.name} does not take it`);
+      }
+      if (options.testPointOrder !== undefined && !experiment.testPointOrderOption) {
+        throw new UsageError(`--test-points chooses the test points of ${experiments.filter((e) => e.testPointOrderOption).map((e) => e.name).join(", ")}; ${experiment.name} does not take it`);
       }
       if (options.model === "authors" && !experiment.authorsModel) {
         throw new UsageError(`--model authors: the authors released checkpoints for ${experiments.filter((e) => e.authorsModel).map((e) => e.name).join(", ")} only, not for ${experiment.name}`);
@@ -130,9 +134,9 @@ function stageList(error: StagePendingError): string {
  */
 async function merge(directories: string[], flags: RawFlags): Promise<number> {
   if (directories.length === 0) throw new UsageError("merge needs the output directories of the shards: merge <dir_0> … <dir_N-1> --out <merged>");
-  const numbers = ["quick", "full", "points", "samples", "seed", "backend", "engine", "model", "dataset", "shard", "from", "fresh"];
-  const given = numbers.filter((flag) => program.getOptionValueSource(flag) === "cli");
-  if (given.length > 0) throw new UsageError(`merge takes its options from the shards' records; remove ${given.map((f) => `--${f}`).join(", ")}`);
+  const numbers = ["quick", "full", "points", "samples", "seed", "backend", "engine", "model", "dataset", "testPoints", "shard", "from", "fresh"];
+  const given = program.options.filter((o) => numbers.includes(o.attributeName()) && program.getOptionValueSource(o.attributeName()) === "cli");
+  if (given.length > 0) throw new UsageError(`merge takes its options from the shards' records; remove ${given.map((o) => o.long).join(", ")}`);
   const out = flags.out ?? "results";
   const records = await readShardRecords(directories);
   const options: RunOptions = { ...records.options, out, fresh: false, quiet: flags.quiet ?? false, from: directories, merging: true };

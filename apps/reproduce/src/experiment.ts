@@ -4,6 +4,7 @@ import type { ImageTaskDataset } from "./image-datasets.js";
 import type { ModelSource } from "./model-source.js";
 import type { Progress } from "./progress.js";
 import type { ShardSpec } from "./shard.js";
+import type { TestPointOrder } from "./test-point-order.js";
 
 /** The two presets of every experiment. */
 export type Preset = "quick" | "full";
@@ -26,6 +27,8 @@ export interface RunOptions {
    * fingerprint: runs of single datasets fill the same checkpoints a run of both reads.
    */
   readonly datasets?: readonly ImageTaskDataset[];
+  /** `pmse` / `attack`: which test images they explain (`--test-points`; absent: `seeded`). */
+  readonly testPointOrder?: TestPointOrder;
   /** Output root; the experiment writes to `<out>/<name>/` (`<out>/<name>-authors/` with `--model authors`). */
   readonly out: string;
   /** Discard checkpoints of another configuration instead of refusing to resume. */
@@ -88,6 +91,8 @@ export interface Experiment<C extends object = object> {
   readonly engines?: readonly EngineName[];
   /** It takes `--dataset` (a subset of its datasets). */
   readonly datasetOption?: boolean;
+  /** It takes `--test-points` (which test images it explains). */
+  readonly testPointOrderOption?: boolean;
   /** It can explain the authors' checkpoints (`--model authors`). */
   readonly authorsModel?: boolean;
   /**

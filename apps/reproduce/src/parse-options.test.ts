@@ -39,6 +39,7 @@ describe("parseOptions", () => {
     [{ points: " " }, /^--points must be an integer ≥ 1, got " "$/],
     [{ out: "" }, /^--out must not be empty$/],
     [{ dataDir: "" }, /^--data-dir must not be empty$/],
+    [{ testPoints: "last" }, /^--test-points must be one of seeded, first, got "last"$/],
   ])("%j → UsageError", (flags, message) => {
     expect(() => parseOptions(flags)).toThrow(UsageError);
     expect(() => parseOptions(flags)).toThrowError(message);

@@ -3,6 +3,7 @@ import type { Preset, RunOptions } from "./experiment.js";
 import { IMAGE_DATASETS, type ImageTaskDataset } from "./image-datasets.js";
 import { MODEL_SOURCES, type ModelSource } from "./model-source.js";
 import { parseShard } from "./shard.js";
+import { TEST_POINT_ORDERS, type TestPointOrder } from "./test-point-order.js";
 import { UsageError } from "./usage-error.js";
 
 /** Raw CLI flags as commander hands them over. */
@@ -22,6 +23,7 @@ export interface RawFlags {
   engine?: string;
   model?: string;
   dataset?: string;
+  testPoints?: string;
 }
 
 /** The tfjs backends the CLI can run on in Node (`webgl`/`webgpu` need a browser). */
@@ -56,6 +58,9 @@ export function parseOptions(flags: RawFlags): RunOptions {
   for (const d of datasets ?? []) {
     if (!(IMAGE_DATASETS as readonly string[]).includes(d)) throw new UsageError(`--dataset must list some of ${IMAGE_DATASETS.join(", ")} (comma-separated), got ${JSON.stringify(flags.dataset)}`);
   }
+  if (flags.testPoints !== undefined && !(TEST_POINT_ORDERS as readonly string[]).includes(flags.testPoints)) {
+    throw new UsageError(`--test-points must be one of ${TEST_POINT_ORDERS.join(", ")}, got ${JSON.stringify(flags.testPoints)}`);
+  }
   return {
     preset,
     points: optionalInteger("--points", flags.points, 1),
@@ -65,6 +70,7 @@ export function parseOptions(flags: RawFlags): RunOptions {
     engine: engine as EngineName,
     model: model as ModelSource,
     ...(datasets !== undefined ? { datasets: [...new Set(datasets)] as ImageTaskDataset[] } : {}),
+    ...(flags.testPoints !== undefined ? { testPointOrder: flags.testPoints as TestPointOrder } : {}),
     out: nonEmpty("--out", flags.out) ?? "results",
     fresh: flags.fresh ?? false,
     dataDir: nonEmpty("--data-dir", flags.dataDir),

@@ -36,7 +36,10 @@ describe("attack", () => {
   }, 180_000); // ~20 s on a quiet machine; generous for shared cores
 
   it("two shards merged over two rounds give the unsharded numbers; round 1 computes only each shard's validation point", async () => {
-    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(attackExperiment, { ...tiny, validationPoints: 2, testPoints: 2 }, 2);
+    // --test-points first here (the resume test above has the seeded draw): the merge attacks the test set's first rows
+    const config: AttackConfig = { ...tiny, validationPoints: 2, testPoints: 2, testPointOrder: "first" };
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(attackExperiment, config, 2);
+    expect(JSON.parse(merged).datasets[0].testRows).toEqual([0, 1]);
     // validation point i (one σ² and one β item) belongs to shard i mod 2; the test points wait for round 2
     expect(shardItemsAfterRoundOne).toEqual([2, 2]);
     expect(rounds).toBe(2);

@@ -2,6 +2,7 @@ import { deriveSeed } from "@smoothhess/random";
 import { openEngine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows } from "../../explained-points.js";
+import { explainedTestRows } from "../../test-point-order.js";
 import { imageClassifierTask, type ImageTaskDataset } from "../../image-classifier-task.js";
 import { DATASET_KEYS, SEED_TAG, type AttackConfig } from "./config.js";
 import type { AttackDatasetResults, AttackTestPoint } from "./results.js";
@@ -34,7 +35,7 @@ async function runDataset(context: ExperimentContext, config: AttackConfig, data
   const ds = DATASET_KEYS.indexOf(dataset);
   const { validation, test } = task.splits;
   const validationRows = explainedRows(validation.n, config.validationPoints, deriveSeed(config.seed, SEED_TAG.validationRows, ds));
-  const testRows = explainedRows(test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
+  const testRows = explainedTestRows(config.testPointOrder ?? "seeded", test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
   const engine = await openEngine(config.engine, { network: task.network, onnx: task.onnx });
   try {
     const run = { context, config, task, ds, engine };

@@ -15,6 +15,7 @@ export const attackExperiment: Experiment<AttackConfig> = {
   summary: "Tables 2, 8: post-hoc accuracy of Taylor-model attacks on the predicted SoftMax probability (MNIST, FMNIST)",
   engines: ["onnx", "tfjs"],
   datasetOption: true,
+  testPointOrderOption: true,
   authorsModel: true,
   configure: configureAttack,
   async run(context, config) {

@@ -30,6 +30,7 @@ export function attackOverrides(config: AttackConfig): string[] {
   const preset = configureAttack({ preset: config.preset === "full" ? "full" : "quick", seed: 0, backend: "wasm", out: "unused", fresh: false, quiet: true });
   return [
     ...(config.testPoints !== preset.testPoints ? [`--points ${config.testPoints}`] : []),
+    ...(config.testPointOrder === "first" ? ["--test-points first"] : []),
     ...(config.samples !== preset.samples ? [`--samples ${config.samples}`] : []),
     ...(config.seed !== 0 ? [`--seed ${config.seed}`] : []),
     ...(config.backend !== "wasm" ? [`--backend ${config.backend}`] : []),
@@ -39,7 +40,7 @@ export function attackOverrides(config: AttackConfig): string[] {
 /** How the legend describes an attack run. */
 export function describeAttackRun(config: Partial<AttackConfig>): string {
   const quick = config.preset === "quick" ? " — a smoke test, not a reproduction" : "";
-  return `preset ${config.preset ?? "?"}${quick}, ${config.testPoints ?? "?"} test points, ${config.samples?.toLocaleString("en") ?? "?"} gradient samples`;
+  return `preset ${config.preset ?? "?"}${quick}, ${config.testPoints ?? "?"} test points${config.testPointOrder === "first" ? " (the first of the official test set)" : ""}, ${config.samples?.toLocaleString("en") ?? "?"} gradient samples`;
 }
 
 /** {@link describeAttackRun} of a sibling's results.json. */

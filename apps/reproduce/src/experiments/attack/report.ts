@@ -13,6 +13,7 @@ import { dataSourceText, gradientEngineText, surrogateEngineText, trainingCells 
 import { DATASET_NAMES, fixed1, paperAt, pct } from "./report-names.js";
 import type { AttackDatasetResults } from "./results.js";
 import { attackComparison, attackGroups, describeAttackDocument, describeAttackRun } from "./report-comparison.js";
+import { testPointsText } from "../../test-point-order.js";
 
 /**
  * report.md of an attack run, with the other model's run under the same `--out` (the authors' checkpoints for a run
@@ -53,6 +54,8 @@ export function attackReport(config: AttackConfig, results: AttackResults, compa
       " No clipping to the pixel range, as in the paper.",
     "",
     dataSourceText(results.datasets.map((d) => ({ dataset: d.dataset, data: config.models[d.dataset].data })), results.datasets.some((d) => d.model.checkpoint !== undefined)),
+    "",
+    testPointsText(config.testPointOrder ?? "seeded", config.testPoints),
     "",
   );
 
@@ -172,7 +175,12 @@ function cause(first: string, second: string, within: boolean, config: AttackCon
   }
   if (config.model === "authors") {
     // The authors' checkpoint rules the model out as the cause, and this run has measured no other.
-    const points = d.dataset === "fmnist" ? "test points (ours are mostly training images of the checkpoint)" : "test points drawn";
+    const points =
+      d.dataset === "fmnist" && config.models.fmnist.data.startsWith("fashion-mnist@")
+        ? "test points (ours are mostly training images of the checkpoint)"
+        : config.testPointOrder === "first"
+          ? "test points"
+          : "test points drawn";
     const setup = `${config.samples.toLocaleString("en")} gradient samples and ${d.validationRows.length} validation points (paper: 100,000 and 200)`;
     return `not measured: the authors' checkpoint, ${setup}; the Monte-Carlo draws, the ${points} and the attack's solver still differ`;
   }

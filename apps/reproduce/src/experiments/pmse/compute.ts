@@ -3,6 +3,7 @@ import { deriveSeed } from "@smoothhess/random";
 import { openEngine } from "../../engine.js";
 import type { ExperimentContext } from "../../experiment.js";
 import { explainedRows } from "../../explained-points.js";
+import { explainedTestRows } from "../../test-point-order.js";
 import { imageClassifierTask, type ImageTaskDataset } from "../../image-classifier-task.js";
 import type { PmseMethod } from "../../paper-numbers/paper-layout.js";
 import { NEURON_CLASS, SEED_TAG, type PmseConfig } from "./config.js";
@@ -55,7 +56,7 @@ async function runTarget(run: TargetRun): Promise<PmseTargetResults> {
   const { context, config, task, target, ds, prefix, sigmas, sigmaIndex } = run;
   const { validation, test } = task.splits;
   const validationRows = explainedRows(validation.n, config.validationPoints, deriveSeed(config.seed, SEED_TAG.validationRows, ds));
-  const testRows = explainedRows(test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
+  const testRows = explainedTestRows(config.testPointOrder ?? "seeded", test.n, config.testPoints, deriveSeed(config.seed, SEED_TAG.testRows, ds));
   const scores = await validationScores(run, validationRows);
   const selection = await selectPmseHyperparameters(config, validationRows, sigmas, sigmaIndex, scores);
 

@@ -14,6 +14,7 @@ export const pmseExperiment: Experiment<PmseConfig> = {
   summary: "Tables 1, 5, 6: perturbation MSE of SmoothHess vs SoftPlus/Swish/gradient Taylor models (MNIST, FMNIST)",
   engines: ["onnx", "tfjs"],
   datasetOption: true,
+  testPointOrderOption: true,
   authorsModel: true,
   configure: configurePmse,
   async run(context, config) {

@@ -43,7 +43,9 @@ describe("pmse", () => {
   }, 180_000); // ~20 s on a quiet machine; generous for shared cores
 
   it("two shards merged over two rounds give the unsharded numbers; round 1 computes only each shard's validation points", async () => {
-    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(pmseExperiment, tiny, 2);
+    // --test-points first here (the resume test above has the seeded draw): the merge scores the test set's first rows
+    const { unsharded, merged, rounds, shardItemsAfterRoundOne } = await unshardedAndMerged(pmseExperiment, { ...tiny, testPointOrder: "first" }, 2);
+    for (const target of JSON.parse(merged).datasets[0].targets) expect(target.testRows).toEqual([0, 1]);
     // per target: validation point i belongs to shard i mod 2 (its 3 items: SmoothHess, SoftPlus, Swish); the test
     // points wait for the σ and β chosen on both validation points, i.e. for round 2
     const itemsPerShard = 3 * tiny.targets.length;

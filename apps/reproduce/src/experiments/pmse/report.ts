@@ -6,6 +6,7 @@ import { deviationTables, meanTables, selectionTables } from "./report-tables.js
 import { pmseComparison } from "./report-comparison.js";
 import { dataSourceText, gradientEngineText, surrogateEngineText, trainingCells } from "../shared/setup-notes.js";
 import { DATASET_NAMES, pct } from "./report-names.js";
+import { testPointsText } from "../../test-point-order.js";
 
 /**
  * report.md of a pmse run, with the other model's run under the same `--out` (the authors' checkpoints for a run on
@@ -38,6 +39,8 @@ export function pmseReport(config: PmseConfig, results: PmseResults, comparison:
     `Paper (App. E.1): MNIST ≈ 100 / 100 / 98 %, FMNIST ≈ 93 / 93 / 88 % (train / val. / test), 30 epochs of 50,000 images.`,
     "",
     dataSourceText(results.datasets.map((d) => ({ dataset: d.dataset, data: config.models[d.dataset].data })), results.datasets.some((d) => d.model.checkpoint !== undefined)),
+    "",
+    testPointsText(config.testPointOrder ?? "seeded", config.testPoints),
     "",
     `${config.validationPoints} validation points choose σ (three candidates per ε, the three-σ rule) and β (${config.betas.length} values` +
       ` from ${config.betas[0]} to ${config.betas[config.betas.length - 1]}) by mean P_MSE over ${config.validationBallSamples} ball points each;` +
