@@ -22,5 +22,5 @@ export function explainedTestRows(order: TestPointOrder, n: number, count: numbe
 export function testPointsText(order: TestPointOrder, count: number): string {
   return order === "first"
     ? `Test points: the first ${count} images of the official test set (\`--test-points first\`), as the authors' notebooks take them.`
-    : `Test points: a seeded draw of ${count} from the test split; the authors' notebooks take the first ${count} of the official test set instead (\`--test-points first\`).`;
+    : `Test points: a seeded draw of ${count} from the test split; the authors' notebooks take the first ${count} images of the official test set instead (\`--test-points first\`; for Fashion-MNIST it needs the official files, \`--data-dir\`).`;
 }
