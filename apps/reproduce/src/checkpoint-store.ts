@@ -221,6 +221,20 @@ export class CheckpointStore {
    * @throws {@link ShardMergeError} naming the file or the dependency at fault.
    */
   async importFrom(source: string): Promise<number> {
+    return this.importItems(source, this.manifest.fingerprint, () => true);
+  }
+
+  /**
+   * Copy the items `shares` selects from another configuration's folder, whose fingerprint must be `fingerprint`
+   * (items that configuration computes exactly as this one would; see `Experiment.sharedItems`). Checked as in
+   * {@link importFrom}: seals, agreeing model digests, and equal values where an item is in both.
+   * @returns how many items were copied (0 when `source` does not exist).
+   */
+  async importShared(source: string, fingerprint: string, shares: (key: string) => boolean): Promise<number> {
+    return this.importItems(source, fingerprint, shares);
+  }
+
+  private async importItems(source: string, fingerprint: string, shares: (key: string) => boolean): Promise<number> {
     let manifest: Manifest | undefined;
     try {
       manifest = await readSealedJson<Manifest>(join(source, "manifest.json"));
@@ -229,8 +243,8 @@ export class CheckpointStore {
       throw error;
     }
     if (manifest === undefined) return 0;
-    if (manifest.fingerprint !== this.manifest.fingerprint) {
-      throw new ShardMergeError(`${source} holds checkpoints of configuration ${String(manifest.fingerprint).slice(0, 16)}, not ${this.manifest.fingerprint.slice(0, 16)}`);
+    if (manifest.fingerprint !== fingerprint) {
+      throw new ShardMergeError(`${source} holds checkpoints of configuration ${String(manifest.fingerprint).slice(0, 16)}, not ${fingerprint.slice(0, 16)}`);
     }
     for (const [name, digest] of Object.entries(manifest.dependencies ?? {})) {
       const mine = this.manifest.dependencies[name];
@@ -243,7 +257,7 @@ export class CheckpointStore {
       }
     }
     let copied = 0;
-    const files = (await readdir(source)).filter((name) => name.endsWith(".json") && name !== "manifest.json").sort();
+    const files = (await readdir(source)).filter((name) => name.endsWith(".json") && name !== "manifest.json" && shares(name.slice(0, -".json".length))).sort();
     for (const file of files) {
       const key = file.slice(0, -".json".length);
       let value: unknown;

@@ -100,8 +100,22 @@ export interface Experiment<C extends object = object> {
    * throw `UsageError` for bad ones, before any work starts.
    */
   configure(options: RunOptions): C;
+  /**
+   * Items this configuration computes exactly as another one does, which a run may copy from that configuration's
+   * checkpoints in the same output folder instead of computing them (e.g. `--test-points first` shares every
+   * validation item with the seeded run). Absent, or `undefined` for a configuration: nothing is shared.
+   */
+  sharedItems?(config: C): SharedItems | undefined;
   /** Run it. */
   run(context: ExperimentContext, config: C): Promise<ExperimentOutput<C>>;
+}
+
+/** Items one configuration shares with another ({@link Experiment.sharedItems}). */
+export interface SharedItems {
+  /** The other configuration (its fingerprint names the folder the items are copied from). */
+  readonly config: object;
+  /** Which checkpoint keys are shared; the others are computed as usual. */
+  readonly shares: (key: string) => boolean;
 }
 
 /** `<name>` for our models, `<name>-authors` for the authors' (the output folder under `--out`). */

@@ -44,6 +44,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     merging: options.merging,
     onComputed: () => invocations.itemComputed(),
   });
+  const shared = experiment.sharedItems?.(config);
+  if (shared !== undefined) {
+    const sharedFingerprint = configurationFingerprint(experiment.name, shared.config);
+    const copied = await checkpoints.importShared(join(directory, "checkpoints", sharedFingerprint.slice(0, 16)), sharedFingerprint, shared.shares);
+    if (copied > 0 && !options.quiet) {
+      process.stderr.write(`${experiment.name}: reused ${copied} checkpoints of configuration ${sharedFingerprint.slice(0, 16)}, which computes them alike\n`);
+    }
+  }
   for (const source of options.from ?? []) {
     await importModels(source, options.out);
     await checkpoints.importFrom(join(source, directoryName, "checkpoints", fingerprint.slice(0, 16)));

@@ -1,5 +1,9 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunOptions } from "../../experiment.js";
+import type { Experiment, RunOptions } from "../../experiment.js";
+import { runExperiment } from "../../run-experiment.js";
 import { ATTACK_METHODS } from "../../paper-numbers/paper-layout.js";
 import { UsageError } from "../../usage-error.js";
 import type { AttackConfig } from "./config.js";
@@ -44,6 +48,29 @@ describe("attack", () => {
     expect(shardItemsAfterRoundOne).toEqual([2, 2]);
     expect(rounds).toBe(2);
     expect(merged).toBe(unsharded);
+  }, 180_000);
+
+  it("--test-points first reuses the seeded run's validation items in the same --out and computes only its test points", async () => {
+    const root = await mkdtemp(join(tmpdir(), "reproduce-attack-first-"));
+    try {
+      const run = (config: AttackConfig, out: string) => {
+        const experiment: Experiment<AttackConfig> = { ...attackExperiment, configure: () => config };
+        return runExperiment(experiment, { ...options, out });
+      };
+      const results = async (out: string) => JSON.parse(await readFile(join(root, out, "attack", "results.json"), "utf8"));
+      const first: AttackConfig = { ...tiny, testPointOrder: "first" };
+      await run(tiny, join(root, "a")); // the seeded run: 2 validation items (one σ², one β) and 1 test point
+      await run(first, join(root, "a"));
+      await run(first, join(root, "b")); // the same configuration from nothing
+      const reused = await results("a"), fresh = await results("b");
+      // each configuration has its own ledger: the run beside the seeded one computed its test point alone
+      expect(reused.timings.allInvocations.itemsComputed).toBe(1);
+      expect(fresh.timings.allInvocations.itemsComputed).toBe(3);
+      expect(JSON.stringify(reused.results)).toBe(JSON.stringify(fresh.results));
+      expect(reused.results.datasets[0].testRows).toEqual([0]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it.each([

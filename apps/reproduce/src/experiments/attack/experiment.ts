@@ -1,4 +1,5 @@
 import type { Experiment } from "../../experiment.js";
+import { seededValidationItems } from "../shared/seeded-validation-items.js";
 import { computeAttack } from "./compute.js";
 import { configureAttack, type AttackConfig } from "./config.js";
 import { accuracyFigure } from "./figures.js";
@@ -18,6 +19,7 @@ export const attackExperiment: Experiment<AttackConfig> = {
   testPointOrderOption: true,
   authorsModel: true,
   configure: configureAttack,
+  sharedItems: seededValidationItems,
   async run(context, config) {
     const results = await computeAttack(context, config);
     const figures = await accuracyFigure(context.directory, config, results);

@@ -1,4 +1,5 @@
 import type { Experiment } from "../../experiment.js";
+import { seededValidationItems } from "../shared/seeded-validation-items.js";
 import { computePmse } from "./compute.js";
 import { configurePmse, type PmseConfig } from "./config.js";
 import { pmseFigures } from "./figures.js";
@@ -17,6 +18,7 @@ export const pmseExperiment: Experiment<PmseConfig> = {
   testPointOrderOption: true,
   authorsModel: true,
   configure: configurePmse,
+  sharedItems: seededValidationItems,
   async run(context, config) {
     const results = await computePmse(context, config);
     const figures = await pmseFigures(context.directory, config, results);
