@@ -114,22 +114,22 @@ describe("CheckpointStore", () => {
     expect(warnings).toEqual([expect.stringMatching(/model-x changed .* discarding 1 of them/)]);
   });
 
-  it("importShared copies the selected items of another configuration, checked against its fingerprint and model", async () => {
+  it("importFrom with shared copies the selected items of another configuration, checked against its fingerprint and model", async () => {
     const seeded = await CheckpointStore.open(dir, "s".repeat(64));
     await seeded.bind("model-x", "digest-1");
     await seeded.put("val-0", 1);
     await seeded.put("test-0", 2);
     const first = await CheckpointStore.open(dir, "f".repeat(64));
     const source = join(dir, "s".repeat(16));
-    expect(await first.importShared(source, "s".repeat(64), (key) => key.startsWith("val-"))).toBe(1);
+    expect(await first.importFrom(source, { fingerprint: "s".repeat(64), shares: (key) => key.startsWith("val-") })).toBe(1);
     expect(await first.get("val-0")).toBe(1);
     expect(await first.get("test-0")).toBeUndefined();
     // another configuration's folder, a missing one, and items bound to other weights
-    await expect(first.importShared(source, "t".repeat(64), () => true)).rejects.toThrow(ShardMergeError);
-    expect(await first.importShared(join(dir, "nothing"), "s".repeat(64), () => true)).toBe(0);
+    await expect(first.importFrom(source, { fingerprint: "t".repeat(64), shares: () => true })).rejects.toThrow(ShardMergeError);
+    expect(await first.importFrom(join(dir, "nothing"), { fingerprint: "s".repeat(64), shares: () => true })).toBe(0);
     const retrained = await CheckpointStore.open(dir, "g".repeat(64));
     await retrained.bind("model-x", "digest-2");
-    await expect(retrained.importShared(source, "s".repeat(64), () => true)).rejects.toThrow(/model-x: .* weights digest-1/);
+    await expect(retrained.importFrom(source, { fingerprint: "s".repeat(64), shares: () => true })).rejects.toThrow(/model-x: .* weights digest-1/);
   });
 
   it("rejects keys that are not safe file names", async () => {

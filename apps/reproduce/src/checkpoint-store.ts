@@ -216,25 +216,15 @@ export class CheckpointStore {
   /**
    * Copy the items of the same configuration from another store's folder (a shard's, or an earlier merge's) into
    * this one, each checked against its seal. An item present in both must hold the same value, and the model
-   * digests the two are bound to must agree.
+   * digests the two are bound to must agree. With `shared`: only the items `shared.shares` selects, from the folder
+   * of another configuration, whose fingerprint must be `shared.fingerprint` (one that computes them alike; see
+   * `Experiment.sharedItems`).
    * @returns how many items were copied (0 when `source` does not exist).
    * @throws {@link ShardMergeError} naming the file or the dependency at fault.
    */
-  async importFrom(source: string): Promise<number> {
-    return this.importItems(source, this.manifest.fingerprint, () => true);
-  }
-
-  /**
-   * Copy the items `shares` selects from another configuration's folder, whose fingerprint must be `fingerprint`
-   * (items that configuration computes exactly as this one would; see `Experiment.sharedItems`). Checked as in
-   * {@link importFrom}: seals, agreeing model digests, and equal values where an item is in both.
-   * @returns how many items were copied (0 when `source` does not exist).
-   */
-  async importShared(source: string, fingerprint: string, shares: (key: string) => boolean): Promise<number> {
-    return this.importItems(source, fingerprint, shares);
-  }
-
-  private async importItems(source: string, fingerprint: string, shares: (key: string) => boolean): Promise<number> {
+  async importFrom(source: string, shared?: { readonly fingerprint: string; readonly shares: (key: string) => boolean }): Promise<number> {
+    const fingerprint = shared?.fingerprint ?? this.manifest.fingerprint;
+    const shares = shared?.shares ?? (() => true);
     let manifest: Manifest | undefined;
     try {
       manifest = await readSealedJson<Manifest>(join(source, "manifest.json"));

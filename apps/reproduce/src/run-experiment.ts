@@ -47,7 +47,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const shared = experiment.sharedItems?.(config);
   if (shared !== undefined) {
     const sharedFingerprint = configurationFingerprint(experiment.name, shared.config);
-    const copied = await checkpoints.importShared(join(directory, "checkpoints", sharedFingerprint.slice(0, 16)), sharedFingerprint, shared.shares);
+    const copied = await checkpoints.importFrom(join(directory, "checkpoints", sharedFingerprint.slice(0, 16)), { fingerprint: sharedFingerprint, shares: shared.shares });
     if (copied > 0 && !options.quiet) {
       process.stderr.write(`${experiment.name}: reused ${copied} checkpoints of configuration ${sharedFingerprint.slice(0, 16)}, which computes them alike\n`);
     }
