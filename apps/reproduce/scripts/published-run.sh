@@ -31,8 +31,13 @@ dataset=(); [ "$datasets" != all ] && dataset=(--dataset "$datasets")
 # covers both datasets). The kept results.json is compressed (results.json.gz, which `reproduce report` reads; its
 # SHA256SUMS line replaces results.json's), and its report is rebuilt from the repository root so that the fill
 # commands it prints work as pasted there.
+# A run on the paper's own test points (--test-points first) is kept beside the seeded run's, not in its place.
+keep_suffix=""
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  case "${extra[i]}" in --test-points=first) keep_suffix="-first-points" ;; --test-points) [ "${extra[i + 1]:-}" != first ] || keep_suffix="-first-points" ;; esac
+done
 keep_merged_report() {
-  local keep="$root/$datasets/$experiment-authors" merged="$root/merged/$experiment-authors"
+  local keep="$root/$datasets$keep_suffix/$experiment-authors" merged="$root/merged/$experiment-authors"
   [ ! -e "$keep" ] || return 0
   rm -rf "$keep.partial" && mkdir -p "$keep.partial"
   find "$merged" -maxdepth 1 -type f -exec cp {} "$keep.partial/" \;
