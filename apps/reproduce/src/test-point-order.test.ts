@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { configurationFingerprint } from "./configuration-fingerprint.js";
 import { explainedRows } from "./explained-points.js";
 import { configureAttack } from "./experiments/attack/config.js";
+import { attackExperiment } from "./experiments/attack/experiment.js";
+import { attackOverrides } from "./experiments/attack/report-comparison.js";
 import { configurePmse } from "./experiments/pmse/config.js";
+import { pmseExperiment } from "./experiments/pmse/experiment.js";
+import { pmseOverrides } from "./experiments/pmse/report-comparison.js";
 import { parseOptions } from "./parse-options.js";
 import { explainedTestRows, testPointsText } from "./test-point-order.js";
 import { UsageError } from "./usage-error.js";
@@ -31,6 +36,22 @@ describe("--test-points in the pmse and attack configurations", () => {
     expect(configure(parseOptions({ full: true, dataset: "mnist", testPoints: "first" }))).toMatchObject({ testPointOrder: "first" });
     expect(configure(parseOptions({ full: true, dataset: "mnist", testPoints: "seeded" }))).not.toHaveProperty("testPointOrder");
     expect(configure(parseOptions({ full: true }))).not.toHaveProperty("testPointOrder");
+  });
+
+  it.each([
+    ["pmse", pmseExperiment, pmseOverrides],
+    ["attack", attackExperiment, attackOverrides],
+  ] as const)("%s: first shares exactly the validation items of the seeded configuration, and its fill commands say first", (name, experiment, overrides) => {
+    const first = experiment.configure(parseOptions({ full: true, dataset: "mnist", testPoints: "first" }));
+    const seeded = experiment.configure(parseOptions({ full: true, dataset: "mnist" }));
+    const shared = experiment.sharedItems?.(first as never);
+    expect(shared).toBeDefined();
+    expect(configurationFingerprint(name, shared!.config)).toBe(configurationFingerprint(name, seeded));
+    expect(["val-mnist-0-smoothhess", "val-mnist-logit-0-softplus"].every(shared!.shares)).toBe(true);
+    expect(["test-mnist-0", "test-mnist-logit-0"].some(shared!.shares)).toBe(false);
+    expect(experiment.sharedItems?.(seeded as never)).toBeUndefined();
+    expect(overrides(first as never)).toContain("--test-points first");
+    expect(overrides(seeded as never)).not.toContain("--test-points first");
   });
 
   it.each([

@@ -68,6 +68,7 @@ describe("attack", () => {
       expect(fresh.timings.allInvocations.itemsComputed).toBe(3);
       expect(JSON.stringify(reused.results)).toBe(JSON.stringify(fresh.results));
       expect(reused.results.datasets[0].testRows).toEqual([0]);
+      expect(await readFile(join(root, "a", "attack", "report.md"), "utf8")).toContain("Test points: the first 1 images of the official test set");
     } finally {
       await rm(root, { recursive: true, force: true });
     }
