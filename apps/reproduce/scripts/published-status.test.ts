@@ -64,6 +64,20 @@ describe("published-status.ts", () => {
     expect(lines).toContain("| attack | mnist | 2 | 50 | 1.00 | 1.50 | 1.31 | 94.0 |");
   });
 
+  it("splits each dataset's shard invocations into rounds at its first --from invocation; merges left out", async () => {
+    const round1 = record(0, 3600, 3000, 300, argv("--dataset", "mnist", "--shard", "0/2"), true);
+    const merge = record(3600, 36, 36, 0, ["cli.js", "merge", "a", "b"], true);
+    const round2 = record(3700, 1800, 1600, 8, argv("--dataset", "mnist", "--from", "merged", "--shard", "0/2"));
+    // a later round-1 command (no --from) after round 1 was complete computes test items: it counts to round 2
+    const rerun = record(7200, 1800, 1600, 8, argv("--dataset", "mnist", "--shard", "0/2"), true);
+    await shard("attack", "shard-0", ["val-mnist-0-smoothhess-0"], [round1, merge, round2, rerun]);
+    await shard("attack", "shard-1", [], [merge]);
+
+    const lines = status().stdout.trim().split("\n");
+    const roundTable = lines.slice(lines.findIndex((line) => line.includes("| round |")) + 2);
+    expect(roundTable).toEqual(["| attack | mnist | 1 | 1 | 300 | 1.00 | 0.83 | 10.00 |", "| attack | mnist | 2 | 2 | 16 | 1.00 | 0.89 | 200.00 |"]);
+  });
+
   it("reads an unsharded experiment straight from its folder", async () => {
     const output = join(root, "nested", "nested");
     await mkdir(join(output, "checkpoints", FINGERPRINT), { recursive: true });

@@ -3,7 +3,8 @@
 // cut off at its last heartbeat): elapsed hours (the union of their time intervals — the clock time the experiment
 // took, shards side by side counted once), and summed wall and CPU hours. A second table splits the same ledgers by
 // the `--dataset` each invocation was given (the ledger is per configuration, which covers both datasets, so this is
-// how one dataset's cost is read), with the CPU seconds per computed item. Reads only what the runs wrote; prints
+// how one dataset's cost is read), with the CPU seconds per computed item; a third splits each dataset's shard
+// invocations into the two rounds (validation items, then test items). Reads only what the runs wrote; prints
 // Markdown. Every ledger is read with the app's own checked reader: a damaged one stops the script with a one-line
 // message naming the file, rather than counting wrong hours.
 //   pnpm -s published-status [published-directory]        (from the repository root)
@@ -55,10 +56,33 @@ function datasetRows(experiment: string, records: readonly InvocationRecord[]): 
   });
 }
 
+/**
+ * One row per `--dataset` and round of a sharded experiment's shard invocations: round 2 (test items) begins with the
+ * dataset's first invocation run `--from` a merge, and every later invocation of that dataset counts to it (a round-1
+ * command rerun after round 1 is complete computes test items too). Merges and `all` invocations are left out.
+ */
+function roundRows(experiment: string, records: readonly InvocationRecord[]): string[] {
+  const rows: string[] = [];
+  const datasets = [...new Set(records.map(invocationDataset))].filter((d) => d !== "merge" && d !== "all").sort();
+  for (const dataset of datasets) {
+    const group = records.filter((r) => invocationDataset(r) === dataset);
+    const secondStarts = group.filter((r) => r.argv.includes("--from")).map((r) => Date.parse(r.startedAt));
+    const split = secondStarts.length > 0 ? Math.min(...secondStarts) : Infinity;
+    for (const [round, members] of [["1", group.filter((r) => Date.parse(r.startedAt) < split)], ["2", group.filter((r) => Date.parse(r.startedAt) >= split)]] as const) {
+      if (members.length === 0) continue;
+      const items = total(members, "itemsComputed");
+      const perItem = items > 0 ? (total(members, "cpuSeconds") / items).toFixed(2) : "—";
+      rows.push(`| ${experiment} | ${dataset} | ${round} | ${members.length} | ${items} | ${unionHours(members.map(interval)).toFixed(2)} | ${hours(total(members, "cpuSeconds"))} | ${perItem} |`);
+    }
+  }
+  return rows;
+}
+
 /** The status tables of every experiment under `root`, as Markdown lines. */
 async function statusTables(root: string): Promise<string[]> {
   const rows: string[] = [];
   const byDataset: string[] = [];
+  const byRound: string[] = [];
   for (const experiment of subdirectories(root).sort()) {
     const shards = subdirectories(join(root, experiment)).filter((name) => name.startsWith("shard-")).sort();
     // unsharded experiments (nested, spirometry) write straight into <experiment>/
@@ -96,11 +120,15 @@ async function statusTables(root: string): Promise<string[]> {
         `| ${experiment} | ${where} | ${counts} | ${records.length} (${running} cut off or running) | ${unionHours(records.map(interval)).toFixed(2)} | ${hours(total(records, "wallSeconds"))} | ${hours(total(records, "cpuSeconds"))} |`,
       );
       if (shards.length > 0) byDataset.push(...datasetRows(experiment, records));
+      if (shards.length > 0) byRound.push(...roundRows(experiment, records));
     }
   }
   const lines = ["| experiment | output | checkpointed items (stage dataset count) | invocations | elapsed h | wall h (sum) | CPU h |", "|---|---|---|---:|---:|---:|---:|", ...rows];
   if (byDataset.length > 0) {
     lines.push("", "| experiment | `--dataset` | invocations | items computed | elapsed h | wall h (sum) | CPU h | CPU-s per item |", "|---|---|---:|---:|---:|---:|---:|---:|", ...byDataset);
+  }
+  if (byRound.length > 0) {
+    lines.push("", "| experiment | `--dataset` | round | invocations | items computed | elapsed h | CPU h | CPU-s per item |", "|---|---|---:|---:|---:|---:|---:|---:|", ...byRound);
   }
   return lines;
 }
